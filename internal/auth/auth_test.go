@@ -1,0 +1,188 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"npq/internal/auth"
+	"npq/internal/testdb"
+)
+
+func TestPasswordProblem(t *testing.T) {
+	tests := []struct {
+		name, password, want string
+	}{
+		{"empty", "", "Enter a password"},
+		{"blank", "             ", "Enter a password"},
+		{"too short", "short-pass1", "Password must be 12 characters or more"},
+		{"too long", strings.Repeat("x9", 65), "Password must be 128 characters or fewer"},
+		{"common", "Password1234", "Password is too common: choose one that would be hard to guess"},
+		{"common from list", "qwertyuiop123", "Password is too common: choose one that would be hard to guess"},
+		{"repeated", "abcabcabcabc", "Password is too common: choose one that would be hard to guess"},
+		{"contains email", "xx-pam@school.test-xx", "Password must not contain your email address"},
+		{"good", "correct horse battery staple", ""},
+		{"good unicode", "café-au-lait-tuesday", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := auth.PasswordProblem(tt.password, "pam@school.test"); got != tt.want {
+				t.Errorf("PasswordProblem(%q) = %q, want %q", tt.password, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEmailProblem(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", "Enter an email address"},
+		{"not-an-email", "Enter an email address in the correct format, like name@example.com"},
+		{"a@b", "Enter an email address in the correct format, like name@example.com"},
+		{"Pam <pam@school.test>", "Enter an email address in the correct format, like name@example.com"},
+		{strings.Repeat("a", 250) + "@x.test", "Email address must be 254 characters or fewer"},
+		{"pam@school.test", ""},
+		{"  Pam.Smith+npq@School.Test ", ""},
+	}
+	for _, tt := range tests {
+		if got := auth.EmailProblem(tt.in); got != tt.want {
+			t.Errorf("EmailProblem(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRoleLabels(t *testing.T) {
+	if got := auth.RoleAssessor.LabelWithArticle(); got != "an Assessor" {
+		t.Errorf("got %q", got)
+	}
+	if got := auth.RoleParticipant.LabelWithArticle(); got != "a Participant" {
+		t.Errorf("got %q", got)
+	}
+	for _, r := range auth.Roles {
+		if !r.Valid() || r.HomePath() == "/" {
+			t.Errorf("role %s has no home", r)
+		}
+	}
+	if auth.Role("superuser").Valid() {
+		t.Error("unknown role is valid")
+	}
+}
+
+func TestAuthenticateRateLimitsPerAccountAndPerIP(t *testing.T) {
+	ctx := context.Background()
+	s := auth.Store{DB: testdb.New(t)}
+	if _, err := s.UpsertUser(ctx, "pam@school.test", "Pam", auth.RoleParticipant, nil, "correct horse battery staple"); err != nil {
+		t.Fatal(err)
+	}
+	// Email is matched case-insensitively.
+	if _, err := s.Authenticate(ctx, " PAM@school.test", "correct horse battery staple", "10.0.0.1"); err != nil {
+		t.Fatalf("good sign-in: %v", err)
+	}
+	// Unknown email and wrong password fail the same way.
+	if _, err := s.Authenticate(ctx, "nobody@school.test", "whatever-password", "10.0.0.1"); !errors.Is(err, auth.ErrBadCredentials) {
+		t.Fatalf("unknown email: %v", err)
+	}
+	for i := 0; i < auth.MaxFailuresPerAccount; i++ {
+		if _, err := s.Authenticate(ctx, "pam@school.test", "wrong password!", "10.0.0.2"); !errors.Is(err, auth.ErrBadCredentials) {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	// The account is now locked for a while, even with the right password and from another IP.
+	if _, err := s.Authenticate(ctx, "pam@school.test", "correct horse battery staple", "10.0.0.3"); !errors.Is(err, auth.ErrRateLimited) {
+		t.Fatalf("after %d failures: %v", auth.MaxFailuresPerAccount, err)
+	}
+	// One IP trying many accounts is limited too.
+	for i := 0; i < auth.MaxFailuresPerIP; i++ {
+		s.Authenticate(ctx, "someone"+strings.Repeat("x", i)+"@school.test", "wrong password!", "10.0.0.9") //nolint:errcheck
+	}
+	if _, err := s.Authenticate(ctx, "fresh@school.test", "wrong password!", "10.0.0.9"); !errors.Is(err, auth.ErrRateLimited) {
+		t.Fatalf("per-IP limit: %v", err)
+	}
+}
+
+func TestInvitationLifecycle(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	s := auth.Store{DB: pool}
+
+	token, err := s.Invite(ctx, auth.NewInvitation{Email: "New.Person@School.test", Name: "New Person", Role: auth.RoleAssessor}, "http://npq.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, state, err := s.InvitationByToken(ctx, token)
+	if err != nil || state != auth.InvitationUsable || inv.Email != "new.person@school.test" {
+		t.Fatalf("fresh invitation: %+v %v %v", inv, state, err)
+	}
+	var body string
+	if err := pool.QueryRow(ctx, `SELECT body FROM outbox WHERE to_address = 'new.person@school.test'`).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "http://npq.test/invitations/"+token) {
+		t.Errorf("email lacks the link: %s", body)
+	}
+	var stored int
+	pool.QueryRow(ctx, `SELECT count(*) FROM invitations WHERE token_hash::text LIKE '%' || $1 || '%'`, token).Scan(&stored) //nolint:errcheck
+	if stored != 0 {
+		t.Error("token stored in clear")
+	}
+
+	if _, state, _ := s.InvitationByToken(ctx, "not-a-real-token"); state != auth.InvitationUnknown {
+		t.Errorf("unknown token state %v", state)
+	}
+
+	// Two submissions at once: exactly one account, one success.
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			_, errs[i] = s.AcceptInvitation(ctx, token, "correct horse battery staple")
+		}(i)
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, auth.ErrInvitationUnusable):
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d acceptances succeeded, want 1", ok)
+	}
+	if _, state, _ := s.InvitationByToken(ctx, token); state != auth.InvitationUsed {
+		t.Errorf("used invitation state %v", state)
+	}
+	if _, err := s.Invite(ctx, auth.NewInvitation{Email: "new.person@school.test", Name: "X", Role: auth.RoleAssessor}, ""); !errors.Is(err, auth.ErrEmailTaken) {
+		t.Errorf("inviting an existing account: %v", err)
+	}
+
+	// Expired links cannot be used.
+	token2, err := s.Invite(ctx, auth.NewInvitation{Email: "late@school.test", Name: "Late", Role: auth.RoleParticipant}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE email = 'late@school.test'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, state, _ := s.InvitationByToken(ctx, token2); state != auth.InvitationExpired {
+		t.Errorf("expired state %v", state)
+	}
+	if _, err := s.AcceptInvitation(ctx, token2, "correct horse battery staple"); !errors.Is(err, auth.ErrInvitationUnusable) {
+		t.Errorf("accepting expired: %v", err)
+	}
+
+	// A new invitation replaces an earlier one still waiting.
+	first, _ := s.Invite(ctx, auth.NewInvitation{Email: "twice@school.test", Name: "Twice", Role: auth.RoleParticipant}, "")
+	second, _ := s.Invite(ctx, auth.NewInvitation{Email: "twice@school.test", Name: "Twice", Role: auth.RoleParticipant}, "")
+	if _, state, _ := s.InvitationByToken(ctx, first); state != auth.InvitationExpired {
+		t.Errorf("superseded invitation state %v", state)
+	}
+	if _, state, _ := s.InvitationByToken(ctx, second); state != auth.InvitationUsable {
+		t.Errorf("newest invitation state %v", state)
+	}
+}

@@ -1,0 +1,332 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"npq/internal/audit"
+	"npq/internal/database"
+	"npq/internal/notify"
+)
+
+// Store reads and writes accounts and invitations.
+type Store struct {
+	DB database.DB
+}
+
+const userColumns = `id, email, name, role, delivery_partner_id, password_hash`
+
+func scanUser(row pgx.Row) (User, error) {
+	var u User
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.DeliveryPartnerID, &u.PasswordHash)
+	if database.IsNoRows(err) {
+		return u, database.ErrNotFound
+	}
+	return u, err
+}
+
+// UserByID returns the user with this id.
+func (s Store) UserByID(ctx context.Context, id int64) (User, error) {
+	u, err := scanUser(s.DB.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if err != nil && !errors.Is(err, database.ErrNotFound) {
+		err = fmt.Errorf("auth: user %d: %w", id, err)
+	}
+	return u, err
+}
+
+// UserByEmail returns the user with this email address (any case).
+func (s Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	u, err := scanUser(s.DB.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, NormaliseEmail(email)))
+	if err != nil && !errors.Is(err, database.ErrNotFound) {
+		err = fmt.Errorf("auth: user by email: %w", err)
+	}
+	return u, err
+}
+
+// Rate limits for sign-in failures within SignInWindow.
+const (
+	SignInWindow          = 15 * time.Minute
+	MaxFailuresPerIP      = 20
+	MaxFailuresPerAccount = 5
+)
+
+// ErrRateLimited means too many recent failed sign-ins from this IP or for this account.
+var ErrRateLimited = errors.New("too many sign-in attempts")
+
+// ErrBadCredentials means the email or password is wrong; callers must not say which.
+var ErrBadCredentials = errors.New("email or password is wrong")
+
+// Authenticate checks an email and password. It refuses with ErrRateLimited, before looking
+// at the password, when the IP or the account has failed too often recently.
+func (s Store) Authenticate(ctx context.Context, email, password, ip string) (User, error) {
+	email = NormaliseEmail(email)
+	var byIP, byAccount int
+	err := s.DB.QueryRow(ctx, `
+		SELECT (SELECT count(*) FROM sign_in_failures WHERE ip = $1 AND at > now() - $3::interval),
+		       (SELECT count(*) FROM sign_in_failures WHERE email = $2 AND at > now() - $3::interval)`,
+		ip, email, SignInWindow.String()).Scan(&byIP, &byAccount)
+	if err != nil {
+		return User{}, fmt.Errorf("auth: count failures: %w", err)
+	}
+	if byIP >= MaxFailuresPerIP || byAccount >= MaxFailuresPerAccount {
+		return User{}, ErrRateLimited
+	}
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, database.ErrNotFound) {
+		return User{}, err
+	}
+	if !CheckPassword(password, u.PasswordHash) {
+		if _, err := s.DB.Exec(ctx, `INSERT INTO sign_in_failures (email, ip) VALUES ($1, $2)`, email, ip); err != nil {
+			return User{}, fmt.Errorf("auth: record failure: %w", err)
+		}
+		return User{}, ErrBadCredentials
+	}
+	// A successful sign-in clears the account's failures so a typo earlier does not count against later.
+	if _, err := s.DB.Exec(ctx, `DELETE FROM sign_in_failures WHERE email = $1`, email); err != nil {
+		return User{}, fmt.Errorf("auth: clear failures: %w", err)
+	}
+	return u, nil
+}
+
+// DeliveryPartner is an organisation that delivers NPQs for the lead provider.
+type DeliveryPartner struct {
+	ID   int64
+	Name string
+}
+
+// DeliveryPartners lists every delivery partner by name.
+func (s Store) DeliveryPartners(ctx context.Context) ([]DeliveryPartner, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id, name FROM delivery_partners ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("auth: delivery partners: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (DeliveryPartner, error) {
+		var p DeliveryPartner
+		return p, r.Scan(&p.ID, &p.Name)
+	})
+}
+
+// InvitationLifetime is how long an invitation link works.
+const InvitationLifetime = 7 * 24 * time.Hour
+
+// Invitation asks someone to create an account with a given role.
+type Invitation struct {
+	ID                int64
+	Email             string
+	Name              string
+	Role              Role
+	DeliveryPartnerID *int64
+	ExpiresAt         time.Time
+	AcceptedAt        *time.Time
+}
+
+// InvitationState says whether an invitation link can still be used.
+type InvitationState int
+
+// The states of an invitation link.
+const (
+	InvitationUsable InvitationState = iota
+	InvitationUnknown
+	InvitationExpired
+	InvitationUsed
+)
+
+// NewInvitation is what an admin fills in to invite someone.
+type NewInvitation struct {
+	Email             string
+	Name              string
+	Role              Role
+	DeliveryPartnerID *int64
+	InvitedBy         int64
+}
+
+// ErrEmailTaken means an account with this email address exists already.
+var ErrEmailTaken = errors.New("an account with this email address already exists")
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func newToken() string {
+	b := make([]byte, 32)
+	rand.Read(b) //nolint:errcheck // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Invite records an invitation and queues the email with its link, in one transaction.
+// It returns the secret token, which is stored only as a hash.
+func (s Store) Invite(ctx context.Context, inv NewInvitation, baseURL string) (string, error) {
+	token := newToken()
+	email := NormaliseEmail(inv.Email)
+	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)`, email).Scan(&exists); err != nil {
+			return err
+		}
+		if exists {
+			return ErrEmailTaken
+		}
+		// A new invitation replaces any earlier link still waiting for this address.
+		if _, err := tx.Exec(ctx, `UPDATE invitations SET expires_at = now()
+			WHERE email = $1 AND accepted_at IS NULL AND expires_at > now()`, email); err != nil {
+			return err
+		}
+		var invitedBy *int64
+		if inv.InvitedBy != 0 {
+			invitedBy = &inv.InvitedBy
+		}
+		var id int64
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO invitations (token_hash, email, name, role, delivery_partner_id, invited_by, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval) RETURNING id`,
+			hashToken(token), email, inv.Name, inv.Role, inv.DeliveryPartnerID, invitedBy, InvitationLifetime.String()).Scan(&id); err != nil {
+			return err
+		}
+		if err := notify.Enqueue(ctx, tx, notify.Message{
+			ToAddress: email, ToName: inv.Name,
+			Subject: "You have been invited to the NPQ platform",
+			Body: fmt.Sprintf("Dear %s,\n\nYou have been invited to join the NPQ platform as %s.\n\n"+
+				"Set your password and sign in here:\n%s/invitations/%s\n\n"+
+				"This link works once and expires in 7 days. If you were not expecting this email, you can ignore it.\n",
+				inv.Name, inv.Role.LabelWithArticle(), baseURL, token),
+		}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, inv.InvitedBy, "invitation.created", fmt.Sprintf("invitation:%d", id),
+			map[string]any{"email": email, "role": inv.Role})
+	})
+	if err != nil {
+		if errors.Is(err, ErrEmailTaken) {
+			return "", err
+		}
+		return "", fmt.Errorf("auth: invite %s: %w", email, err)
+	}
+	return token, nil
+}
+
+// InvitationByToken finds the invitation for a link and says whether it can be used.
+func (s Store) InvitationByToken(ctx context.Context, token string) (Invitation, InvitationState, error) {
+	var inv Invitation
+	err := s.DB.QueryRow(ctx, `
+		SELECT id, email, name, role, delivery_partner_id, expires_at, accepted_at
+		FROM invitations WHERE token_hash = $1`, hashToken(token)).
+		Scan(&inv.ID, &inv.Email, &inv.Name, &inv.Role, &inv.DeliveryPartnerID, &inv.ExpiresAt, &inv.AcceptedAt)
+	switch {
+	case database.IsNoRows(err):
+		return inv, InvitationUnknown, nil
+	case err != nil:
+		return inv, InvitationUnknown, fmt.Errorf("auth: invitation: %w", err)
+	case inv.AcceptedAt != nil:
+		return inv, InvitationUsed, nil
+	case !time.Now().Before(inv.ExpiresAt):
+		return inv, InvitationExpired, nil
+	}
+	return inv, InvitationUsable, nil
+}
+
+// ErrInvitationUnusable means the invitation was used, expired or never existed.
+var ErrInvitationUnusable = errors.New("invitation cannot be used")
+
+// AcceptInvitation creates the account for an invitation with the chosen password and marks
+// the invitation used, once only, even when the form is submitted twice at once.
+func (s Store) AcceptInvitation(ctx context.Context, token, password string) (User, error) {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
+		var inv Invitation
+		err := tx.QueryRow(ctx, `
+			UPDATE invitations SET accepted_at = now()
+			WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > now()
+			RETURNING id, email, name, role, delivery_partner_id`, hashToken(token)).
+			Scan(&inv.ID, &inv.Email, &inv.Name, &inv.Role, &inv.DeliveryPartnerID)
+		if database.IsNoRows(err) {
+			return ErrInvitationUnusable
+		}
+		if err != nil {
+			return err
+		}
+		u, err = scanUser(tx.QueryRow(ctx, `
+			INSERT INTO users (email, name, password_hash, role, delivery_partner_id)
+			VALUES ($1, $2, $3, $4, $5) RETURNING `+userColumns,
+			inv.Email, inv.Name, hash, inv.Role, inv.DeliveryPartnerID))
+		if database.IsUniqueViolation(err, "users_email_key") {
+			return ErrEmailTaken
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE invitations SET user_id = $1 WHERE id = $2`, u.ID, inv.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, u.ID, "invitation.accepted", fmt.Sprintf("invitation:%d", inv.ID), nil)
+	})
+	if err != nil && !errors.Is(err, ErrInvitationUnusable) && !errors.Is(err, ErrEmailTaken) {
+		err = fmt.Errorf("auth: accept invitation: %w", err)
+	}
+	return u, err
+}
+
+// UpsertUser creates or updates an account directly (used by the demo loader).
+func (s Store) UpsertUser(ctx context.Context, email, name string, role Role, partnerID *int64, password string) (User, error) {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return User{}, err
+	}
+	u, err := scanUser(s.DB.QueryRow(ctx, `
+		INSERT INTO users (email, name, password_hash, role, delivery_partner_id)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
+			delivery_partner_id = EXCLUDED.delivery_partner_id
+		RETURNING `+userColumns, NormaliseEmail(email), name, hash, role, partnerID))
+	if err != nil {
+		return u, fmt.Errorf("auth: upsert user %s: %w", email, err)
+	}
+	return u, nil
+}
+
+// InvitationSummary is an invitation as the admin list shows it.
+type InvitationSummary struct {
+	Invitation
+	PartnerName string
+	CreatedAt   time.Time
+}
+
+// Status is "Accepted", "Expired" or "Waiting".
+func (i InvitationSummary) Status() string {
+	switch {
+	case i.AcceptedAt != nil:
+		return "Accepted"
+	case !time.Now().Before(i.ExpiresAt):
+		return "Expired"
+	}
+	return "Waiting"
+}
+
+// RecentInvitations returns the latest invitations, newest first.
+func (s Store) RecentInvitations(ctx context.Context, limit int) ([]InvitationSummary, error) {
+	rows, err := s.DB.Query(ctx, `
+		SELECT i.id, i.email, i.name, i.role, i.delivery_partner_id, i.expires_at, i.accepted_at,
+		       coalesce(p.name, ''), i.created_at
+		FROM invitations i LEFT JOIN delivery_partners p ON p.id = i.delivery_partner_id
+		ORDER BY i.created_at DESC, i.id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("auth: recent invitations: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (InvitationSummary, error) {
+		var i InvitationSummary
+		err := r.Scan(&i.ID, &i.Email, &i.Name, &i.Role, &i.DeliveryPartnerID, &i.ExpiresAt, &i.AcceptedAt,
+			&i.PartnerName, &i.CreatedAt)
+		return i, err
+	})
+}

@@ -1,0 +1,95 @@
+// Package config reads the application's settings from the environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting the application reads from its environment.
+type Config struct {
+	// Env is "development", "test" or "production".
+	Env string
+	// Addr is the address the HTTP server listens on.
+	Addr string
+	// DatabaseURL is the PostgreSQL connection string.
+	DatabaseURL string
+	// BaseURL is the public address of the service, used in links sent by email.
+	BaseURL string
+	// MigrateOnStart runs database migrations when the server starts.
+	MigrateOnStart bool
+	// TrustProxyHeaders takes the client's address from X-Forwarded-For / X-Real-IP
+	// (only behind a proxy that sets them).
+	TrustProxyHeaders bool
+	// ShutdownTimeout bounds how long in-flight requests may take on shutdown.
+	ShutdownTimeout time.Duration
+	// SMTP settings; mail stays in the outbox when SMTPHost is empty.
+	SMTPHost     string
+	SMTPPort     int
+	SMTPUsername string
+	SMTPPassword string
+	MailFrom     string
+}
+
+// Production reports whether the app runs in production.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// SecureCookies reports whether cookies must only travel over HTTPS.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Load reads the configuration through getenv (os.Getenv in production) and validates it.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Env:          get("NPQ_ENV", "development"),
+		Addr:         get("ADDR", "localhost:8080"),
+		DatabaseURL:  get("DATABASE_URL", ""),
+		SMTPHost:     get("SMTP_HOST", ""),
+		SMTPUsername: get("SMTP_USERNAME", ""),
+		SMTPPassword: get("SMTP_PASSWORD", ""),
+		MailFrom:     get("MAIL_FROM", "NPQ platform <no-reply@npq.invalid>"),
+	}
+	var errs []error
+	switch c.Env {
+	case "development", "test", "production":
+	default:
+		errs = append(errs, fmt.Errorf("NPQ_ENV must be development, test or production, not %q", c.Env))
+	}
+	if c.DatabaseURL == "" {
+		errs = append(errs, errors.New("DATABASE_URL is required"))
+	}
+	host := c.Addr
+	if strings.HasPrefix(host, ":") {
+		host = "localhost" + host
+	}
+	c.BaseURL = strings.TrimRight(get("BASE_URL", "http://"+host), "/")
+	if c.Production() && getenv("BASE_URL") == "" {
+		errs = append(errs, errors.New("BASE_URL is required in production (links in emails use it)"))
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("BASE_URL must be an http or https address, not %q", c.BaseURL))
+	}
+	var err error
+	if c.MigrateOnStart, err = strconv.ParseBool(get("MIGRATE_ON_START", "true")); err != nil {
+		errs = append(errs, fmt.Errorf("MIGRATE_ON_START must be true or false: %w", err))
+	}
+	if c.TrustProxyHeaders, err = strconv.ParseBool(get("TRUST_PROXY_HEADERS", "false")); err != nil {
+		errs = append(errs, fmt.Errorf("TRUST_PROXY_HEADERS must be true or false: %w", err))
+	}
+	if c.SMTPPort, err = strconv.Atoi(get("SMTP_PORT", "587")); err != nil || c.SMTPPort <= 0 {
+		errs = append(errs, fmt.Errorf("SMTP_PORT must be a port number, not %q", getenv("SMTP_PORT")))
+	}
+	if c.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "15s")); err != nil {
+		errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT must be a duration such as 15s: %w", err))
+	}
+	return c, errors.Join(errs...)
+}

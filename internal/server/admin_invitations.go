@@ -1,0 +1,103 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"npq/internal/auth"
+	"npq/web/components"
+	"npq/web/pages/admin"
+)
+
+func (s *Server) adminInvitations(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.users.RecentInvitations(r.Context(), 100)
+	if err != nil {
+		return err
+	}
+	out := make([]admin.InvitationRow, len(rows))
+	for i, inv := range rows {
+		out[i] = admin.InvitationRow{Email: inv.Email, Name: inv.Name, Role: inv.Role.Label(), Partner: inv.PartnerName,
+			CreatedAt: inv.CreatedAt, Status: inv.Status()}
+	}
+	return s.ok(w, r, admin.Invitations(out))
+}
+
+// invitationFormOptions fills the role and partner choices of the invite form.
+func (s *Server) invitationFormOptions(r *http.Request, f *admin.InvitationForm) error {
+	partners, err := s.users.DeliveryPartners(r.Context())
+	if err != nil {
+		return err
+	}
+	f.Roles = nil
+	for _, role := range auth.Roles {
+		f.Roles = append(f.Roles, components.Option{Value: string(role), Label: role.Label()})
+	}
+	f.Partners = []components.Option{{Value: "", Label: "Not a delivery partner's staff"}}
+	for _, p := range partners {
+		f.Partners = append(f.Partners, components.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name})
+	}
+	return nil
+}
+
+func (s *Server) adminInvitationForm(w http.ResponseWriter, r *http.Request) error {
+	var f admin.InvitationForm
+	if err := s.invitationFormOptions(r, &f); err != nil {
+		return err
+	}
+	return s.ok(w, r, admin.InvitationNew(f))
+}
+
+func (s *Server) adminInvitationCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	f := admin.InvitationForm{Name: field(r, "name"), Email: field(r, "email"), Role: field(r, "role"), PartnerID: field(r, "partner")}
+	if err := s.invitationFormOptions(r, &f); err != nil {
+		return err
+	}
+	f.Errors.Add("name", auth.NameProblem(f.Name))
+	f.Errors.Add("email", auth.EmailProblem(f.Email))
+	role := auth.Role(f.Role)
+	if f.Role == "" {
+		f.Errors.Add("role", "Select a role")
+	} else if !role.Valid() {
+		f.Errors.Add("role", "Select one of the roles listed")
+	}
+	var partnerID *int64
+	if f.PartnerID != "" {
+		id, err := strconv.ParseInt(f.PartnerID, 10, 64)
+		if err != nil || !hasOption(f.Partners, f.PartnerID) {
+			f.Errors.Add("partner", "Select one of the delivery partners listed")
+		} else {
+			partnerID = &id
+		}
+	}
+	if role == auth.RolePartnerStaff && partnerID == nil {
+		f.Errors.Add("partner", "Select the delivery partner this person works for")
+	} else if role.Valid() && role != auth.RolePartnerStaff && partnerID != nil {
+		f.Errors.Add("partner", "Only delivery partner staff belong to a delivery partner: choose “Not a delivery partner's staff”")
+	}
+	if f.Errors.Any() {
+		return s.invalid(w, r, admin.InvitationNew(f))
+	}
+	_, err := s.users.Invite(r.Context(), auth.NewInvitation{Email: f.Email, Name: f.Name, Role: role,
+		DeliveryPartnerID: partnerID, InvitedBy: currentUser(r.Context()).ID}, s.cfg.BaseURL)
+	if errors.Is(err, auth.ErrEmailTaken) {
+		f.Errors.Add("email", "An account with this email address already exists")
+		return s.invalid(w, r, admin.InvitationNew(f))
+	}
+	if err != nil {
+		return err
+	}
+	return s.seeOther(w, r, "/admin/invitations", "Invitation sent to "+auth.NormaliseEmail(f.Email))
+}
+
+func hasOption(opts []components.Option, v string) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,98 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"npq/internal/auth"
+	"npq/internal/browsertest"
+)
+
+// The foundation journey in a real browser: an admin invites someone, the invitee opens the
+// link from the outbox, sets a password, lands on their home and signs out. Every page
+// visited is checked with axe-core.
+func TestBrowserInvitationJourney(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.userFor(auth.RoleProviderAdmin)
+	a.partner("Northern Hub")
+	ctx := browsertest.New(t)
+	check := func() { t.Helper(); browsertest.CheckAccessibility(t, ctx) }
+
+	browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+"/"))
+	check()
+	// A private page sends us to sign in; a wrong password shows the error summary.
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(a.ts.URL+"/admin/invitations/new"),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), admin.Email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), "not my password"),
+		chromedp.Click(chromedp.CSS(`main button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-summary"]`)),
+	)
+	check()
+	browsertest.Run(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
+		chromedp.Click(chromedp.CSS(`main button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#name`)),
+	)
+	check()
+	// Submitting the empty form shows every problem.
+	browsertest.Run(t, ctx,
+		chromedp.Click(chromedp.CSS(`main button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-summary"]`)),
+	)
+	check()
+	if got := browsertest.Text(t, ctx, `[data-testid="error-summary"]`); !strings.Contains(got, "Enter a full name") {
+		t.Errorf("error summary: %q", got)
+	}
+	browsertest.Run(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#name`), "Nia Newcomer"),
+		chromedp.SendKeys(chromedp.CSS(`#email`), "nia@school.test"),
+		chromedp.Click(chromedp.CSS(`#role`)), // participant
+		chromedp.Click(chromedp.CSS(`main button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="invitations"]`)),
+	)
+	check()
+	// Read the invitation in the outbox and follow its link.
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(a.ts.URL+"/admin/outbox"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="outbox"]`)),
+	)
+	check()
+	browsertest.Run(t, ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="outbox"] tbody a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-body"] a`)),
+	)
+	link := browsertest.Attr(t, ctx, `[data-testid="message-body"] a`, "href")
+	check()
+	browsertest.Run(t, ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="sign-out"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)),
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS(`#password`)),
+	)
+	check()
+	browsertest.Run(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#password`), "tea in the staffroom"),
+		chromedp.SendKeys(chromedp.CSS(`#confirm`), "tea in the staffroom"),
+		chromedp.Click(chromedp.CSS(`main button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="page-title"]`)),
+	)
+	check()
+	if got := browsertest.Text(t, ctx, `[data-testid="page-title"]`); got != "Welcome, Nia Newcomer" {
+		t.Errorf("home title %q", got)
+	}
+	browsertest.Run(t, ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="sign-out"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+	)
+	check()
+	if got := browsertest.Text(t, ctx, `[data-testid="flash"]`); !strings.Contains(got, "You have signed out") {
+		t.Errorf("after sign-out: %q", got)
+	}
+	// The link is spent.
+	browsertest.Run(t, ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-testid="invitation-problem"]`)))
+	check()
+}

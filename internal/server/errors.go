@@ -1,0 +1,97 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"npq/internal/database"
+	"npq/web/layout"
+	"npq/web/pages/public"
+)
+
+// handlerFunc is an HTTP handler that returns its error for renderError to turn into a page.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// httpError is an error with the status and message a user should see.
+type httpError struct {
+	Status  int
+	Message string
+}
+
+func (e httpError) Error() string { return http.StatusText(e.Status) + ": " + e.Message }
+
+var (
+	errForbidden = httpError{Status: http.StatusForbidden}
+	errNotFound  = httpError{Status: http.StatusNotFound}
+)
+
+// badRequest is the error for a request no form of ours would send.
+func badRequest(msg string) error { return httpError{Status: http.StatusBadRequest, Message: msg} }
+
+func (s *Server) wrap(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	}
+}
+
+// renderError is the one place errors become pages. Unknown errors are logged with the
+// request ID and shown as a plain 500 page that leaks nothing.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	var he httpError
+	switch {
+	case errors.As(err, &he):
+	case errors.Is(err, database.ErrNotFound):
+		he = errNotFound
+	case errors.Is(err, context.Canceled):
+		return // the client went away
+	default:
+		s.log.Error("request failed", "err", err, "request_id", middleware.GetReqID(r.Context()))
+		he = httpError{Status: http.StatusInternalServerError}
+	}
+	s.render(w, r, he.Status, public.ErrorPage(he.Status, he.Message, middleware.GetReqID(r.Context())))
+}
+
+// render writes a page with status, buffered so a failed render becomes a clean 500.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	// A flash message is shown on the next page rendered, not lost on a redirect.
+	if m := layout.MetaFrom(r.Context()); m.PopFlash != nil {
+		m.Flash = m.PopFlash()
+	}
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.log.Error("render failed", "err", err, "request_id", middleware.GetReqID(r.Context()))
+		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes()) //nolint:errcheck // nothing to do if the client has gone
+}
+
+// ok renders a page with status 200.
+func (s *Server) ok(w http.ResponseWriter, r *http.Request, c templ.Component) error {
+	s.render(w, r, http.StatusOK, c)
+	return nil
+}
+
+// invalid re-renders a form with its errors: status 422, values kept.
+func (s *Server) invalid(w http.ResponseWriter, r *http.Request, c templ.Component) error {
+	s.render(w, r, http.StatusUnprocessableEntity, c)
+	return nil
+}
+
+// seeOther redirects after a successful POST, with an optional flash message for the next page.
+func (s *Server) seeOther(w http.ResponseWriter, r *http.Request, to, flash string) error {
+	if flash != "" {
+		s.sessions.Put(r.Context(), "flash", flash)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,159 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"npq/internal/auth"
+	"npq/internal/config"
+	"npq/internal/testdb"
+)
+
+// testApp is the whole app on a fresh database, served on a loopback port.
+type testApp struct {
+	t    *testing.T
+	pool *pgxpool.Pool
+	srv  *Server
+	ts   *httptest.Server
+	logs *strings.Builder
+}
+
+const testPassword = "correct horse battery staple"
+
+func newTestApp(t *testing.T) *testApp {
+	t.Helper()
+	pool := testdb.New(t)
+	logs := &strings.Builder{}
+	a := &testApp{t: t, pool: pool, logs: logs}
+	a.ts = httptest.NewUnstartedServer(nil)
+	a.ts.Start()
+	cfg := config.Config{Env: "test", BaseURL: a.ts.URL, Addr: a.ts.Listener.Addr().String()}
+	a.srv = New(cfg, pool, slog.New(slog.NewTextHandler(logs, nil)))
+	a.ts.Config.Handler = a.srv
+	t.Cleanup(func() { a.ts.Close(); a.srv.Close() })
+	return a
+}
+
+// partner creates a delivery partner and returns its id.
+func (a *testApp) partner(name string) int64 {
+	a.t.Helper()
+	var id int64
+	if err := a.pool.QueryRow(context.Background(), `INSERT INTO delivery_partners (name) VALUES ($1) RETURNING id`, name).Scan(&id); err != nil {
+		a.t.Fatal(err)
+	}
+	return id
+}
+
+// user creates an account with testPassword and returns it.
+func (a *testApp) user(email string, role auth.Role, partnerID *int64) auth.User {
+	a.t.Helper()
+	u, err := auth.Store{DB: a.pool}.UpsertUser(context.Background(), email, "Test "+string(role), role, partnerID, testPassword)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return u
+}
+
+// userFor creates one account of each role on demand.
+func (a *testApp) userFor(role auth.Role) auth.User {
+	var partner *int64
+	if role == auth.RolePartnerStaff {
+		id := a.partner("Partner for " + a.t.Name())
+		partner = &id
+	}
+	return a.user(string(role)+"@school.test", role, partner)
+}
+
+// count runs a count query.
+func (a *testApp) count(sql string, args ...any) int {
+	a.t.Helper()
+	var n int
+	if err := a.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+type testClient struct {
+	a    *testApp
+	http *http.Client
+}
+
+// client is a browser-like client with its own cookies that does not follow redirects.
+func (a *testApp) client() *testClient {
+	jar, _ := cookiejar.New(nil)
+	return &testClient{a: a, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// signedIn returns a client signed in as a new user of role.
+func (a *testApp) signedIn(role auth.Role) (*testClient, auth.User) {
+	u := a.userFor(role)
+	c := a.client()
+	c.signIn(u.Email, testPassword)
+	return c, u
+}
+
+type testResponse struct {
+	*http.Response
+	Body string
+	Doc  *goquery.Document
+}
+
+func (c *testClient) do(req *http.Request) *testResponse {
+	c.a.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(string(b)))
+	return &testResponse{Response: res, Body: string(b), Doc: doc}
+}
+
+func (c *testClient) get(path string) *testResponse {
+	c.a.t.Helper()
+	req, _ := http.NewRequest("GET", c.a.ts.URL+path, nil)
+	return c.do(req)
+}
+
+func (c *testClient) post(path string, form url.Values) *testResponse {
+	c.a.t.Helper()
+	req, _ := http.NewRequest("POST", c.a.ts.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+func (c *testClient) signIn(email, password string) *testResponse {
+	c.a.t.Helper()
+	res := c.post("/sign-in", url.Values{"email": {email}, "password": {password}})
+	if res.StatusCode != http.StatusSeeOther {
+		c.a.t.Fatalf("sign in as %s: status %d\n%s", email, res.StatusCode, res.Doc.Find("main").Text())
+	}
+	return res
+}
+
+// errorSummary returns the messages in the GOV.UK error summary.
+func (r *testResponse) errorSummary() []string {
+	var out []string
+	r.Doc.Find(`[data-testid="error-summary"] li`).Each(func(_ int, s *goquery.Selection) {
+		out = append(out, strings.TrimSpace(s.Text()))
+	})
+	return out
+}
+
+func (r *testResponse) text(selector string) string {
+	return strings.TrimSpace(r.Doc.Find(selector).First().Text())
+}

@@ -1,0 +1,182 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"npq/internal/auth"
+	"npq/internal/database"
+	"npq/web/layout"
+)
+
+type userKey struct{}
+
+// currentUser returns the signed-in user, or nil.
+func currentUser(ctx context.Context) *auth.User {
+	u, _ := ctx.Value(userKey{}).(*auth.User)
+	return u
+}
+
+// maxFormBytes bounds every request body that is not a file upload.
+const maxFormBytes = 1 << 20
+
+// logRequests logs one line per request: the route pattern, never the raw path, so that
+// secrets in URLs (invitation tokens, calendar tokens) stay out of logs.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		route := chi.RouteContext(r.Context()).RoutePattern()
+		if route == "" {
+			route = "(unmatched)"
+		}
+		level := slog.LevelInfo
+		if ww.Status() >= 500 {
+			level = slog.LevelError
+		}
+		attrs := []any{"method", r.Method, "route", route, "status", ww.Status(),
+			"bytes", ww.BytesWritten(), "duration", time.Since(start), "request_id", middleware.GetReqID(r.Context())}
+		if u := currentUser(r.Context()); u != nil {
+			attrs = append(attrs, "user_id", u.ID)
+		}
+		s.log.Log(r.Context(), level, "request", attrs...)
+	})
+}
+
+// recoverPanics turns a panic into a logged 500 page.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()),
+					"request_id", middleware.GetReqID(r.Context()))
+				s.renderError(w, r, httpError{Status: http.StatusInternalServerError})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the Content-Security-Policy (with a per-request nonce for the few
+// inline scripts) and the other protective headers.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 18)
+		rand.Read(b) //nolint:errcheck // never fails
+		nonce := base64.StdEncoding.EncodeToString(b)
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; "+
+			"style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "+
+			"base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		if s.cfg.SecureCookies() {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		m := &layout.Meta{Nonce: nonce, Path: r.URL.Path, CSS: s.assets.Path("build/app.css")}
+		if s.assets.Has("build/govuk-frontend.min.js") {
+			m.JS = s.assets.Path("build/govuk-frontend.min.js")
+		}
+		if s.assets.Has("govuk/assets/images/favicon.ico") {
+			m.Favicon = s.assets.Path("govuk/assets/images/favicon.ico")
+		}
+		next.ServeHTTP(w, r.WithContext(layout.WithMeta(r.Context(), m)))
+	})
+}
+
+// limitBodies bounds request bodies so a huge form cannot exhaust memory.
+func limitBodies(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// loadUser puts the signed-in user (if any) and their navigation into the request.
+func (s *Server) loadUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		m := layout.MetaFrom(ctx)
+		if id := s.sessions.GetInt64(ctx, "user_id"); id != 0 {
+			u, err := s.users.UserByID(ctx, id)
+			switch {
+			case errors.Is(err, database.ErrNotFound):
+				s.sessions.Remove(ctx, "user_id")
+			case err != nil:
+				s.renderError(w, r, err)
+				return
+			default:
+				ctx = context.WithValue(ctx, userKey{}, &u)
+				m.User = &layout.CurrentUser{Name: u.Name, Role: string(u.Role)}
+				m.Nav = navFor(u.Role)
+			}
+		}
+		m.PopFlash = func() string { return s.sessions.PopString(ctx, "flash") }
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// navFor is the header navigation for each role.
+func navFor(role auth.Role) []layout.NavItem {
+	switch role {
+	case auth.RoleParticipant:
+		return []layout.NavItem{{Label: "Home", Href: "/home"}, {Label: "Frameworks", Href: "/frameworks"}}
+	case auth.RolePartnerStaff:
+		return []layout.NavItem{{Label: "Overview", Href: "/partner"}, {Label: "Frameworks", Href: "/frameworks"}}
+	case auth.RoleProviderAdmin:
+		return []layout.NavItem{{Label: "Overview", Href: "/admin"}, {Label: "Invitations", Href: "/admin/invitations"},
+			{Label: "Outbox", Href: "/admin/outbox"}, {Label: "Frameworks", Href: "/frameworks"}}
+	case auth.RoleAssessor:
+		return []layout.NavItem{{Label: "Marking", Href: "/marking"}, {Label: "Frameworks", Href: "/frameworks"}}
+	}
+	return nil
+}
+
+// redirectToSignIn sends a signed-out visitor to sign in, then back to where they were going.
+func (s *Server) redirectToSignIn(w http.ResponseWriter, r *http.Request) {
+	next := r.URL.RequestURI()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		next = r.URL.Path
+	}
+	http.Redirect(w, r, "/sign-in?next="+url.QueryEscape(next), http.StatusSeeOther)
+}
+
+// safeNext returns next when it is a path on this site, or "".
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") {
+		return ""
+	}
+	return next
+}
+
+// clientIP is the address rate limits count against. Behind a trusted proxy, chi's RealIP
+// middleware has already put the client's address in RemoteAddr.
+func clientIP(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}

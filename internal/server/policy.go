@@ -1,0 +1,81 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+
+	"github.com/go-chi/chi/v5"
+
+	"npq/internal/auth"
+)
+
+// access is the rule for one route: public, or signed in with one of the roles.
+type access struct {
+	public bool
+	roles  []auth.Role
+}
+
+var (
+	publicAccess  = access{public: true}
+	participants  = access{roles: []auth.Role{auth.RoleParticipant}}
+	partnerStaff  = access{roles: []auth.Role{auth.RolePartnerStaff}}
+	admins        = access{roles: []auth.Role{auth.RoleProviderAdmin}}
+	assessors     = access{roles: []auth.Role{auth.RoleAssessor}}
+	anySignedIn   = access{roles: auth.Roles}
+	staffOrAdmins = access{roles: []auth.Role{auth.RolePartnerStaff, auth.RoleProviderAdmin}}
+)
+
+// allows reports whether a user with role may use the route; signedIn false means nobody is.
+func (a access) allows(signedIn bool, role auth.Role) bool {
+	if a.public {
+		return true
+	}
+	return signedIn && slices.Contains(a.roles, role)
+}
+
+// handle registers a route with its access rule. Every route must be registered this way:
+// checkPolicies refuses a router with a route that has no rule.
+func (s *Server) handle(r chi.Router, method, pattern string, a access, h handlerFunc) {
+	if !a.public && len(a.roles) == 0 {
+		panic(fmt.Sprintf("server: route %s %s has an empty access rule", method, pattern))
+	}
+	s.policies[method+" "+pattern] = a
+	r.With(s.authorise(a)).Method(method, pattern, s.wrap(h))
+}
+
+// authorise enforces a route's access rule before its handler runs.
+func (s *Server) authorise(a access) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if a.public {
+				next.ServeHTTP(w, r)
+				return
+			}
+			u := currentUser(r.Context())
+			if u == nil {
+				s.redirectToSignIn(w, r)
+				return
+			}
+			if !a.allows(true, u.Role) {
+				s.renderError(w, r, errForbidden)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// checkPolicies walks the router and returns the routes registered without an access rule.
+func (s *Server) checkPolicies(r chi.Routes) []string {
+	var missing []string
+	chi.Walk(r, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error { //nolint:errcheck // the walk func never fails
+		if _, ok := s.policies[method+" "+route]; !ok {
+			missing = append(missing, method+" "+route)
+		}
+		return nil
+	})
+	sort.Strings(missing)
+	return missing
+}

@@ -1,0 +1,71 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+// routes is the map of the app: every URL, who may use it, and its handler.
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID)
+	if s.cfg.TrustProxyHeaders {
+		r.Use(middleware.RealIP)
+	}
+	r.Use(s.logRequests)
+	r.Use(middleware.Compress(5, "text/html", "text/css", "text/plain", "text/javascript",
+		"application/javascript", "text/csv", "text/calendar", "application/json", "image/svg+xml"))
+	r.Use(s.securityHeaders)
+	r.Use(s.recoverPanics)
+	r.Use(limitBodies)
+	// Cross-origin unsafe requests (CSRF) are refused before any handler runs.
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
+		return httpError{Status: http.StatusForbidden, Message: "This request came from another site, so it was refused. Go back, reload the page and try again."}
+	}))
+	r.Use(csrf.Handler)
+	r.Use(s.sessions.LoadAndSave)
+	r.Use(s.loadUser)
+	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
+	r.MethodNotAllowed(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
+		return httpError{Status: http.StatusMethodNotAllowed}
+	}))
+
+	// Public
+	s.handle(r, "GET", "/", publicAccess, s.publicLanding)
+	s.handle(r, "GET", "/accessibility", publicAccess, s.publicAccessibility)
+	s.handle(r, "GET", "/healthz", publicAccess, s.healthz)
+	s.handle(r, "GET", "/readyz", publicAccess, s.readyz)
+	s.handle(r, "GET", "/static/*", publicAccess, s.staticAsset)
+	s.handle(r, "GET", "/sign-in", publicAccess, s.signInForm)
+	s.handle(r, "POST", "/sign-in", publicAccess, s.signIn)
+	s.handle(r, "POST", "/sign-out", publicAccess, s.signOut)
+	s.handle(r, "GET", "/invitations/{token}", publicAccess, s.invitationForm)
+	s.handle(r, "POST", "/invitations/{token}", publicAccess, s.invitationAccept)
+
+	// Participants
+	s.handle(r, "GET", "/home", participants, s.participantHome)
+
+	// Delivery-partner staff
+	s.handle(r, "GET", "/partner", partnerStaff, s.partnerHome)
+
+	// Lead-provider admins
+	s.handle(r, "GET", "/admin", admins, s.adminHome)
+	s.handle(r, "GET", "/admin/invitations", admins, s.adminInvitations)
+	s.handle(r, "GET", "/admin/invitations/new", admins, s.adminInvitationForm)
+	s.handle(r, "POST", "/admin/invitations", admins, s.adminInvitationCreate)
+	s.handle(r, "GET", "/admin/outbox", admins, s.adminOutbox)
+	s.handle(r, "GET", "/admin/outbox/{id}", admins, s.adminOutboxMessage)
+
+	// Assessors
+	s.handle(r, "GET", "/marking", assessors, s.markingHome)
+
+	if missing := s.checkPolicies(r); len(missing) > 0 {
+		panic("server: routes without an access rule: " + strings.Join(missing, ", "))
+	}
+
+	return r
+}

@@ -1,0 +1,62 @@
+// Package server is the HTTP side of the app: routes, middleware, handlers and forms.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"npq/internal/auth"
+	"npq/internal/config"
+	"npq/web/static"
+)
+
+// Server holds what handlers need. Build it with New.
+type Server struct {
+	cfg      config.Config
+	log      *slog.Logger
+	pool     *pgxpool.Pool
+	sessions *scs.SessionManager
+	assets   *static.Assets
+	users    auth.Store
+	// policies records the access rule of every registered route; see routes.go.
+	policies map[string]access
+	handler  http.Handler
+}
+
+// New builds the server and its router. Stop the session cleanup with Close.
+func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
+	sm := scs.New()
+	sm.Store = pgxstore.NewWithCleanupInterval(pool, 30*time.Minute)
+	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = 4 * time.Hour
+	sm.Cookie.Name = "npq_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies()
+	s := &Server{
+		cfg:      cfg,
+		log:      log,
+		pool:     pool,
+		sessions: sm,
+		assets:   static.Load(),
+		users:    auth.Store{DB: pool},
+		policies: map[string]access{},
+	}
+	s.handler = s.routes()
+	return s
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Close stops background work started by New.
+func (s *Server) Close() {
+	if st, ok := s.sessions.Store.(*pgxstore.PostgresStore); ok {
+		st.StopCleanup()
+	}
+}
