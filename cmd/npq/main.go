@@ -15,9 +15,11 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	frameworkdata "npq/frameworks"
 	"npq/internal/config"
 	"npq/internal/database"
 	"npq/internal/demo"
+	"npq/internal/frameworks"
 	"npq/internal/server"
 )
 
@@ -26,6 +28,7 @@ const usage = `usage: npq <command>
 commands:
   serve     run the web server (migrates first unless MIGRATE_ON_START=false)
   migrate   apply database migrations
+  seed      load the framework content from frameworks/ (also done by serve)
   demo      load demonstration data (refused when NPQ_ENV=production)
 `
 
@@ -69,16 +72,41 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			fmt.Fprintf(stdout, "  %-24s %s\n", a.Email, a.Role.Label())
 		}
 		return nil
+	case "seed":
+		if err := database.Migrate(ctx, pool, log); err != nil {
+			return err
+		}
+		return seed(ctx, pool, log, true)
 	case "serve":
 		if cfg.MigrateOnStart {
 			if err := database.Migrate(ctx, pool, log); err != nil {
 				return err
 			}
 		}
+		if err := seed(ctx, pool, log, false); err != nil {
+			return err
+		}
 		return serve(ctx, cfg, pool, log)
 	}
 	fmt.Fprint(stdout, usage)
 	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// seed validates the embedded framework files and brings the database in step with them.
+// A file with a problem stops it before anything is written.
+func seed(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, force bool) error {
+	start := time.Now()
+	lib, err := frameworks.Load(frameworkdata.FS)
+	if err != nil {
+		return fmt.Errorf("framework files are not valid, nothing was loaded:\n%w", err)
+	}
+	res, err := frameworks.Import(ctx, pool, lib, force)
+	if err != nil {
+		return err
+	}
+	log.Info("frameworks loaded", "frameworks", len(lib.Frameworks), "skipped_unchanged", res.Skipped,
+		"inserted", res.Inserted, "updated", res.Updated, "deleted", res.Deleted, "duration", time.Since(start))
+	return nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

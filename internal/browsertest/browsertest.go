@@ -139,3 +139,18 @@ func Run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Vo
 		t.Fatalf("browsertest: %v", err)
 	}
 }
+
+// CheckFitsPhone loads path in a 320px-wide viewport and fails the test if the page scrolls
+// sideways (a table may scroll inside its own wrapper; the page itself must not).
+func CheckFitsPhone(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	Run(t, ctx, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile), chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("h1")))
+	defer Run(t, ctx, chromedp.ResetViewport())
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatalf("browsertest: measure %s: %v", url, err)
+	}
+	if width > 320 {
+		t.Errorf("%s is %dpx wide on a 320px phone", url, width)
+	}
+}

@@ -92,7 +92,17 @@ func TestBrowserInvitationJourney(t *testing.T) {
 	if got := browsertest.Text(t, ctx, `[data-testid="flash"]`); !strings.Contains(got, "You have signed out") {
 		t.Errorf("after sign-out: %q", got)
 	}
+	for _, path := range []string{"/", "/sign-in", link} {
+		browsertest.CheckFitsPhone(t, ctx, absURL(a, path))
+	}
 	// The link is spent.
 	browsertest.Run(t, ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-testid="invitation-problem"]`)))
 	check()
+}
+
+func absURL(a *testApp, p string) string {
+	if strings.HasPrefix(p, "http") {
+		return p
+	}
+	return a.ts.URL + p
 }

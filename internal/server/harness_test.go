@@ -14,8 +14,10 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	frameworkdata "npq/frameworks"
 	"npq/internal/auth"
 	"npq/internal/config"
+	"npq/internal/frameworks"
 	"npq/internal/testdb"
 )
 
@@ -26,15 +28,17 @@ type testApp struct {
 	srv  *Server
 	ts   *httptest.Server
 	logs *strings.Builder
+	// queries counts the database queries the app runs.
+	queries *testdb.QueryCounter
 }
 
 const testPassword = "correct horse battery staple"
 
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
-	pool := testdb.New(t)
+	pool, queries := testdb.NewCounted(t)
 	logs := &strings.Builder{}
-	a := &testApp{t: t, pool: pool, logs: logs}
+	a := &testApp{t: t, pool: pool, logs: logs, queries: queries}
 	a.ts = httptest.NewUnstartedServer(nil)
 	a.ts.Start()
 	cfg := config.Config{Env: "test", BaseURL: a.ts.URL, Addr: a.ts.Listener.Addr().String()}
@@ -42,6 +46,27 @@ func newTestApp(t *testing.T) *testApp {
 	a.ts.Config.Handler = a.srv
 	t.Cleanup(func() { a.ts.Close(); a.srv.Close() })
 	return a
+}
+
+// seedFrameworks loads the real framework content.
+func (a *testApp) seedFrameworks() {
+	a.t.Helper()
+	lib, err := frameworks.Load(frameworkdata.FS)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if _, err := frameworks.Import(context.Background(), a.pool, lib, true); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// queriesFor counts the queries one request runs.
+func (a *testApp) queriesFor(c *testClient, path string) (int, *testResponse) {
+	a.t.Helper()
+	a.queries.Reset()
+	res := c.get(path)
+	n, _ := a.queries.Count()
+	return n, res
 }
 
 // partner creates a delivery partner and returns its id.

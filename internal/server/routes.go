@@ -45,6 +45,9 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/sign-out", publicAccess, s.signOut)
 	s.handle(r, "GET", "/invitations/{token}", publicAccess, s.invitationForm)
 	s.handle(r, "POST", "/invitations/{token}", publicAccess, s.invitationAccept)
+	s.handle(r, "GET", "/frameworks", publicAccess, s.frameworkCatalogue)
+	s.handle(r, "GET", "/frameworks/search", publicAccess, s.frameworkSearch)
+	s.handle(r, "GET", "/frameworks/{slug}", publicAccess, s.frameworkPage)
 
 	// Participants
 	s.handle(r, "GET", "/home", participants, s.participantHome)

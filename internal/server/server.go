@@ -12,17 +12,19 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/config"
+	"npq/internal/frameworks"
 	"npq/web/static"
 )
 
 // Server holds what handlers need. Build it with New.
 type Server struct {
-	cfg      config.Config
-	log      *slog.Logger
-	pool     *pgxpool.Pool
-	sessions *scs.SessionManager
-	assets   *static.Assets
-	users    auth.Store
+	cfg        config.Config
+	log        *slog.Logger
+	pool       *pgxpool.Pool
+	sessions   *scs.SessionManager
+	assets     *static.Assets
+	users      auth.Store
+	frameworks frameworks.Store
 	// policies records the access rule of every registered route; see routes.go.
 	policies map[string]access
 	handler  http.Handler
@@ -39,13 +41,14 @@ func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies()
 	s := &Server{
-		cfg:      cfg,
-		log:      log,
-		pool:     pool,
-		sessions: sm,
-		assets:   static.Load(),
-		users:    auth.Store{DB: pool},
-		policies: map[string]access{},
+		cfg:        cfg,
+		log:        log,
+		pool:       pool,
+		sessions:   sm,
+		assets:     static.Load(),
+		users:      auth.Store{DB: pool},
+		frameworks: frameworks.Store{DB: pool},
+		policies:   map[string]access{},
 	}
 	s.handler = s.routes()
 	return s

@@ -2,7 +2,6 @@
 package testdb
 
 import (
-	"context"
 	"net/url"
 	"os"
 	"strconv"
@@ -13,21 +12,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // pgtestdb talks to the server through database/sql
 	"github.com/peterldowns/pgtestdb"
-	"github.com/peterldowns/pgtestdb/migrators/goosemigrator"
-
-	"npq/migrations"
 )
 
 // New returns a pool on a fresh database with every migration applied. The database is
 // dropped when the test passes. It needs TEST_DATABASE_URL (make test sets it).
 func New(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	conf := pgtestdb.Custom(t, serverConfig(t), goosemigrator.New(".", goosemigrator.WithFS(migrations.FS)))
-	pool, err := pgxpool.New(context.Background(), conf.URL())
-	if err != nil {
-		t.Fatalf("testdb: connect: %v", err)
-	}
-	t.Cleanup(pool.Close)
+	pool, _ := NewCounted(t)
 	return pool
 }
 
