@@ -20,6 +20,7 @@ import (
 	"npq/internal/database"
 	"npq/internal/demo"
 	"npq/internal/frameworks"
+	"npq/internal/notify"
 	"npq/internal/server"
 )
 
@@ -120,6 +121,14 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 func serve(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) error {
 	srv := server.New(cfg, pool, log)
 	defer srv.Close()
+	if cfg.SMTPHost != "" {
+		sender := notify.Sender{DB: pool, Log: log, SMTP: notify.SMTPSettings{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
+			Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.MailFrom}}
+		go sender.Run(ctx)
+		log.Info("delivering mail by SMTP", "host", cfg.SMTPHost, "port", cfg.SMTPPort)
+	} else {
+		log.Info("SMTP is not configured: mail stays in the outbox at /admin/outbox")
+	}
 	hs := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           srv,
