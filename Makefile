@@ -45,7 +45,7 @@ check-generated:
 	go tool templ generate -check
 
 fmt-check:
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
+	@out=$$(gofmt -l cmd internal web migrations frameworks); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
 vet:

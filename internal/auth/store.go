@@ -145,6 +145,8 @@ type NewInvitation struct {
 	Role              Role
 	DeliveryPartnerID *int64
 	InvitedBy         int64
+	// Intro replaces the email's first sentence, e.g. to name the course someone is enrolled on.
+	Intro string
 }
 
 // ErrEmailTaken means an account with this email address exists already.
@@ -167,41 +169,7 @@ func (s Store) Invite(ctx context.Context, inv NewInvitation, baseURL string) (s
 	token := newToken()
 	email := NormaliseEmail(inv.Email)
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)`, email).Scan(&exists); err != nil {
-			return err
-		}
-		if exists {
-			return ErrEmailTaken
-		}
-		// A new invitation replaces any earlier link still waiting for this address.
-		if _, err := tx.Exec(ctx, `UPDATE invitations SET expires_at = now()
-			WHERE email = $1 AND accepted_at IS NULL AND expires_at > now()`, email); err != nil {
-			return err
-		}
-		var invitedBy *int64
-		if inv.InvitedBy != 0 {
-			invitedBy = &inv.InvitedBy
-		}
-		var id int64
-		if err := tx.QueryRow(ctx, `
-			INSERT INTO invitations (token_hash, email, name, role, delivery_partner_id, invited_by, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval) RETURNING id`,
-			hashToken(token), email, inv.Name, inv.Role, inv.DeliveryPartnerID, invitedBy, InvitationLifetime.String()).Scan(&id); err != nil {
-			return err
-		}
-		if err := notify.Enqueue(ctx, tx, notify.Message{
-			ToAddress: email, ToName: inv.Name,
-			Subject: "You have been invited to the NPQ platform",
-			Body: fmt.Sprintf("Dear %s,\n\nYou have been invited to join the NPQ platform as %s.\n\n"+
-				"Set your password and sign in here:\n%s/invitations/%s\n\n"+
-				"This link works once and expires in 7 days. If you were not expecting this email, you can ignore it.\n",
-				inv.Name, inv.Role.LabelWithArticle(), baseURL, token),
-		}); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, inv.InvitedBy, "invitation.created", fmt.Sprintf("invitation:%d", id),
-			map[string]any{"email": email, "role": inv.Role})
+		return invite(ctx, tx, inv, email, token, baseURL)
 	})
 	if err != nil {
 		if errors.Is(err, ErrEmailTaken) {
@@ -210,6 +178,58 @@ func (s Store) Invite(ctx context.Context, inv NewInvitation, baseURL string) (s
 		return "", fmt.Errorf("auth: invite %s: %w", email, err)
 	}
 	return token, nil
+}
+
+// InviteInTx is Invite inside the caller's transaction.
+func InviteInTx(ctx context.Context, tx pgx.Tx, inv NewInvitation, baseURL string) (string, error) {
+	token := newToken()
+	return token, invite(ctx, tx, inv, NormaliseEmail(inv.Email), token, baseURL)
+}
+
+func invite(ctx context.Context, tx pgx.Tx, inv NewInvitation, email, token, baseURL string) error {
+	// An account that exists but was never activated (made by an enrolment) can be
+	// invited again with its own role; anyone else already has an account.
+	var role Role
+	var activated bool
+	err := tx.QueryRow(ctx, `SELECT role, password_hash <> '' FROM users WHERE email = $1`, email).Scan(&role, &activated)
+	switch {
+	case err == nil && (activated || role != inv.Role):
+		return ErrEmailTaken
+	case err != nil && !database.IsNoRows(err):
+		return err
+	}
+	// A new invitation replaces any earlier link still waiting for this address.
+	if _, err := tx.Exec(ctx, `UPDATE invitations SET expires_at = now()
+		WHERE email = $1 AND accepted_at IS NULL AND expires_at > now()`, email); err != nil {
+		return err
+	}
+	var invitedBy *int64
+	if inv.InvitedBy != 0 {
+		invitedBy = &inv.InvitedBy
+	}
+	var id int64
+	if err := tx.QueryRow(ctx, `
+		INSERT INTO invitations (token_hash, email, name, role, delivery_partner_id, invited_by, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval) RETURNING id`,
+		hashToken(token), email, inv.Name, inv.Role, inv.DeliveryPartnerID, invitedBy, InvitationLifetime.String()).Scan(&id); err != nil {
+		return err
+	}
+	intro := inv.Intro
+	if intro == "" {
+		intro = "You have been invited to join the NPQ platform as " + inv.Role.LabelWithArticle() + "."
+	}
+	if err := notify.Enqueue(ctx, tx, notify.Message{
+		ToAddress: email, ToName: inv.Name,
+		Subject: "You have been invited to the NPQ platform",
+		Body: fmt.Sprintf("Dear %s,\n\n%s\n\n"+
+			"Set your password and sign in here:\n%s/invitations/%s\n\n"+
+			"This link works once and expires in 7 days. If you were not expecting this email, you can ignore it.\n",
+			inv.Name, intro, baseURL, token),
+	}); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, inv.InvitedBy, "invitation.created", fmt.Sprintf("invitation:%d", id),
+		map[string]any{"email": email, "role": inv.Role})
 }
 
 // InvitationByToken finds the invitation for a link and says whether it can be used.
@@ -256,11 +276,15 @@ func (s Store) AcceptInvitation(ctx context.Context, token, password string) (Us
 		if err != nil {
 			return err
 		}
+		// Create the account, or activate the one an enrolment made, never another's.
 		u, err = scanUser(tx.QueryRow(ctx, `
 			INSERT INTO users (email, name, password_hash, role, delivery_partner_id)
-			VALUES ($1, $2, $3, $4, $5) RETURNING `+userColumns,
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash
+			WHERE users.password_hash = '' AND users.role = EXCLUDED.role
+			RETURNING `+userColumns,
 			inv.Email, inv.Name, hash, inv.Role, inv.DeliveryPartnerID))
-		if database.IsUniqueViolation(err, "users_email_key") {
+		if database.IsNoRows(err) {
 			return ErrEmailTaken
 		}
 		if err != nil {

@@ -101,6 +101,7 @@ func CheckAccessibility(t *testing.T, ctx context.Context) {
 	if err != nil {
 		t.Fatalf("browsertest: axe on %s: %v", url, err)
 	}
+	saveScreenshot(t, ctx, url)
 	for _, v := range found {
 		if v.Impact == "serious" || v.Impact == "critical" {
 			var targets []string
@@ -151,6 +152,40 @@ func CheckFitsPhone(t *testing.T, ctx context.Context, url string) {
 		t.Fatalf("browsertest: measure %s: %v", url, err)
 	}
 	if width > 320 {
-		t.Errorf("%s is %dpx wide on a 320px phone", url, width)
+		culprit, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { let w = null; for (const el of document.querySelectorAll('body *')) {
+			const r = el.getBoundingClientRect(); if (r.right > 321 && !el.closest('.app-table-wrap') && (!w || el.contains(w) === false)) w = el; }
+			return w ? w.tagName + '.' + w.className + ' ' + (w.textContent || '').slice(0, 60) : ''; })()`))
+		saveScreenshot(t, ctx, url+"-phone")
+		t.Errorf("%s is %dpx wide on a 320px phone (first too wide: %s)", url, width, culprit)
 	}
+}
+
+// saveScreenshot keeps a full-page PNG of every checked page when SCREENSHOT_DIR is set, so
+// a person can look at what the journeys saw.
+func saveScreenshot(t *testing.T, ctx context.Context, url string) {
+	dir := os.Getenv("SCREENSHOT_DIR")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("browsertest: screenshot of %s: %v", url, err)
+		return
+	}
+	name := strings.NewReplacer("http://", "", "/", "_", ":", "_", "?", "_", "&", "_", "=", "_").Replace(url)
+	name = fmt.Sprintf("%s-%02d-%s", t.Name(), shots(t), name)
+	if len(name) > 150 {
+		name = name[:150]
+	}
+	os.MkdirAll(dir, 0o755) //nolint:errcheck
+	if err := os.WriteFile(filepath.Join(dir, filepath.Base(name)+".png"), png, 0o644); err != nil {
+		t.Logf("browsertest: save screenshot: %v", err)
+	}
+}
+
+var shotCount = map[string]int{}
+
+func shots(t *testing.T) int {
+	shotCount[t.Name()]++
+	return shotCount[t.Name()]
 }

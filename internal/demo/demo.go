@@ -5,6 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	frameworkdata "npq/frameworks"
+	"npq/internal/frameworks"
+	"npq/internal/programme"
 
 	"npq/internal/auth"
 	"npq/internal/database"
@@ -18,12 +26,9 @@ type Account struct {
 	Email string
 	Name  string
 	Role  auth.Role
-	// Partner is the index into Partners for partner staff, or -1.
+	// Partner is the index into HandbookPartners for partner staff, or -1.
 	Partner int
 }
-
-// Partners are the demo delivery partners (the handbook's list is loaded with programmes).
-var Partners = []string{"Northern Lights Teaching School Hub", "Three Rivers Trust"}
 
 // Accounts are the demo sign-ins `make run` prints.
 var Accounts = []Account{
@@ -39,29 +44,48 @@ var Accounts = []Account{
 var ErrProduction = errors.New("demo: refusing to load demo data when NPQ_ENV=production")
 
 // Load creates or refreshes the demo data. Running it again changes nothing it made before.
+// It loads the framework content first, as courses link to it.
 func Load(ctx context.Context, db database.DB, production bool) error {
 	if production {
 		return ErrProduction
 	}
-	partnerIDs := make([]int64, len(Partners))
-	for i, name := range Partners {
-		err := db.QueryRow(ctx, `
-			INSERT INTO delivery_partners (name) VALUES ($1)
-			ON CONFLICT (lower(name)) DO UPDATE SET name = EXCLUDED.name
-			RETURNING id`, name).Scan(&partnerIDs[i])
-		if err != nil {
-			return fmt.Errorf("demo: partner %s: %w", name, err)
-		}
+	lib, err := frameworks.Load(frameworkdata.FS)
+	if err != nil {
+		return err
 	}
-	users := auth.Store{DB: db}
-	for _, a := range Accounts {
-		var partner *int64
-		if a.Partner >= 0 {
-			partner = &partnerIDs[a.Partner]
-		}
-		if _, err := users.UpsertUser(ctx, a.Email, a.Name, a.Role, partner, Password); err != nil {
-			return err
-		}
+	if _, err := frameworks.Import(ctx, db, lib, false); err != nil {
+		return err
 	}
-	return nil
+	return database.InTx(ctx, db, func(tx pgx.Tx) error {
+		partnerIDs := make([]int64, len(HandbookPartners))
+		for i, p := range HandbookPartners {
+			slug := strings.Trim(strings.Map(func(r rune) rune {
+				if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+					return r
+				}
+				return '-'
+			}, strings.ToLower(p.Name)), "-")
+			err := tx.QueryRow(ctx, `
+				INSERT INTO delivery_partners (name, region, contact_name, contact_email) VALUES ($1, $2, 'NPQ lead', $3)
+				ON CONFLICT (lower(name)) DO UPDATE SET name = EXCLUDED.name
+				RETURNING id`, p.Name, p.Region, "npq@"+slug+".demo.test").Scan(&partnerIDs[i])
+			if err != nil {
+				return fmt.Errorf("demo: partner %s: %w", p.Name, err)
+			}
+		}
+		users := auth.Store{DB: tx}
+		for _, a := range Accounts {
+			var partner *int64
+			if a.Partner >= 0 {
+				partner = &partnerIDs[a.Partner]
+			}
+			if _, err := users.UpsertUser(ctx, a.Email, a.Name, a.Role, partner, Password); err != nil {
+				return err
+			}
+		}
+		if err := loadProgramme(ctx, tx, partnerIDs, programme.Today(time.Now())); err != nil {
+			return fmt.Errorf("demo: programme: %w", err)
+		}
+		return nil
+	})
 }

@@ -3,25 +3,40 @@ package demo_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"npq/internal/auth"
 	"npq/internal/demo"
+	"npq/internal/programme"
 	"npq/internal/testdb"
 )
 
 func TestLoadIsIdempotentAndAccountsSignIn(t *testing.T) {
 	ctx := context.Background()
 	pool := testdb.New(t)
-	for i := 0; i < 2; i++ {
-		if err := demo.Load(ctx, pool, false); err != nil {
-			t.Fatalf("load %d: %v", i, err)
-		}
+	counts := func() string {
+		var s string
+		pool.QueryRow(ctx, `SELECT concat_ws(' ', (SELECT count(*) FROM users), (SELECT count(*) FROM delivery_partners),
+			(SELECT count(*) FROM courses), (SELECT count(*) FROM cohorts), (SELECT count(*) FROM enrolments),
+			(SELECT count(*) FROM item_completions), (SELECT count(*) FROM news_posts))`).Scan(&s) //nolint:errcheck
+		return s
 	}
-	var users, partners int
-	pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM delivery_partners)`).Scan(&users, &partners) //nolint:errcheck
-	if users != len(demo.Accounts) || partners < 2 {
-		t.Errorf("%d users, %d partners after loading twice", users, partners)
+	if err := demo.Load(ctx, pool, false); err != nil {
+		t.Fatalf("first load: %v", err)
+	}
+	first := counts()
+	if err := demo.Load(ctx, pool, false); err != nil {
+		t.Fatalf("second load: %v", err)
+	}
+	if again := counts(); again != first {
+		t.Errorf("loading twice changed the counts: %s -> %s", first, again)
+	}
+	var participants, partners, cohorts int
+	pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM users WHERE role = 'participant'), (SELECT count(*) FROM delivery_partners),
+		(SELECT count(DISTINCT course_id) FROM cohorts)`).Scan(&participants, &partners, &cohorts) //nolint:errcheck
+	if participants < 250 || partners != len(demo.HandbookPartners) || cohorts < 4 {
+		t.Errorf("%d participants, %d partners, cohorts of %d courses", participants, partners, cohorts)
 	}
 	s := auth.Store{DB: pool}
 	for _, a := range demo.Accounts {
@@ -40,5 +55,52 @@ func TestLoadIsIdempotentAndAccountsSignIn(t *testing.T) {
 func TestLoadRefusesProduction(t *testing.T) {
 	if err := demo.Load(context.Background(), nil, true); !errors.Is(err, demo.ErrProduction) {
 		t.Errorf("got %v", err)
+	}
+}
+
+// The demo courses' activities add up to the handbook's course overview: 16 hours of
+// face-to-face training and tutoring, 20 hours online and 45 hours of self-study (81 hours),
+// plus 6 hours of coaching for NPQEL (87 hours).
+func TestDemoCoursesMatchTheHandbookOverview(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	if err := demo.Load(ctx, pool, false); err != nil {
+		t.Fatal(err)
+	}
+	s := programme.Store{DB: pool}
+	courses, err := s.Courses(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]int{"NPQH": {16, 20, 45, 0, 81}, "NPQSL": {16, 20, 45, 0, 81}, "NPQEL": {16, 20, 45, 6, 87}}
+	for _, c := range courses {
+		w, ok := want[c.QualificationCode]
+		if !ok {
+			continue
+		}
+		blocks, err := s.CourseStructure(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var items []programme.Item
+		for _, b := range blocks {
+			for _, it := range b.Items {
+				items = append(items, it.Item)
+			}
+		}
+		o := programme.Overview(items)
+		got := []int{o[programme.OverviewFaceToFace] / 60, o[programme.OverviewOnline] / 60, o[programme.OverviewSelfStudy] / 60, o[programme.OverviewCoaching] / 60}
+		got = append(got, got[0]+got[1]+got[2]+got[3])
+		if len(blocks) != 4 || fmt.Sprint(got) != fmt.Sprint(w) {
+			t.Errorf("%s: %d blocks, hours %v, want %v", c.Name, len(blocks), got, w)
+		}
+	}
+	// The demo participant is part-way through: block 1 done, block 2 started, later blocks not open.
+	var done, total int
+	pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM item_completions c JOIN enrolments e ON e.id = c.enrolment_id JOIN users u ON u.id = e.user_id
+		WHERE u.email = 'participant@demo.test'), (SELECT count(*) FROM cohort_blocks cb JOIN enrolments e ON e.cohort_id = cb.cohort_id
+		JOIN users u ON u.id = e.user_id WHERE u.email = 'participant@demo.test' AND cb.opens_on <= current_date)`).Scan(&done, &total) //nolint:errcheck
+	if done < 6 || total != 2 {
+		t.Errorf("demo participant: %d completions, %d open blocks", done, total)
 	}
 }

@@ -27,7 +27,9 @@ type receivedMail struct {
 	from, to, data string
 }
 
-func (m *mailServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &mailSession{server: m}, nil }
+func (m *mailServer) NewSession(*smtp.Conn) (smtp.Session, error) {
+	return &mailSession{server: m}, nil
+}
 
 type mailSession struct {
 	server   *mailServer

@@ -142,12 +142,15 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 func navFor(role auth.Role) []layout.NavItem {
 	switch role {
 	case auth.RoleParticipant:
-		return []layout.NavItem{{Label: "Home", Href: "/home"}, {Label: "Frameworks", Href: "/frameworks"}}
+		return []layout.NavItem{{Label: "Home", Href: "/home"}, {Label: "Progress", Href: "/progress"}, {Label: "Learn", Href: "/learn"},
+			{Label: "Frameworks", Href: "/frameworks"}}
 	case auth.RolePartnerStaff:
-		return []layout.NavItem{{Label: "Overview", Href: "/partner"}, {Label: "Frameworks", Href: "/frameworks"}}
+		return []layout.NavItem{{Label: "Cohorts", Href: "/partner"}, {Label: "Frameworks", Href: "/frameworks"}}
 	case auth.RoleProviderAdmin:
-		return []layout.NavItem{{Label: "Overview", Href: "/admin"}, {Label: "Invitations", Href: "/admin/invitations"},
-			{Label: "Outbox", Href: "/admin/outbox"}, {Label: "Frameworks", Href: "/frameworks"}}
+		return []layout.NavItem{{Label: "Overview", Href: "/admin"}, {Label: "Courses", Href: "/admin/courses"},
+			{Label: "Cohorts", Href: "/admin/cohorts"}, {Label: "Participants", Href: "/admin/participants"},
+			{Label: "Partners", Href: "/admin/partners"}, {Label: "News", Href: "/admin/news"},
+			{Label: "Invitations", Href: "/admin/invitations"}, {Label: "Outbox", Href: "/admin/outbox"}}
 	case auth.RoleAssessor:
 		return []layout.NavItem{{Label: "Marking", Href: "/marking"}, {Label: "Frameworks", Href: "/frameworks"}}
 	}

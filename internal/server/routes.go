@@ -51,9 +51,16 @@ func (s *Server) routes() http.Handler {
 
 	// Participants
 	s.handle(r, "GET", "/home", participants, s.participantHome)
+	s.handle(r, "GET", "/progress", participants, s.participantProgress)
+	s.handle(r, "GET", "/learn", participants, s.participantLearn)
+	s.handle(r, "GET", "/learn/{block}", participants, s.participantBlockPage)
+	s.handle(r, "GET", "/learn/{block}/{item}", participants, s.participantItemPage)
+	s.handle(r, "POST", "/learn/{block}/{item}/complete", participants, s.participantItemComplete)
 
 	// Delivery-partner staff
 	s.handle(r, "GET", "/partner", partnerStaff, s.partnerHome)
+	s.handle(r, "GET", "/partner/cohorts/{cohort}", partnerStaff, s.partnerCohort)
+	s.handle(r, "GET", "/partner/cohorts/{cohort}/roster.csv", partnerStaff, s.cohortRosterCSV)
 
 	// Lead-provider admins
 	s.handle(r, "GET", "/admin", admins, s.adminHome)
@@ -62,6 +69,34 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/admin/invitations", admins, s.adminInvitationCreate)
 	s.handle(r, "GET", "/admin/outbox", admins, s.adminOutbox)
 	s.handle(r, "GET", "/admin/outbox/{id}", admins, s.adminOutboxMessage)
+	s.handle(r, "GET", "/admin/partners", admins, s.adminPartners)
+	s.handle(r, "GET", "/admin/partners/new", admins, s.adminPartnerNew)
+	s.handle(r, "POST", "/admin/partners", admins, s.adminPartnerSave)
+	s.handle(r, "GET", "/admin/partners/{partner}", admins, s.adminPartnerEdit)
+	s.handle(r, "POST", "/admin/partners/{partner}", admins, s.adminPartnerSave)
+	s.handle(r, "GET", "/admin/courses", admins, s.adminCourses)
+	s.handle(r, "GET", "/admin/courses/new", admins, s.adminCourseNew)
+	s.handle(r, "POST", "/admin/courses", admins, s.adminCourseCreate)
+	s.handle(r, "GET", "/admin/courses/{course}", admins, s.adminCourse)
+	s.handle(r, "POST", "/admin/courses/{course}/blocks", admins, s.adminBlockCreate)
+	s.handle(r, "GET", "/admin/courses/{course}/blocks/{block}/items/new", admins, s.adminItemForm)
+	s.handle(r, "POST", "/admin/courses/{course}/blocks/{block}/items", admins, s.adminItemSave)
+	s.handle(r, "GET", "/admin/courses/{course}/blocks/{block}/items/{item}", admins, s.adminItemForm)
+	s.handle(r, "POST", "/admin/courses/{course}/blocks/{block}/items/{item}", admins, s.adminItemSave)
+	s.handle(r, "GET", "/admin/cohorts", admins, s.adminCohorts)
+	s.handle(r, "GET", "/admin/cohorts/new", admins, s.adminCohortNew)
+	s.handle(r, "POST", "/admin/cohorts", admins, s.adminCohortCreate)
+	s.handle(r, "GET", "/admin/cohorts/{cohort}", admins, s.adminCohort)
+	s.handle(r, "GET", "/admin/cohorts/{cohort}/roster.csv", admins, s.cohortRosterCSV)
+	s.handle(r, "GET", "/admin/cohorts/{cohort}/enrolments/new", admins, s.adminEnrolNew)
+	s.handle(r, "POST", "/admin/cohorts/{cohort}/enrolments", admins, s.adminEnrolCreate)
+	s.handle(r, "GET", "/admin/enrolments/import", admins, s.adminImportForm)
+	s.handle(r, "POST", "/admin/enrolments/import", admins, s.adminImport)
+	s.handle(r, "GET", "/admin/enrolments/{enrolment}", admins, s.adminEnrolment)
+	s.handle(r, "GET", "/admin/participants", admins, s.adminParticipants)
+	s.handle(r, "GET", "/admin/news", admins, s.adminNews)
+	s.handle(r, "GET", "/admin/news/new", admins, s.adminNewsNew)
+	s.handle(r, "POST", "/admin/news", admins, s.adminNewsCreate)
 
 	// Assessors
 	s.handle(r, "GET", "/marking", assessors, s.markingHome)

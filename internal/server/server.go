@@ -13,6 +13,7 @@ import (
 	"npq/internal/auth"
 	"npq/internal/config"
 	"npq/internal/frameworks"
+	"npq/internal/programme"
 	"npq/web/static"
 )
 
@@ -25,6 +26,7 @@ type Server struct {
 	assets     *static.Assets
 	users      auth.Store
 	frameworks frameworks.Store
+	programme  programme.Store
 	// policies records the access rule of every registered route; see routes.go.
 	policies map[string]access
 	handler  http.Handler
@@ -48,6 +50,7 @@ func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 		assets:     static.Load(),
 		users:      auth.Store{DB: pool},
 		frameworks: frameworks.Store{DB: pool},
+		programme:  programme.Store{DB: pool},
 		policies:   map[string]access{},
 	}
 	s.handler = s.routes()

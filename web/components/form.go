@@ -1,6 +1,12 @@
 // Package components holds the GOV.UK form fields, error summary and other shared pieces.
 package components
 
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
 // FieldError is one problem with one form field.
 type FieldError struct {
 	Field   string // the input's id, for the error summary link
@@ -51,4 +57,46 @@ type Input struct {
 	Error        string
 	Spellcheck   bool
 	PageHeading  bool // the label is the page's h1
+}
+
+// DateFrom fills a DateValue from a posted form's name-day, name-month and name-year fields.
+func DateFrom(get func(string) string, name string) DateValue {
+	return DateValue{Day: get(name + "-day"), Month: get(name + "-month"), Year: get(name + "-year")}
+}
+
+// DateOf fills a DateValue from a date.
+func DateOf(t interface {
+	Day() int
+	Month() time.Month
+	Year() int
+}) DateValue {
+	return DateValue{Day: itoa(t.Day()), Month: itoa(int(t.Month())), Year: itoa(t.Year())}
+}
+
+// Empty reports whether nothing was typed.
+func (d DateValue) Empty() bool { return d.Day == "" && d.Month == "" && d.Year == "" }
+
+// Parse reads the date, or explains what is wrong with it using what (e.g. "Start date").
+func (d DateValue) Parse(what string) (time.Time, string) {
+	switch {
+	case d.Empty():
+		return time.Time{}, "Enter the " + strings.ToLower(what[:1]) + what[1:]
+	case d.Day == "":
+		return time.Time{}, what + " must include a day"
+	case d.Month == "":
+		return time.Time{}, what + " must include a month"
+	case d.Year == "":
+		return time.Time{}, what + " must include a year"
+	}
+	day, e1 := strconv.Atoi(d.Day)
+	month, e2 := strconv.Atoi(d.Month)
+	year, e3 := strconv.Atoi(d.Year)
+	if e1 != nil || e2 != nil || e3 != nil || len(d.Year) != 4 {
+		return time.Time{}, what + " must be a real date, with a 4-digit year"
+	}
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if t.Day() != day || int(t.Month()) != month || year < 2000 || year > 2100 {
+		return time.Time{}, what + " must be a real date"
+	}
+	return t, ""
 }

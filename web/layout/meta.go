@@ -44,10 +44,18 @@ func MetaFrom(ctx context.Context) *Meta {
 	return &Meta{}
 }
 
-// Current reports whether href is the section the page belongs to.
+// Current reports whether href is the navigation item for the page: the item whose link is
+// the longest prefix of the path, so /admin/cohorts/7 is under Cohorts, not Overview.
 func (m *Meta) Current(href string) bool {
-	if href == m.Path {
-		return true
+	best := ""
+	for _, item := range m.Nav {
+		if under(m.Path, item.Href) && len(item.Href) > len(best) {
+			best = item.Href
+		}
 	}
-	return href != "/" && len(m.Path) > len(href) && m.Path[:len(href)] == href && m.Path[len(href)] == '/'
+	return best == href
+}
+
+func under(path, href string) bool {
+	return path == href || (href != "/" && len(path) > len(href) && path[:len(href)] == href && path[len(href)] == '/')
 }

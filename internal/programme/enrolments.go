@@ -1,0 +1,328 @@
+package programme
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"npq/internal/audit"
+	"npq/internal/auth"
+	"npq/internal/database"
+	"npq/internal/notify"
+)
+
+// FundingRoute is how a place is paid for.
+type FundingRoute string
+
+// The funding routes.
+const (
+	FundingScholarship  FundingRoute = "scholarship"
+	FundingSchoolFunded FundingRoute = "school_funded"
+	FundingSelfFunded   FundingRoute = "self_funded"
+)
+
+// FundingRoutes lists them in the order forms offer them.
+var FundingRoutes = []FundingRoute{FundingScholarship, FundingSchoolFunded, FundingSelfFunded}
+
+// Label is the route as people say it.
+func (f FundingRoute) Label() string {
+	switch f {
+	case FundingScholarship:
+		return "Scholarship (DfE funded)"
+	case FundingSchoolFunded:
+		return "School-funded"
+	case FundingSelfFunded:
+		return "Self-funded"
+	}
+	return string(f)
+}
+
+// Valid reports whether f is a known route.
+func (f FundingRoute) Valid() bool {
+	for _, v := range FundingRoutes {
+		if v == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Status is an enrolment's training status, with DfE's values.
+type Status string
+
+// The training statuses.
+const (
+	StatusActive    Status = "active"
+	StatusDeferred  Status = "deferred"
+	StatusWithdrawn Status = "withdrawn"
+	StatusCompleted Status = "completed"
+)
+
+// Label is the status as people say it.
+func (s Status) Label() string {
+	switch s {
+	case StatusActive:
+		return "Active"
+	case StatusDeferred:
+		return "Deferred"
+	case StatusWithdrawn:
+		return "Withdrawn"
+	case StatusCompleted:
+		return "Completed"
+	}
+	return string(s)
+}
+
+// CanSeeContent reports whether a participant with this status may read course content:
+// not while deferred or after withdrawing.
+func (s Status) CanSeeContent() bool { return s == StatusActive || s == StatusCompleted }
+
+// Enrolment is a participant in a cohort.
+type Enrolment struct {
+	ID                     int64
+	UserID                 int64
+	Name, Email            string
+	CohortID, CourseID     int64
+	CohortName, CourseName string
+	QualificationCode      string
+	PartnerID              int64
+	PartnerName            string
+	FundingRoute           FundingRoute
+	PaymentReceivedOn      *time.Time
+	StartsOn               time.Time
+	Status                 Status
+	LastActivityAt         *time.Time
+	LastItemID             *int64
+	CohortStartsOn         time.Time
+	StudyEndsOn            time.Time
+}
+
+const enrolmentColumns = `e.id, e.user_id, u.name, u.email, e.cohort_id, h.course_id, h.name, c.name, c.qualification_code,
+	h.delivery_partner_id, p.name, e.funding_route, e.payment_received_on, e.starts_on, e.status, e.last_activity_at,
+	e.last_item_id, h.starts_on, h.study_ends_on`
+
+const enrolmentFrom = `FROM enrolments e JOIN users u ON u.id = e.user_id JOIN cohorts h ON h.id = e.cohort_id
+	JOIN courses c ON c.id = h.course_id JOIN delivery_partners p ON p.id = h.delivery_partner_id`
+
+func scanEnrolment(r pgx.Row) (Enrolment, error) {
+	var e Enrolment
+	err := r.Scan(&e.ID, &e.UserID, &e.Name, &e.Email, &e.CohortID, &e.CourseID, &e.CohortName, &e.CourseName, &e.QualificationCode,
+		&e.PartnerID, &e.PartnerName, &e.FundingRoute, &e.PaymentReceivedOn, &e.StartsOn, &e.Status, &e.LastActivityAt,
+		&e.LastItemID, &e.CohortStartsOn, &e.StudyEndsOn)
+	return e, err
+}
+
+// EnrolmentsForUser lists a participant's enrolments: the active ones first, then newest.
+func (s Store) EnrolmentsForUser(ctx context.Context, userID int64) ([]Enrolment, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+enrolmentColumns+` `+enrolmentFrom+` WHERE e.user_id = $1
+		ORDER BY e.status = 'active' DESC, h.starts_on DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("programme: enrolments for user %d: %w", userID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Enrolment, error) { return scanEnrolment(r) })
+}
+
+// EnrolmentByID returns an enrolment.
+func (s Store) EnrolmentByID(ctx context.Context, id int64) (Enrolment, error) {
+	e, err := scanEnrolment(s.DB.QueryRow(ctx, `SELECT `+enrolmentColumns+` `+enrolmentFrom+` WHERE e.id = $1`, id))
+	if database.IsNoRows(err) {
+		return e, database.ErrNotFound
+	}
+	return e, err
+}
+
+// StatusChange is one entry of an enrolment's status history.
+type StatusChange struct {
+	Status      Status
+	EffectiveOn time.Time
+	Reason      string
+	ChangedBy   string
+	RecordedAt  time.Time
+}
+
+// StatusHistory lists an enrolment's status changes, oldest first.
+func (s Store) StatusHistory(ctx context.Context, enrolmentID int64) ([]StatusChange, error) {
+	rows, err := s.DB.Query(ctx, `
+		SELECT h.status, h.effective_on, h.reason, coalesce(u.name, 'System'), h.recorded_at
+		FROM enrolment_status_history h LEFT JOIN users u ON u.id = h.changed_by
+		WHERE h.enrolment_id = $1 ORDER BY h.id`, enrolmentID)
+	if err != nil {
+		return nil, fmt.Errorf("programme: status history %d: %w", enrolmentID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (StatusChange, error) {
+		var c StatusChange
+		return c, r.Scan(&c.Status, &c.EffectiveOn, &c.Reason, &c.ChangedBy, &c.RecordedAt)
+	})
+}
+
+// RecordStatus appends a status change; a trigger keeps enrolments.status in step.
+func RecordStatus(ctx context.Context, tx pgx.Tx, enrolmentID int64, status Status, effective time.Time, reason string, actorID int64) error {
+	var actor *int64
+	if actorID != 0 {
+		actor = &actorID
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO enrolment_status_history (enrolment_id, status, effective_on, reason, changed_by)
+		VALUES ($1, $2, $3, $4, $5)`, enrolmentID, status, effective, reason, actor)
+	return err
+}
+
+// NewEnrolment is one person to enrol.
+type NewEnrolment struct {
+	Email, Name       string
+	CohortID          int64
+	FundingRoute      FundingRoute
+	PaymentReceivedOn *time.Time
+	StartsOn          *time.Time // zero: the cohort's start
+}
+
+// Enrolment problems a form or a CSV row reports against the email.
+var (
+	ErrAlreadyEnrolled = errors.New("already enrolled in this cohort")
+	ErrNotParticipant  = errors.New("this email address belongs to a staff account")
+)
+
+// Enrol enrols one person, creating their account and sending an invitation when they have
+// none, or an email saying so when they have.
+func (s Store) Enrol(ctx context.Context, n NewEnrolment, actorID int64, baseURL string) (int64, error) {
+	var id int64
+	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
+		var err error
+		id, err = enrol(ctx, tx, n, actorID, baseURL)
+		return err
+	})
+	return id, err
+}
+
+func enrol(ctx context.Context, tx pgx.Tx, n NewEnrolment, actorID int64, baseURL string) (int64, error) {
+	email := auth.NormaliseEmail(n.Email)
+	var c Cohort
+	if err := tx.QueryRow(ctx, `SELECT h.id, h.name, c.name, h.starts_on FROM cohorts h JOIN courses c ON c.id = h.course_id WHERE h.id = $1`, n.CohortID).
+		Scan(&c.ID, &c.Name, &c.CourseName, &c.StartsOn); err != nil {
+		if database.IsNoRows(err) {
+			return 0, database.ErrNotFound
+		}
+		return 0, err
+	}
+	starts := c.StartsOn
+	if n.StartsOn != nil {
+		starts = *n.StartsOn
+	}
+	var userID int64
+	var role auth.Role
+	var activated bool
+	err := tx.QueryRow(ctx, `SELECT id, role, password_hash <> '' FROM users WHERE email = $1`, email).Scan(&userID, &role, &activated)
+	switch {
+	case database.IsNoRows(err):
+		// A new participant: an account without a password until they accept the invitation.
+		if err := tx.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, '', 'participant') RETURNING id`,
+			email, n.Name).Scan(&userID); err != nil {
+			return 0, err
+		}
+	case err != nil:
+		return 0, err
+	case role != auth.RoleParticipant:
+		return 0, ErrNotParticipant
+	}
+	var id int64
+	err = tx.QueryRow(ctx, `INSERT INTO enrolments (user_id, cohort_id, funding_route, payment_received_on, starts_on)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, cohort_id) DO NOTHING RETURNING id`,
+		userID, n.CohortID, n.FundingRoute, n.PaymentReceivedOn, starts).Scan(&id)
+	if database.IsNoRows(err) {
+		return 0, ErrAlreadyEnrolled
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := RecordStatus(ctx, tx, id, StatusActive, starts, "Enrolled", actorID); err != nil {
+		return 0, err
+	}
+	what := fmt.Sprintf("You have a place on %s, cohort %s, starting on %s.", c.CourseName, c.Name, starts.Format("2 January 2006"))
+	if !activated {
+		if _, err := auth.InviteInTx(ctx, tx, auth.NewInvitation{Email: email, Name: n.Name, Role: auth.RoleParticipant,
+			InvitedBy: actorID, Intro: what}, baseURL); err != nil {
+			return 0, err
+		}
+	} else if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: email, ToName: n.Name,
+		Subject: "You are enrolled on " + c.CourseName,
+		Body:    fmt.Sprintf("Dear %s,\n\n%s\n\nSign in to see your course: %s/sign-in\n", n.Name, what, baseURL)}); err != nil {
+		return 0, err
+	}
+	return id, audit.Record(ctx, tx, actorID, "enrolment.created", fmt.Sprintf("enrolment:%d", id),
+		map[string]any{"email": email, "cohort_id": n.CohortID})
+}
+
+// ImportProblem is a CSV row the import refused, with every reason.
+type ImportProblem struct {
+	Line     int
+	Email    string
+	Problems []string
+}
+
+// ImportEnrolments enrols every row, or none: if any row has a problem, nothing is saved and
+// every problem is reported. Cohorts are looked up by name.
+func (s Store) ImportEnrolments(ctx context.Context, rows []EnrolmentRow, actorID int64, baseURL string) (int, []ImportProblem, error) {
+	var problems []ImportProblem
+	errRollback := errors.New("rows with problems")
+	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
+		cohorts := map[string]int64{}
+		r, err := tx.Query(ctx, `SELECT lower(name), id FROM cohorts`)
+		if err != nil {
+			return err
+		}
+		for r.Next() {
+			var name string
+			var id int64
+			if err := r.Scan(&name, &id); err != nil {
+				return err
+			}
+			cohorts[name] = id
+		}
+		if err := r.Err(); err != nil {
+			return err
+		}
+		for _, row := range rows {
+			id, ok := cohorts[strings.ToLower(row.Cohort)]
+			if !ok {
+				problems = append(problems, ImportProblem{Line: row.Line, Email: row.Email, Problems: []string{fmt.Sprintf("Cohort “%s” does not exist", row.Cohort)}})
+				continue
+			}
+			// A savepoint per row lets one bad row be reported without losing the others' checks.
+			sp, err := tx.Begin(ctx)
+			if err != nil {
+				return err
+			}
+			_, err = enrol(ctx, sp, NewEnrolment{Email: row.Email, Name: row.Name, CohortID: id, FundingRoute: row.FundingRoute,
+				PaymentReceivedOn: row.PaymentReceivedOn, StartsOn: row.StartsOn}, actorID, baseURL)
+			switch {
+			case errors.Is(err, ErrAlreadyEnrolled):
+				problems = append(problems, ImportProblem{Line: row.Line, Email: row.Email, Problems: []string{"Already enrolled in " + row.Cohort}})
+				sp.Rollback(ctx) //nolint:errcheck
+			case errors.Is(err, ErrNotParticipant):
+				problems = append(problems, ImportProblem{Line: row.Line, Email: row.Email, Problems: []string{"The email address belongs to a staff account, not a participant"}})
+				sp.Rollback(ctx) //nolint:errcheck
+			case err != nil:
+				sp.Rollback(ctx) //nolint:errcheck
+				return err
+			default:
+				if err := sp.Commit(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		if len(problems) > 0 {
+			return errRollback
+		}
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		return 0, problems, nil
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("programme: import enrolments: %w", err)
+	}
+	return len(rows), nil, nil
+}

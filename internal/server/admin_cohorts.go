@@ -1,0 +1,244 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"npq/internal/auth"
+	"npq/internal/database"
+	"npq/internal/programme"
+	"npq/web/components"
+	"npq/web/pages/admin"
+	"npq/web/pages/staff"
+)
+
+func (s *Server) adminCohorts(w http.ResponseWriter, r *http.Request) error {
+	cohorts, err := s.programme.Cohorts(r.Context(), nil)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, staff.Cohorts("Cohorts", "All delivery partners", cohortRows(cohorts, "/admin/cohorts/"), "/admin/cohorts/new"))
+}
+
+func (s *Server) adminCohort(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.cohortFromURL(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.rosterView(r, c, "/admin/cohorts/"+strconv.FormatInt(c.ID, 10))
+	if err != nil {
+		return err
+	}
+	v.Admin = true
+	v.EnrolmentHref = func(e programme.RosterEntry) string {
+		return "/admin/enrolments/" + strconv.FormatInt(e.EnrolmentID, 10)
+	}
+	return s.ok(w, r, staff.Roster(v))
+}
+
+// Schedules are DfE's schedule identifiers a cohort can use.
+var schedules = []string{"npq-leadership-autumn", "npq-leadership-spring", "npq-specialist-autumn", "npq-specialist-spring",
+	"npq-aso-march", "npq-aso-june", "npq-aso-november", "npq-aso-december", "npq-ehco-march", "npq-ehco-june", "npq-ehco-november", "npq-ehco-december"}
+
+// cohortForm fills the cohort form's choices; with a course chosen, its blocks too.
+func (s *Server) cohortForm(r *http.Request, f *admin.CohortForm) error {
+	ctx := r.Context()
+	courses, err := s.programme.Courses(ctx)
+	if err != nil {
+		return err
+	}
+	f.Courses = []components.Option{{Value: "", Label: "Choose a course"}}
+	for _, c := range courses {
+		f.Courses = append(f.Courses, components.Option{Value: strconv.FormatInt(c.ID, 10), Label: c.Name})
+	}
+	if f.CourseID == "" {
+		return nil
+	}
+	id, err := strconv.ParseInt(f.CourseID, 10, 64)
+	if err != nil {
+		return nil
+	}
+	c, err := s.programme.CourseByID(ctx, id)
+	if errors.Is(err, database.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	f.Course = &c
+	if f.Blocks, err = s.programme.CourseStructure(ctx, id); err != nil {
+		return err
+	}
+	partners, err := s.programme.Partners(ctx)
+	if err != nil {
+		return err
+	}
+	f.Partners = []components.Option{{Value: "", Label: "Choose a delivery partner"}}
+	for _, p := range partners {
+		f.Partners = append(f.Partners, components.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name})
+	}
+	f.Schedules = []components.Option{{Value: "", Label: "Choose a schedule"}}
+	for _, sc := range schedules {
+		f.Schedules = append(f.Schedules, components.Option{Value: sc, Label: sc})
+	}
+	if f.BlockOpens == nil {
+		f.BlockOpens = map[int64]components.DateValue{}
+	}
+	return nil
+}
+
+func (s *Server) adminCohortNew(w http.ResponseWriter, r *http.Request) error {
+	f := admin.CohortForm{CourseID: r.URL.Query().Get("course")}
+	if err := s.cohortForm(r, &f); err != nil {
+		return err
+	}
+	if f.CourseID != "" && f.Course == nil {
+		f.Errors.Add("course", "Choose one of the courses listed")
+		return s.invalid(w, r, admin.CohortNew(f))
+	}
+	return s.ok(w, r, admin.CohortNew(f))
+}
+
+func (s *Server) adminCohortCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	get := func(k string) string { return field(r, k) }
+	f := admin.CohortForm{CourseID: get("course"), PartnerID: get("partner"), Name: get("name"), Schedule: get("schedule"),
+		StartsOn: components.DateFrom(get, "starts_on"), StudyEndsOn: components.DateFrom(get, "study_ends_on"),
+		AssessmentOpens: components.DateFrom(get, "assessment_opens"), AssessmentCloses: components.DateFrom(get, "assessment_closes"),
+		BlockOpens: map[int64]components.DateValue{}}
+	if err := s.cohortForm(r, &f); err != nil {
+		return err
+	}
+	if f.Course == nil {
+		f.Errors.Add("course", "Choose one of the courses listed")
+		return s.invalid(w, r, admin.CohortNew(f))
+	}
+	n := programme.NewCohort{CourseID: f.Course.ID, Name: f.Name, ScheduleIdentifier: f.Schedule, BlockOpens: map[int64]time.Time{}}
+	if f.PartnerID == "" {
+		f.Errors.Add("partner", "Choose the delivery partner")
+	} else if id, err := strconv.ParseInt(f.PartnerID, 10, 64); err != nil || !hasOption(f.Partners, f.PartnerID) {
+		f.Errors.Add("partner", "Choose one of the delivery partners listed")
+	} else {
+		n.PartnerID = id
+	}
+	if f.Name == "" {
+		f.Errors.Add("name", "Enter the cohort name")
+	}
+	f.Errors.Add("name", maxLength("Cohort name", f.Name, 200))
+	if f.Schedule == "" {
+		f.Errors.Add("schedule", "Choose the DfE schedule")
+	} else if !hasOption(f.Schedules, f.Schedule) {
+		f.Errors.Add("schedule", "Choose one of the schedules listed")
+	}
+	var p string
+	n.StartsOn, p = f.StartsOn.Parse("Start date")
+	f.Errors.Add("starts_on-day", p)
+	n.StudyEndsOn, p = f.StudyEndsOn.Parse("End of study")
+	f.Errors.Add("study_ends_on-day", p)
+	n.AssessmentOpensOn, p = f.AssessmentOpens.Parse("Assessment window opening date")
+	f.Errors.Add("assessment_opens-day", p)
+	n.AssessmentClosesOn, p = f.AssessmentCloses.Parse("Assessment window closing date")
+	f.Errors.Add("assessment_closes-day", p)
+	if f.Errors.For("starts_on-day") == "" && f.Errors.For("study_ends_on-day") == "" && !n.StudyEndsOn.After(n.StartsOn) {
+		f.Errors.Add("study_ends_on-day", "End of study must be after the start date")
+	}
+	datesOK := f.Errors.For("starts_on-day") == "" && f.Errors.For("study_ends_on-day") == ""
+	for _, b := range f.Blocks {
+		key := "block_" + strconv.FormatInt(b.ID, 10)
+		dv := components.DateFrom(get, key)
+		f.BlockOpens[b.ID] = dv
+		d, p := dv.Parse("Block " + strconv.Itoa(b.Position) + " opening date")
+		f.Errors.Add(key+"-day", p)
+		if p == "" && datesOK && (d.Before(n.StartsOn) || !d.Before(n.StudyEndsOn)) {
+			f.Errors.Add(key+"-day", "Block "+strconv.Itoa(b.Position)+" must open between the start date and the end of study")
+		}
+		n.BlockOpens[b.ID] = d
+	}
+	if f.Errors.For("study_ends_on-day") == "" && f.Errors.For("assessment_opens-day") == "" && n.AssessmentOpensOn.Before(n.StudyEndsOn) {
+		f.Errors.Add("assessment_opens-day", "The assessment window must open on or after the end of study")
+	}
+	if f.Errors.For("assessment_opens-day") == "" && f.Errors.For("assessment_closes-day") == "" && !n.AssessmentClosesOn.After(n.AssessmentOpensOn) {
+		f.Errors.Add("assessment_closes-day", "The assessment window must close after it opens")
+	}
+	if f.Errors.Any() {
+		return s.invalid(w, r, admin.CohortNew(f))
+	}
+	id, err := s.programme.CreateCohort(r.Context(), n)
+	if errors.Is(err, programme.ErrDuplicateName) {
+		f.Errors.Add("name", "There is already a cohort with this name")
+		return s.invalid(w, r, admin.CohortNew(f))
+	}
+	if err != nil {
+		return err
+	}
+	return s.seeOther(w, r, "/admin/cohorts/"+strconv.FormatInt(id, 10), "Cohort added: "+f.Name)
+}
+
+func fundingOptions() []components.Option {
+	var out []components.Option
+	for _, f := range programme.FundingRoutes {
+		out = append(out, components.Option{Value: string(f), Label: f.Label()})
+	}
+	return out
+}
+
+func (s *Server) adminEnrolNew(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.cohortFromURL(r)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, admin.EnrolNew(admin.EnrolForm{Cohort: c, Fundings: fundingOptions()}))
+}
+
+func (s *Server) adminEnrolCreate(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.cohortFromURL(r)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	get := func(k string) string { return field(r, k) }
+	f := admin.EnrolForm{Cohort: c, Email: get("email"), Name: get("name"), Funding: get("funding"), Fundings: fundingOptions(),
+		PaymentReceivedOn: components.DateFrom(get, "payment"), StartsOn: components.DateFrom(get, "starts_on")}
+	f.Errors.Add("email", auth.EmailProblem(f.Email))
+	f.Errors.Add("name", auth.NameProblem(f.Name))
+	n := programme.NewEnrolment{Email: f.Email, Name: f.Name, CohortID: c.ID, FundingRoute: programme.FundingRoute(f.Funding)}
+	if f.Funding == "" {
+		f.Errors.Add("funding", "Choose the funding route")
+	} else if !n.FundingRoute.Valid() {
+		f.Errors.Add("funding", "Choose one of the funding routes listed")
+	}
+	if !f.PaymentReceivedOn.Empty() {
+		d, p := f.PaymentReceivedOn.Parse("Payment received")
+		f.Errors.Add("payment-day", p)
+		n.PaymentReceivedOn = &d
+	}
+	if !f.StartsOn.Empty() {
+		d, p := f.StartsOn.Parse("Start date")
+		f.Errors.Add("starts_on-day", p)
+		if p == "" && (d.Before(c.StartsOn) || !d.Before(c.StudyEndsOn)) {
+			f.Errors.Add("starts_on-day", "Start date must be between the cohort's start and the end of study")
+		}
+		n.StartsOn = &d
+	}
+	if f.Errors.Any() {
+		return s.invalid(w, r, admin.EnrolNew(f))
+	}
+	_, err = s.programme.Enrol(r.Context(), n, currentUser(r.Context()).ID, s.cfg.BaseURL)
+	switch {
+	case errors.Is(err, programme.ErrAlreadyEnrolled):
+		f.Errors.Add("email", "This person is already enrolled in this cohort")
+		return s.invalid(w, r, admin.EnrolNew(f))
+	case errors.Is(err, programme.ErrNotParticipant), errors.Is(err, auth.ErrEmailTaken):
+		f.Errors.Add("email", "This email address belongs to a staff account, not a participant")
+		return s.invalid(w, r, admin.EnrolNew(f))
+	case err != nil:
+		return err
+	}
+	return s.seeOther(w, r, "/admin/cohorts/"+strconv.FormatInt(c.ID, 10), "Enrolled "+auth.NormaliseEmail(f.Email))
+}

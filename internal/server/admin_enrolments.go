@@ -1,0 +1,114 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"unicode/utf8"
+
+	"npq/internal/programme"
+	"npq/web/pages/admin"
+)
+
+func (s *Server) adminImportForm(w http.ResponseWriter, r *http.Request) error {
+	cohorts, err := s.programme.Cohorts(r.Context(), nil)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, admin.Import(admin.ImportView{Cohorts: cohorts}))
+}
+
+func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
+	cohorts, err := s.programme.Cohorts(r.Context(), nil)
+	if err != nil {
+		return err
+	}
+	v := admin.ImportView{Cohorts: cohorts}
+	r.Body = http.MaxBytesReader(w, r.Body, programme.MaxImportBytes+64<<10)
+	if err := r.ParseMultipartForm(programme.MaxImportBytes + 64<<10); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			v.Errors.Add("file", "The file must be smaller than 2 MB")
+			return s.invalid(w, r, admin.Import(v))
+		}
+		v.Errors.Add("file", "Choose a CSV file to upload")
+		return s.invalid(w, r, admin.Import(v))
+	}
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		v.Errors.Add("file", "Choose a CSV file to upload")
+		return s.invalid(w, r, admin.Import(v))
+	}
+	defer file.Close()
+	v.FileName = header.Filename
+	rows, problems, err := programme.ParseEnrolmentCSV(file)
+	var bad programme.ErrBadFile
+	if errors.As(err, &bad) {
+		v.Errors.Add("file", string(bad))
+		return s.invalid(w, r, admin.Import(v))
+	}
+	if err != nil {
+		return err
+	}
+	if len(problems) == 0 {
+		var n int
+		n, problems, err = s.programme.ImportEnrolments(r.Context(), rows, currentUser(r.Context()).ID, s.cfg.BaseURL)
+		if err != nil {
+			return err
+		}
+		if len(problems) == 0 {
+			return s.seeOther(w, r, "/admin/cohorts", "Enrolled "+strconv.Itoa(n)+" participants from "+header.Filename)
+		}
+	}
+	v.Problems = problems
+	v.Errors.Add("file", strconv.Itoa(len(problems))+" rows have problems, so nobody was enrolled")
+	return s.invalid(w, r, admin.Import(v))
+}
+
+func (s *Server) adminParticipants(w http.ResponseWriter, r *http.Request) error {
+	v := admin.ParticipantsView{}
+	q := r.URL.Query().Get("q")
+	switch {
+	case !r.URL.Query().Has("q"):
+		return s.ok(w, r, admin.Participants(v))
+	case !utf8.ValidString(q):
+		v.Errors.Add("q", "Enter a name or email address")
+		return s.invalid(w, r, admin.Participants(v))
+	}
+	v.Query = q
+	switch n := utf8.RuneCountInString(v.Query); {
+	case n < 2:
+		v.Errors.Add("q", "Enter at least 2 characters of a name or email address")
+	case n > 100:
+		v.Errors.Add("q", "Search must be 100 characters or fewer")
+	}
+	if v.Errors.Any() {
+		return s.invalid(w, r, admin.Participants(v))
+	}
+	matches, err := s.programme.SearchParticipants(r.Context(), v.Query, 50)
+	if err != nil {
+		return err
+	}
+	v.Matches, v.Searched = matches, true
+	return s.ok(w, r, admin.Participants(v))
+}
+
+func (s *Server) adminEnrolment(w http.ResponseWriter, r *http.Request) error {
+	id, err := urlID(r, "enrolment")
+	if err != nil {
+		return err
+	}
+	e, err := s.programme.EnrolmentByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	history, err := s.programme.StatusHistory(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	blocks, err := s.programme.Journey(r.Context(), e)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, admin.Enrolment(admin.EnrolmentPage{Enrolment: e, History: history, Progress: programme.CourseProgress(blocks)}))
+}

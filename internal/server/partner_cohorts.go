@@ -1,0 +1,33 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"npq/web/pages/staff"
+)
+
+func (s *Server) partnerHome(w http.ResponseWriter, r *http.Request) error {
+	scope := partnerScope(r)
+	p, err := s.programme.PartnerByID(r.Context(), *scope)
+	if err != nil {
+		return err
+	}
+	cohorts, err := s.programme.Cohorts(r.Context(), scope)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, staff.Cohorts(p.Name, "Delivery partner", cohortRows(cohorts, "/partner/cohorts/"), ""))
+}
+
+func (s *Server) partnerCohort(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.cohortFromURL(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.rosterView(r, c, "/partner/cohorts/"+strconv.FormatInt(c.ID, 10))
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, staff.Roster(v))
+}

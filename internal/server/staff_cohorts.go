@@ -1,0 +1,122 @@
+package server
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"npq/internal/programme"
+	"npq/web/layout"
+	"npq/web/pages/staff"
+)
+
+// cohortRows turns cohorts into list rows linking under base ("/partner/cohorts/").
+func cohortRows(cohorts []programme.Cohort, base string) []staff.CohortRow {
+	today := programme.Today(time.Now())
+	rows := make([]staff.CohortRow, len(cohorts))
+	for i, c := range cohorts {
+		rows[i] = staff.CohortRow{Href: base + strconv.FormatInt(c.ID, 10), Name: c.Name, Course: c.CourseName, Partner: c.PartnerName,
+			Stage: c.Stage(today), StartsOn: c.StartsOn, Participants: c.Participants, Active: c.Active}
+	}
+	return rows
+}
+
+// partnerScope is the delivery partner whose data a request may see: the user's own for
+// partner staff, nil (everything) for admins.
+func partnerScope(r *http.Request) *int64 {
+	if u := currentUser(r.Context()); u != nil && u.DeliveryPartnerID != nil {
+		return u.DeliveryPartnerID
+	}
+	return nil
+}
+
+// cohortFromURL loads the cohort in the URL within the user's scope; another partner's
+// cohort is a 404, as its existence is not theirs to know.
+func (s *Server) cohortFromURL(r *http.Request) (programme.Cohort, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "cohort"), 10, 64)
+	if err != nil {
+		return programme.Cohort{}, errNotFound
+	}
+	return s.programme.CohortByID(r.Context(), id, partnerScope(r))
+}
+
+// rosterView builds a cohort's roster page from the query string (sort, dir, inactive).
+func (s *Server) rosterView(r *http.Request, c programme.Cohort, basePath string) (staff.RosterView, error) {
+	now := time.Now()
+	today := programme.Today(now)
+	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID)
+	if err != nil {
+		return staff.RosterView{}, err
+	}
+	entries, err := s.programme.Roster(r.Context(), c.ID, blocks, today)
+	if err != nil {
+		return staff.RosterView{}, err
+	}
+	q := r.URL.Query()
+	v := staff.RosterView{Cohort: c, Stage: c.Stage(today), Blocks: blocks, Entries: entries, Now: now, BasePath: basePath,
+		Sort: q.Get("sort"), Dir: q.Get("dir"), InactiveDays: programme.InactiveDays}
+	if !slices.Contains(programme.RosterSorts, v.Sort) {
+		v.Sort = "name"
+	}
+	if v.Dir != "desc" {
+		v.Dir = "asc"
+	}
+	if n, err := strconv.Atoi(q.Get("inactive")); err == nil && n >= 1 && n <= 365 {
+		v.InactiveDays = n
+	}
+	programme.SortRoster(v.Entries, v.Sort, v.Dir)
+	return v, nil
+}
+
+// writeRosterCSV sends a cohort's roster as a CSV file.
+func writeRosterCSV(w http.ResponseWriter, c programme.Cohort, entries []programme.RosterEntry, now time.Time) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"roster-cohort-%d.csv\"", c.ID))
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"name", "email", "status", "funding_route", "required_done", "required_total", "progress_percent", //nolint:errcheck
+		"current_block", "last_active", "days_since_active"})
+	for _, e := range entries {
+		last, days := "", ""
+		if e.LastActivityAt != nil {
+			last = e.LastActivityAt.In(layout.London).Format("2006-01-02 15:04")
+			days = strconv.Itoa(e.DaysSinceActive(now))
+		}
+		block := ""
+		if e.CurrentBlock != "" {
+			block = strconv.Itoa(e.CurrentBlockNo) + ". " + e.CurrentBlock
+		}
+		cw.Write([]string{csvSafe(e.Name), e.Email, string(e.Status), string(e.FundingRoute), strconv.Itoa(e.Progress.Done), //nolint:errcheck
+			strconv.Itoa(e.Progress.Required), strconv.Itoa(e.Progress.Percent()), csvSafe(block), last, days})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe stops a spreadsheet from running a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}
+
+func (s *Server) cohortRosterCSV(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.cohortFromURL(r)
+	if err != nil {
+		return err
+	}
+	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	entries, err := s.programme.Roster(r.Context(), c.ID, blocks, programme.Today(time.Now()))
+	if err != nil {
+		return err
+	}
+	return writeRosterCSV(w, c, entries, time.Now())
+}

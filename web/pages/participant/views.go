@@ -1,0 +1,122 @@
+package participant
+
+import (
+	"time"
+
+	"npq/internal/programme"
+)
+
+// EnrolmentView is an enrolment as the participant sees it.
+type EnrolmentView struct {
+	ID          int64
+	CourseName  string
+	CohortName  string
+	PartnerName string
+	Status      programme.Status
+	StartsOn    time.Time
+	StudyEndsOn time.Time
+}
+
+// ContinueLink points at where the participant left off.
+type ContinueLink struct {
+	Href       string
+	BlockTitle string
+	ItemTitle  string
+}
+
+// BlockView is a block with the participant's progress through it.
+type BlockView struct {
+	ID       int64
+	Position int
+	Title    string
+	OpensOn  time.Time
+	Open     bool
+	Current  bool
+	Progress programme.Progress
+	Items    []ItemView
+}
+
+// ItemView is an item with its state for the participant.
+type ItemView struct {
+	ID              int64
+	Href            string
+	Title           string
+	Kind            programme.ItemKind
+	Required        bool
+	ExpectedMinutes int
+	Completed       bool
+	Next            bool // where "continue" goes
+}
+
+// HomeView is what the participant's Home shows.
+type HomeView struct {
+	Name      string
+	Enrolment *EnrolmentView
+	Others    []EnrolmentView
+	Continue  *ContinueLink
+	Current   *BlockView
+	Overall   programme.Progress
+	News      []NewsView
+	Events    []EventView
+}
+
+// NewsView is one news post.
+type NewsView struct {
+	Title       string
+	BodyHTML    string
+	Audience    string
+	PublishedAt time.Time
+}
+
+// EventView is an upcoming event on the participant's calendar.
+type EventView struct {
+	Title    string
+	StartsAt time.Time
+	Where    string
+	Href     string
+}
+
+// ProgressView is the Progress page.
+type ProgressView struct {
+	Enrolment EnrolmentView
+	Overall   programme.Progress
+	Blocks    []BlockView
+	Continue  *ContinueLink
+}
+
+// LearnView is the Learn page: every block and where the participant is in each.
+type LearnView struct {
+	Enrolment EnrolmentView
+	Blocks    []BlockView
+	Continue  *ContinueLink
+}
+
+// BlockPageView is one block's page.
+type BlockPageView struct {
+	Enrolment EnrolmentView
+	Block     BlockView
+}
+
+// StatementView is a framework statement an item covers.
+type StatementView struct {
+	Href, Framework, Area, Label, Text string
+}
+
+// ItemPageView is one item's page.
+type ItemPageView struct {
+	Enrolment   EnrolmentView
+	Block       BlockView
+	Item        ItemView
+	BodyHTML    string
+	CompletedAt *time.Time
+	Source      string
+	Statements  []StatementView
+	Previous    *ItemView
+	NextItem    *ItemView
+	CompleteURL string
+}
+
+// UnavailableView explains why content is not shown.
+type UnavailableView struct {
+	Enrolment EnrolmentView
+}
