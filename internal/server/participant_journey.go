@@ -134,7 +134,23 @@ func (s *Server) participantLearn(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	views, _, cont := journeyView(blocks, lastItem(e), programme.Today(time.Now()))
-	return s.ok(w, r, participant.Learn(participant.LearnView{Enrolment: enrolmentView(e), Blocks: views, Continue: cont}))
+	v := participant.LearnView{Enrolment: enrolmentView(e), Blocks: views, Continue: cont}
+	var items []programme.Item
+	for _, b := range blocks {
+		items = append(items, b.Items...)
+	}
+	overview := programme.Overview(items)
+	total := 0
+	for _, cat := range programme.OverviewCategories {
+		if overview[cat] > 0 {
+			v.Overview = append(v.Overview, participant.OverviewLine{Category: cat, Minutes: overview[cat]})
+			total += overview[cat]
+		}
+	}
+	if total > 0 {
+		v.Overview = append(v.Overview, participant.OverviewLine{Category: "Total time", Minutes: total})
+	}
+	return s.ok(w, r, participant.Learn(v))
 }
 
 // participantBlock finds the participant's enrolment and journey for the block in the URL,

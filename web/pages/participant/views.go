@@ -89,6 +89,13 @@ type LearnView struct {
 	Enrolment EnrolmentView
 	Blocks    []BlockView
 	Continue  *ContinueLink
+	Overview  []OverviewLine
+}
+
+// OverviewLine is one line of the course's hours overview.
+type OverviewLine struct {
+	Category string
+	Minutes  int
 }
 
 // BlockPageView is one block's page.
