@@ -98,3 +98,18 @@ var ErrNotFound = errors.New("not found")
 
 // IsNoRows reports whether err says a query returned no row.
 func IsNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
+
+// InTxRetry is InTx that runs fn again (up to three times in all) when PostgreSQL aborts the
+// transaction for a deadlock or a serialization failure, which can happen when several
+// transactions lock the same rows in different orders.
+func InTxRetry(ctx context.Context, db DB, fn func(tx pgx.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = InTx(ctx, db, fn)
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || (pgErr.Code != "40P01" && pgErr.Code != "40001") {
+			return err
+		}
+	}
+	return err
+}

@@ -16,13 +16,18 @@ type Message struct {
 	ToName    string
 	Subject   string
 	Body      string
+	// An optional attachment, such as a calendar entry.
+	AttachmentName string
+	AttachmentType string
+	Attachment     string
 }
 
 // Enqueue writes msg to the outbox, in the caller's transaction when db is one, so a message
 // exists exactly when the change it reports does.
 func Enqueue(ctx context.Context, db database.DB, msg Message) error {
-	if _, err := db.Exec(ctx, `INSERT INTO outbox (to_address, to_name, subject, body) VALUES ($1, $2, $3, $4)`,
-		msg.ToAddress, msg.ToName, msg.Subject, msg.Body); err != nil {
+	if _, err := db.Exec(ctx, `INSERT INTO outbox (to_address, to_name, subject, body, attachment_name, attachment_type, attachment)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		msg.ToAddress, msg.ToName, msg.Subject, msg.Body, msg.AttachmentName, msg.AttachmentType, msg.Attachment); err != nil {
 		return fmt.Errorf("notify: enqueue %q: %w", msg.Subject, err)
 	}
 	return nil
@@ -73,10 +78,10 @@ func Outbox(ctx context.Context, db database.DB, page int) ([]OutboxEntry, int, 
 func OutboxEntryByID(ctx context.Context, db database.DB, id int64) (OutboxEntry, error) {
 	var e OutboxEntry
 	err := db.QueryRow(ctx, `
-		SELECT id, to_address, to_name, subject, body, created_at, sent_at, last_error
+		SELECT id, to_address, to_name, subject, body, created_at, sent_at, last_error, attachment_name, attachment_type, attachment
 		FROM outbox WHERE id = $1`, id).
 		Scan(&e.ID, &e.Message.ToAddress, &e.Message.ToName, &e.Message.Subject, &e.Message.Body,
-			&e.CreatedAt, &e.SentAt, &e.LastError)
+			&e.CreatedAt, &e.SentAt, &e.LastError, &e.Message.AttachmentName, &e.Message.AttachmentType, &e.Message.Attachment)
 	if err != nil {
 		if database.IsNoRows(err) {
 			return e, database.ErrNotFound

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -82,7 +83,7 @@ func (s Sender) DeliverPending(ctx context.Context) (int, error) {
 	sent := 0
 	err = database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
-			SELECT id, to_address, to_name, subject, body, attempts FROM outbox
+			SELECT id, to_address, to_name, subject, body, attempts, attachment_name, attachment_type, attachment FROM outbox
 			WHERE sent_at IS NULL AND next_attempt_at <= now() AND attempts < $1
 			ORDER BY next_attempt_at, id LIMIT $2
 			FOR UPDATE SKIP LOCKED`, MaxAttempts, batch)
@@ -96,7 +97,8 @@ func (s Sender) DeliverPending(ctx context.Context) (int, error) {
 		}
 		due, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pending, error) {
 			var p pending
-			return p, r.Scan(&p.id, &p.msg.ToAddress, &p.msg.ToName, &p.msg.Subject, &p.msg.Body, &p.attempts)
+			return p, r.Scan(&p.id, &p.msg.ToAddress, &p.msg.ToName, &p.msg.Subject, &p.msg.Body, &p.attempts,
+				&p.msg.AttachmentName, &p.msg.AttachmentType, &p.msg.Attachment)
 		})
 		if err != nil || len(due) == 0 {
 			return err
@@ -123,6 +125,12 @@ func (s Sender) DeliverPending(ctx context.Context) (int, error) {
 			m.SetMessageID()
 			m.SetDate()
 			m.SetBodyString(gomail.TypeTextPlain, p.msg.Body)
+			if p.msg.AttachmentName != "" {
+				if err := m.AttachReader(p.msg.AttachmentName, strings.NewReader(p.msg.Attachment),
+					gomail.WithFileContentType(gomail.ContentType(p.msg.AttachmentType))); err != nil {
+					return err
+				}
+			}
 			msgs, ids, attempts = append(msgs, m), append(ids, p.id), append(attempts, p.attempts)
 		}
 		if len(msgs) == 0 {

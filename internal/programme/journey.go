@@ -16,11 +16,12 @@ import (
 func (s Store) Journey(ctx context.Context, e Enrolment) ([]Block, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT b.id, b.position, b.title, cb.opens_on, i.id, i.position, i.kind, i.title, i.required, i.expected_minutes,
-		       c.id IS NOT NULL
+		       coalesce(c.completed, false)
 		FROM blocks b
 		LEFT JOIN cohort_blocks cb ON cb.cohort_id = $2 AND cb.block_id = b.id
 		LEFT JOIN block_items i ON i.block_id = b.id
-		LEFT JOIN item_completions c ON c.enrolment_id = $1 AND c.item_id = i.id
+		LEFT JOIN LATERAL (SELECT completed FROM item_completions c WHERE c.enrolment_id = $1 AND c.item_id = i.id
+		                   ORDER BY c.id DESC LIMIT 1) c ON true
 		WHERE b.course_id = $3 ORDER BY b.position, i.position`, e.ID, e.CohortID, e.CourseID)
 	if err != nil {
 		return nil, fmt.Errorf("programme: journey %d: %w", e.ID, err)
@@ -48,8 +49,10 @@ type ItemContent struct {
 func (s Store) ItemContentFor(ctx context.Context, enrolmentID, itemID int64) (ItemContent, error) {
 	var c ItemContent
 	err := s.DB.QueryRow(ctx, `
-		SELECT i.body, ic.completed_at, coalesce(ic.source, '')
-		FROM block_items i LEFT JOIN item_completions ic ON ic.item_id = i.id AND ic.enrolment_id = $1
+		SELECT i.body, CASE WHEN ic.completed THEN ic.completed_at END, CASE WHEN ic.completed THEN ic.source ELSE '' END
+		FROM block_items i
+		LEFT JOIN LATERAL (SELECT completed, completed_at, source FROM item_completions c WHERE c.item_id = i.id AND c.enrolment_id = $1
+		                   ORDER BY c.id DESC LIMIT 1) ic ON true
 		WHERE i.id = $2`, enrolmentID, itemID).Scan(&c.Body, &c.CompletedAt, &c.Source)
 	if database.IsNoRows(err) {
 		return c, database.ErrNotFound
@@ -83,19 +86,41 @@ const (
 	SourceAdmin       = "admin"
 )
 
-// CompleteItem records that an enrolment completed an item, once: completing it again changes
-// nothing. It reports whether this call recorded it.
+// CompleteItem records that an enrolment completed an item. Completing it again changes
+// nothing (a double click records it once). It reports whether this call recorded it.
 func CompleteItem(ctx context.Context, db database.DB, enrolmentID, itemID int64, source string, actorID int64) (bool, error) {
+	return recordCompletion(ctx, db, enrolmentID, itemID, true, source, actorID)
+}
+
+// UncompleteItem records that an item is no longer complete, for example when a register
+// marked attended is corrected to absent. Earlier entries stay as they were.
+func UncompleteItem(ctx context.Context, db database.DB, enrolmentID, itemID int64, source string, actorID int64) (bool, error) {
+	return recordCompletion(ctx, db, enrolmentID, itemID, false, source, actorID)
+}
+
+// recordCompletion appends an entry when it changes the item's state. Entries for the same
+// enrolment and item are serialised with an advisory lock, so concurrent clicks append once.
+func recordCompletion(ctx context.Context, db database.DB, enrolmentID, itemID int64, completed bool, source string, actorID int64) (bool, error) {
 	var actor *int64
 	if actorID != 0 {
 		actor = &actorID
 	}
-	tag, err := db.Exec(ctx, `INSERT INTO item_completions (enrolment_id, item_id, source, recorded_by)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (enrolment_id, item_id) DO NOTHING`, enrolmentID, itemID, source, actor)
+	changed := false
+	err := database.InTx(ctx, db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(concat('completion:', $1::bigint, ':', $2::bigint), 0))`, enrolmentID, itemID); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO item_completions (enrolment_id, item_id, source, recorded_by, completed)
+			SELECT $1, $2, $3, $4, $5
+			WHERE coalesce((SELECT completed FROM item_completions WHERE enrolment_id = $1 AND item_id = $2 ORDER BY id DESC LIMIT 1), false) <> $5`,
+			enrolmentID, itemID, source, actor, completed)
+		changed = err == nil && tag.RowsAffected() == 1
+		return err
+	})
 	if err != nil {
-		return false, fmt.Errorf("programme: complete item %d for %d: %w", itemID, enrolmentID, err)
+		return false, fmt.Errorf("programme: record completion of item %d for %d: %w", itemID, enrolmentID, err)
 	}
-	return tag.RowsAffected() == 1, nil
+	return changed, nil
 }
 
 // Touch records that a participant opened an item: it becomes where they left off, and
@@ -156,8 +181,11 @@ func (s Store) Roster(ctx context.Context, cohortID int64, blocks []Block, today
 		return nil, err
 	}
 	rows, err = s.DB.Query(ctx, `
-		SELECT c.enrolment_id, c.item_id FROM item_completions c JOIN enrolments e ON e.id = c.enrolment_id
-		WHERE e.cohort_id = $1`, cohortID)
+		SELECT enrolment_id, item_id FROM (
+			SELECT DISTINCT ON (c.enrolment_id, c.item_id) c.enrolment_id, c.item_id, c.completed
+			FROM item_completions c JOIN enrolments e ON e.id = c.enrolment_id
+			WHERE e.cohort_id = $1 ORDER BY c.enrolment_id, c.item_id, c.id DESC
+		) latest WHERE completed`, cohortID)
 	if err != nil {
 		return nil, fmt.Errorf("programme: roster %d completions: %w", cohortID, err)
 	}

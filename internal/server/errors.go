@@ -62,7 +62,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	// A flash message is shown on the next page rendered, not lost on a redirect.
 	if m := layout.MetaFrom(r.Context()); m.PopFlash != nil {
-		m.Flash = m.PopFlash()
+		m.Flash, m.Problem = m.PopFlash(), m.PopProblem()
 	}
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {

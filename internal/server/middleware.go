@@ -134,6 +134,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			}
 		}
 		m.PopFlash = func() string { return s.sessions.PopString(ctx, "flash") }
+		m.PopProblem = func() string { return s.sessions.PopString(ctx, "problem") }
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -143,12 +144,12 @@ func navFor(role auth.Role) []layout.NavItem {
 	switch role {
 	case auth.RoleParticipant:
 		return []layout.NavItem{{Label: "Home", Href: "/home"}, {Label: "Progress", Href: "/progress"}, {Label: "Learn", Href: "/learn"},
-			{Label: "Frameworks", Href: "/frameworks"}}
+			{Label: "Events", Href: "/events"}, {Label: "Frameworks", Href: "/frameworks"}}
 	case auth.RolePartnerStaff:
-		return []layout.NavItem{{Label: "Cohorts", Href: "/partner"}, {Label: "Frameworks", Href: "/frameworks"}}
+		return []layout.NavItem{{Label: "Cohorts", Href: "/partner"}, {Label: "Events", Href: "/partner/events"}, {Label: "Frameworks", Href: "/frameworks"}}
 	case auth.RoleProviderAdmin:
 		return []layout.NavItem{{Label: "Overview", Href: "/admin"}, {Label: "Courses", Href: "/admin/courses"},
-			{Label: "Cohorts", Href: "/admin/cohorts"}, {Label: "Participants", Href: "/admin/participants"},
+			{Label: "Cohorts", Href: "/admin/cohorts"}, {Label: "Events", Href: "/admin/events"}, {Label: "Participants", Href: "/admin/participants"},
 			{Label: "Partners", Href: "/admin/partners"}, {Label: "News", Href: "/admin/news"},
 			{Label: "Invitations", Href: "/admin/invitations"}, {Label: "Outbox", Href: "/admin/outbox"}}
 	case auth.RoleAssessor:

@@ -3,12 +3,14 @@ package server
 import (
 	"errors"
 	"net/http"
+	"sort"
 	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"npq/internal/database"
+	"npq/internal/events"
 	"npq/internal/frameworks"
 	"npq/internal/programme"
 	"npq/web/pages/participant"
@@ -82,6 +84,9 @@ func (s *Server) participantHome(w http.ResponseWriter, r *http.Request) error {
 			}
 			views, current, cont := journeyView(blocks, lastItem(e), programme.Today(time.Now()))
 			v.Continue = cont
+			if err := s.homeEvents(r, e, &v); err != nil {
+				return err
+			}
 			v.Overall = programme.CourseProgress(blocks)
 			if current >= 0 {
 				v.Current = &views[current]
@@ -265,4 +270,42 @@ func (s *Server) participantItemComplete(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	return s.seeOther(w, r, item.Href, "Marked as done: "+item.Title)
+}
+
+// homeEvents fills Home's calendar: upcoming bookings and waiting-list places, and the
+// required sessions with dates open to book that the participant has not booked.
+func (s *Server) homeEvents(r *http.Request, e programme.Enrolment, v *participant.HomeView) error {
+	now := time.Now()
+	offers, err := s.events.Offers(r.Context(), e.ID, e.CohortID, now)
+	if err != nil {
+		return err
+	}
+	booked := map[int64]bool{}
+	open := map[int64]string{}
+	var order []int64
+	for _, o := range offers {
+		switch {
+		case o.Cancelled():
+		case o.BookingStatus == "booked" || o.BookingStatus == "waiting":
+			booked[o.ItemID] = booked[o.ItemID] || o.BookingStatus == "booked"
+			where := o.Venue
+			if o.Kind.Online() {
+				where = "Online"
+			}
+			v.Events = append(v.Events, participant.HomeEvent{Title: o.Title, StartsAt: o.StartsAt, Where: where,
+				Href: "/events/" + strconv.FormatInt(o.ID, 10), Waiting: o.BookingStatus == "waiting"})
+		case o.ItemRequired && events.BookingProblem(o.Event, now) == "":
+			if _, ok := open[o.ItemID]; !ok {
+				order = append(order, o.ItemID)
+			}
+			open[o.ItemID] = "Block " + strconv.Itoa(o.BlockPosition) + ": " + o.ItemTitle
+		}
+	}
+	sort.Slice(v.Events, func(i, j int) bool { return v.Events[i].StartsAt.Before(v.Events[j].StartsAt) })
+	for _, id := range order {
+		if !booked[id] {
+			v.ToBook = append(v.ToBook, open[id])
+		}
+	}
+	return nil
 }

@@ -45,6 +45,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/sign-out", publicAccess, s.signOut)
 	s.handle(r, "GET", "/invitations/{token}", publicAccess, s.invitationForm)
 	s.handle(r, "POST", "/invitations/{token}", publicAccess, s.invitationAccept)
+	s.handle(r, "GET", "/calendar/{token}.ics", publicAccess, s.calendarFeed)
 	s.handle(r, "GET", "/frameworks", publicAccess, s.frameworkCatalogue)
 	s.handle(r, "GET", "/frameworks/search", publicAccess, s.frameworkSearch)
 	s.handle(r, "GET", "/frameworks/{slug}", publicAccess, s.frameworkPage)
@@ -56,11 +57,19 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/learn/{block}", participants, s.participantBlockPage)
 	s.handle(r, "GET", "/learn/{block}/{item}", participants, s.participantItemPage)
 	s.handle(r, "POST", "/learn/{block}/{item}/complete", participants, s.participantItemComplete)
+	s.handle(r, "GET", "/events", participants, s.participantEvents)
+	s.handle(r, "GET", "/events/{event}", participants, s.participantEvent)
+	s.handle(r, "POST", "/events/{event}/book", participants, s.participantBook)
+	s.handle(r, "POST", "/events/{event}/waitlist", participants, s.participantWait)
+	s.handle(r, "POST", "/events/{event}/cancel", participants, s.participantCancelBooking)
+	s.handle(r, "POST", "/calendar/reset", participants, s.calendarReset)
 
 	// Delivery-partner staff
 	s.handle(r, "GET", "/partner", partnerStaff, s.partnerHome)
 	s.handle(r, "GET", "/partner/cohorts/{cohort}", partnerStaff, s.partnerCohort)
 	s.handle(r, "GET", "/partner/cohorts/{cohort}/roster.csv", partnerStaff, s.cohortRosterCSV)
+	s.handle(r, "GET", "/partner/cohorts/{cohort}/engagement", partnerStaff, s.cohortEngagement)
+	s.staffEventRoutes(r, "/partner/events", partnerStaff)
 
 	// Lead-provider admins
 	s.handle(r, "GET", "/admin", admins, s.adminHome)
@@ -90,6 +99,8 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/admin/cohorts/{cohort}/roster.csv", admins, s.cohortRosterCSV)
 	s.handle(r, "GET", "/admin/cohorts/{cohort}/enrolments/new", admins, s.adminEnrolNew)
 	s.handle(r, "POST", "/admin/cohorts/{cohort}/enrolments", admins, s.adminEnrolCreate)
+	s.handle(r, "GET", "/admin/cohorts/{cohort}/engagement", admins, s.cohortEngagement)
+	s.staffEventRoutes(r, "/admin/events", admins)
 	s.handle(r, "GET", "/admin/enrolments/import", admins, s.adminImportForm)
 	s.handle(r, "POST", "/admin/enrolments/import", admins, s.adminImport)
 	s.handle(r, "GET", "/admin/enrolments/{enrolment}", admins, s.adminEnrolment)
@@ -106,4 +117,21 @@ func (s *Server) routes() http.Handler {
 	}
 
 	return r
+}
+
+// staffEventRoutes registers the event pages partner staff and admins share; the handlers
+// scope everything to the partner of a partner-staff user.
+func (s *Server) staffEventRoutes(r chi.Router, base string, a access) {
+	s.handle(r, "GET", base, a, s.staffEvents)
+	s.handle(r, "GET", base+"/new", a, s.staffEventNew)
+	s.handle(r, "POST", base, a, s.staffEventCreate)
+	s.handle(r, "GET", base+"/{event}", a, s.staffEvent)
+	s.handle(r, "GET", base+"/{event}/edit", a, s.staffEventEdit)
+	s.handle(r, "POST", base+"/{event}/edit", a, s.staffEventUpdate)
+	s.handle(r, "GET", base+"/{event}/copy", a, s.staffEventCopy)
+	s.handle(r, "GET", base+"/{event}/cancel", a, s.staffEventCancelForm)
+	s.handle(r, "POST", base+"/{event}/cancel", a, s.staffEventCancel)
+	s.handle(r, "GET", base+"/{event}/register", a, s.staffRegister)
+	s.handle(r, "POST", base+"/{event}/register", a, s.staffRegisterSave)
+	s.handle(r, "GET", base+"/{event}/register.csv", a, s.staffRegisterCSV)
 }

@@ -12,6 +12,7 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/config"
+	"npq/internal/events"
 	"npq/internal/frameworks"
 	"npq/internal/programme"
 	"npq/web/static"
@@ -27,6 +28,7 @@ type Server struct {
 	users      auth.Store
 	frameworks frameworks.Store
 	programme  programme.Store
+	events     events.Store
 	// policies records the access rule of every registered route; see routes.go.
 	policies map[string]access
 	handler  http.Handler
@@ -51,6 +53,7 @@ func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 		users:      auth.Store{DB: pool},
 		frameworks: frameworks.Store{DB: pool},
 		programme:  programme.Store{DB: pool},
+		events:     events.Store{DB: pool, BaseURL: cfg.BaseURL},
 		policies:   map[string]access{},
 	}
 	s.handler = s.routes()

@@ -24,9 +24,12 @@ type Meta struct {
 	Flash string
 	// PopFlash takes the flash message from the session; nil outside a session.
 	PopFlash func() string
-	CSS      string
-	JS       string
-	Favicon  string
+	// Problem is a message saying why something the user asked for did not happen.
+	Problem    string
+	PopProblem func() string
+	CSS        string
+	JS         string
+	Favicon    string
 }
 
 type metaKey struct{}

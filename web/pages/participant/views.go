@@ -57,7 +57,8 @@ type HomeView struct {
 	Current   *BlockView
 	Overall   programme.Progress
 	News      []NewsView
-	Events    []EventView
+	Events    []HomeEvent
+	ToBook    []string // required sessions with dates open that the participant has not booked
 }
 
 // NewsView is one news post.
@@ -68,12 +69,13 @@ type NewsView struct {
 	PublishedAt time.Time
 }
 
-// EventView is an upcoming event on the participant's calendar.
-type EventView struct {
+// HomeEvent is an upcoming event on the participant's calendar.
+type HomeEvent struct {
 	Title    string
 	StartsAt time.Time
 	Where    string
 	Href     string
+	Waiting  bool
 }
 
 // ProgressView is the Progress page.

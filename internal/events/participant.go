@@ -1,0 +1,224 @@
+package events
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/jackc/pgx/v5"
+
+	"npq/internal/database"
+)
+
+// Offer is an event offered to a participant, with their booking on it.
+type Offer struct {
+	Event
+	BookingStatus string // "", booked, waiting or cancelled
+	WaitPosition  int    // 1 for first in line
+}
+
+// Offers lists the events offered to an enrolment's cohort, upcoming and recent, in block,
+// item and date order, with the participant's booking on each, in one query.
+func (s Store) Offers(ctx context.Context, enrolmentID, cohortID int64, since time.Time) ([]Offer, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+`, coalesce(mine.status, ''),
+		       CASE WHEN mine.status = 'waiting' THEN (SELECT count(*) FROM bookings w WHERE w.event_id = e.id AND w.status = 'waiting'
+		            AND (w.waiting_since, w.id) <= (mine.waiting_since, mine.id)) ELSE 0 END
+		`+eventFrom+`
+		JOIN event_cohorts ec ON ec.event_id = e.id AND ec.cohort_id = $2
+		LEFT JOIN bookings mine ON mine.event_id = e.id AND mine.enrolment_id = $1
+		WHERE e.ends_at >= $3 OR mine.status = 'booked'
+		ORDER BY b.position, i.position, e.starts_at, e.id`, enrolmentID, cohortID, since)
+	if err != nil {
+		return nil, fmt.Errorf("events: offers for %d: %w", enrolmentID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Offer, error) {
+		var o Offer
+		var err error
+		o.Event, err = scanEvent(r, &o.BookingStatus, &o.WaitPosition)
+		return o, err
+	})
+}
+
+// Upcoming lists a participant's upcoming booked events (all enrolments), soonest first.
+func (s Store) Upcoming(ctx context.Context, userID int64, now time.Time, limit int) ([]Offer, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+`, mine.status, 0 `+eventFrom+`
+		JOIN bookings mine ON mine.event_id = e.id JOIN enrolments n ON n.id = mine.enrolment_id
+		WHERE n.user_id = $1 AND mine.status IN ('booked', 'waiting') AND e.ends_at >= $2 AND e.cancelled_at IS NULL
+		ORDER BY e.starts_at LIMIT $3`, userID, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("events: upcoming for %d: %w", userID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Offer, error) {
+		var o Offer
+		var err error
+		var wait int
+		o.Event, err = scanEvent(r, &o.BookingStatus, &wait)
+		return o, err
+	})
+}
+
+// FeedToken returns a participant's calendar feed token, creating one the first time.
+func (s Store) FeedToken(ctx context.Context, userID int64) (string, error) {
+	var token string
+	err := s.DB.QueryRow(ctx, `INSERT INTO calendar_feeds (user_id, token) VALUES ($1, $2)
+		ON CONFLICT (user_id) DO UPDATE SET user_id = EXCLUDED.user_id RETURNING token`, userID, newFeedToken()).Scan(&token)
+	if err != nil {
+		return "", fmt.Errorf("events: feed token %d: %w", userID, err)
+	}
+	return token, nil
+}
+
+// ResetFeedToken replaces a participant's feed token, so an old link stops working.
+func (s Store) ResetFeedToken(ctx context.Context, userID int64) error {
+	_, err := s.DB.Exec(ctx, `INSERT INTO calendar_feeds (user_id, token) VALUES ($1, $2)
+		ON CONFLICT (user_id) DO UPDATE SET token = EXCLUDED.token, created_at = now()`, userID, newFeedToken())
+	if err != nil {
+		return fmt.Errorf("events: reset feed token %d: %w", userID, err)
+	}
+	return nil
+}
+
+func newFeedToken() string {
+	b := make([]byte, 24)
+	rand.Read(b) //nolint:errcheck // never fails
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Feed builds the calendar for a feed token: the participant's bookings and waiting-list
+// places, and cancellations from the last 60 days so calendar apps remove them.
+// It returns database.ErrNotFound for an unknown token.
+func (s Store) Feed(ctx context.Context, token string, now time.Time) (string, error) {
+	var userID int64
+	var name string
+	err := s.DB.QueryRow(ctx, `SELECT f.user_id, u.name FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.token = $1`, token).Scan(&userID, &name)
+	if database.IsNoRows(err) {
+		return "", database.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("events: feed: %w", err)
+	}
+	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+`, mine.id, mine.status, mine.sequence, mine.updated_at `+eventFrom+`
+		JOIN bookings mine ON mine.event_id = e.id JOIN enrolments n ON n.id = mine.enrolment_id
+		WHERE n.user_id = $1 AND (mine.status IN ('booked', 'waiting') OR mine.updated_at > $2 - interval '60 days')
+		ORDER BY e.starts_at, mine.id`, userID, now)
+	if err != nil {
+		return "", fmt.Errorf("events: feed %d: %w", userID, err)
+	}
+	entries, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CalendarEntry, error) {
+		var en CalendarEntry
+		var err error
+		en.Event, err = scanEvent(r, &en.BookingID, &en.Status, &en.Sequence, &en.UpdatedAt)
+		en.ShowJoinLink = true
+		en.EventsPageURL = s.eventURL(en.Event)
+		return en, err
+	})
+	if err != nil {
+		return "", err
+	}
+	return Calendar("NPQ events – "+name, entries, ics.MethodPublish, now), nil
+}
+
+// SendDueReminders sends the 7-day and 1-day reminders that are due, each once: a row in
+// booking_reminders is written in the same transaction as the message, so several app
+// instances running this together send nothing twice.
+func (s Store) SendDueReminders(ctx context.Context, now time.Time) (int, error) {
+	sent := 0
+	for _, rem := range Reminders {
+		err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
+			rows, err := tx.Query(ctx, `SELECT b.id, b.created_at, e.id FROM bookings b JOIN events e ON e.id = b.event_id
+				WHERE b.status = 'booked' AND e.cancelled_at IS NULL AND e.starts_at > $1 AND e.starts_at <= $1 + $2::interval
+				  AND NOT EXISTS (SELECT 1 FROM booking_reminders r WHERE r.booking_id = b.id AND r.kind = $3)
+				ORDER BY e.starts_at LIMIT 500
+				FOR UPDATE OF b SKIP LOCKED`, now, fmt.Sprintf("%d seconds", int(rem.Before.Seconds())), rem.Kind)
+			if err != nil {
+				return err
+			}
+			type due struct {
+				booking, event int64
+				bookedAt       time.Time
+			}
+			list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (due, error) {
+				var d due
+				return d, r.Scan(&d.booking, &d.bookedAt, &d.event)
+			})
+			if err != nil {
+				return err
+			}
+			for _, d := range list {
+				e, err := scanEvent(tx.QueryRow(ctx, `SELECT `+eventColumns+` `+eventFrom+` WHERE e.id = $1`, d.event))
+				if err != nil {
+					return err
+				}
+				tag, err := tx.Exec(ctx, `INSERT INTO booking_reminders (booking_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING`, d.booking, rem.Kind)
+				if err != nil {
+					return err
+				}
+				if tag.RowsAffected() == 0 || !ReminderDue(rem.Before, e.StartsAt, d.bookedAt, now) {
+					continue // recorded as handled: a booking made inside the window gets no earlier reminder
+				}
+				if err := s.notifyBooking(ctx, tx, d.booking, e, "reminder-"+rem.Kind); err != nil {
+					return err
+				}
+				sent++
+			}
+			return nil
+		})
+		if err != nil {
+			return sent, fmt.Errorf("events: reminders: %w", err)
+		}
+	}
+	return sent, nil
+}
+
+// CancelForEnrolment cancels an enrolment's future bookings and waiting-list places (when it
+// is deferred or withdrawn), freeing places for the people waiting. It runs in the caller's
+// transaction.
+func (s Store) CancelForEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID, actorID int64, now time.Time, reason string) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT b.id, b.event_id, b.status FROM bookings b JOIN events e ON e.id = b.event_id
+		WHERE b.enrolment_id = $1 AND b.status IN ('booked', 'waiting') AND e.starts_at > $2 ORDER BY e.id`, enrolmentID, now)
+	if err != nil {
+		return 0, err
+	}
+	type place struct {
+		booking, event int64
+		status         string
+	}
+	places, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (place, error) {
+		var p place
+		return p, r.Scan(&p.booking, &p.event, &p.status)
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range places {
+		e, err := lockEvent(ctx, tx, p.event, nil)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE bookings SET status = 'cancelled', waiting_since = NULL, sequence = sequence + 1, updated_at = now() WHERE id = $1`, p.booking); err != nil {
+			return 0, err
+		}
+		if err := history(ctx, tx, p.booking, "cancelled_enrolment_ended", reason, actorID); err != nil {
+			return 0, err
+		}
+		if p.status == "booked" {
+			if err := s.promote(ctx, tx, e.ID, actorID, now); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return len(places), nil
+}
+
+// OfferedCohort returns which of the cohorts the event is offered to, or database.ErrNotFound.
+func (s Store) OfferedCohort(ctx context.Context, eventID int64, cohortIDs []int64) (int64, error) {
+	var id int64
+	err := s.DB.QueryRow(ctx, `SELECT cohort_id FROM event_cohorts WHERE event_id = $1 AND cohort_id = ANY($2) ORDER BY cohort_id LIMIT 1`, eventID, cohortIDs).Scan(&id)
+	if database.IsNoRows(err) {
+		return 0, database.ErrNotFound
+	}
+	return id, err
+}

@@ -1,0 +1,133 @@
+package events
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func at(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, time.UTC)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func ptr(n int) *int { return &n }
+
+func event() Event {
+	return Event{ID: 1, Title: "Culture workshop", StartsAt: at("2027-03-02 09:30"), EndsAt: at("2027-03-02 15:00"),
+		BookingOpensAt: at("2027-01-01 00:00"), BookingClosesAt: at("2027-03-01 09:30"), CancellationCutoff: at("2027-02-28 09:30")}
+}
+
+func TestBookingWindowAndCutOff(t *testing.T) {
+	cancelled := event()
+	now := at("2027-01-10 12:00")
+	cancelled.CancelledAt = &now
+	tests := []struct {
+		name string
+		e    Event
+		now  string
+		want string
+	}{
+		{"before booking opens", event(), "2026-12-31 23:59", "Booking opens on"},
+		{"as booking opens", event(), "2027-01-01 00:00", ""},
+		{"inside the window", event(), "2027-02-15 10:00", ""},
+		{"as booking closes", event(), "2027-03-01 09:30", "Booking closed on"},
+		{"after it started", event(), "2027-03-02 10:00", "already started"},
+		{"cancelled", cancelled, "2027-02-01 10:00", "cancelled"},
+	}
+	for _, tt := range tests {
+		got := string(BookingProblem(tt.e, at(tt.now)))
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	if p := CancellationProblem(event(), at("2027-02-28 09:29")); p != "" {
+		t.Errorf("before the cut-off: %q", p)
+	}
+	if p := CancellationProblem(event(), at("2027-02-28 09:30")); !strings.Contains(string(p), "cut-off was") {
+		t.Errorf("at the cut-off: %q", p)
+	}
+}
+
+func TestCapacity(t *testing.T) {
+	tests := []struct {
+		capacity *int
+		booked   int
+		left     int
+		full     bool
+		label    string
+	}{
+		{nil, 500, -1, false, "No limit on places"},
+		{ptr(10), 0, 10, false, "10 places left"},
+		{ptr(10), 9, 1, false, "1 place left"},
+		{ptr(10), 10, 0, true, "Full"},
+		{ptr(10), 12, 0, true, "Full"},
+	}
+	for _, tt := range tests {
+		e := Event{Capacity: tt.capacity, Booked: tt.booked}
+		if e.PlacesLeft() != tt.left || e.Full() != tt.full || e.PlacesLabel() != tt.label {
+			t.Errorf("%v/%d: left %d full %v %q", tt.capacity, tt.booked, e.PlacesLeft(), e.Full(), e.PlacesLabel())
+		}
+	}
+}
+
+func TestClashes(t *testing.T) {
+	e := event()
+	tests := []struct {
+		name  string
+		slots []Slot
+		clash bool
+	}{
+		{"nothing booked", nil, false},
+		{"same day, earlier", []Slot{{EventID: 2, StartsAt: at("2027-03-02 07:00"), EndsAt: at("2027-03-02 09:30")}}, false},
+		{"ends as this starts", []Slot{{EventID: 2, StartsAt: at("2027-03-02 08:00"), EndsAt: at("2027-03-02 09:30")}}, false},
+		{"overlaps the start", []Slot{{EventID: 2, Title: "Webinar", StartsAt: at("2027-03-02 09:00"), EndsAt: at("2027-03-02 10:00")}}, true},
+		{"inside", []Slot{{EventID: 2, StartsAt: at("2027-03-02 11:00"), EndsAt: at("2027-03-02 12:00")}}, true},
+		{"covers", []Slot{{EventID: 2, StartsAt: at("2027-03-02 08:00"), EndsAt: at("2027-03-02 17:00")}}, true},
+		{"itself", []Slot{{EventID: 1, StartsAt: e.StartsAt, EndsAt: e.EndsAt}}, false},
+		{"another day", []Slot{{EventID: 2, StartsAt: at("2027-03-03 09:30"), EndsAt: at("2027-03-03 15:00")}}, false},
+	}
+	for _, tt := range tests {
+		if got := Clash(e, tt.slots); (got != nil) != tt.clash {
+			t.Errorf("%s: clash %v", tt.name, got)
+		}
+	}
+	p := ClashProblem(Slot{Title: "Webinar", StartsAt: at("2027-03-02 09:00")})
+	if !strings.Contains(string(p), "clashes with your booking for Webinar on 2 March 2027 at 9:00am") {
+		t.Errorf("clash message %q", p)
+	}
+}
+
+func TestReminderDue(t *testing.T) {
+	start := at("2027-03-10 09:00")
+	week, day := 7*24*time.Hour, 24*time.Hour
+	tests := []struct {
+		name        string
+		before      time.Duration
+		booked, now string
+		due         bool
+	}{
+		{"7-day, too early", week, "2027-01-05 10:00", "2027-03-03 08:59", false},
+		{"7-day, in window", week, "2027-01-05 10:00", "2027-03-03 09:00", true},
+		{"7-day, booked late", week, "2027-03-05 10:00", "2027-03-05 11:00", false},
+		{"1-day, in window", day, "2027-03-05 10:00", "2027-03-09 12:00", true},
+		{"1-day, booked within a day", day, "2027-03-09 18:00", "2027-03-09 19:00", false},
+		{"after the start", day, "2027-01-05 10:00", "2027-03-10 09:00", false},
+	}
+	for _, tt := range tests {
+		if got := ReminderDue(tt.before, start, at(tt.booked), at(tt.now)); got != tt.due {
+			t.Errorf("%s: %v", tt.name, got)
+		}
+	}
+}
+
+func TestTiming(t *testing.T) {
+	// Stored in UTC, shown in UK time: 08:30 UTC in June is 9:30am BST.
+	e := Event{StartsAt: at("2027-06-01 08:30"), EndsAt: at("2027-06-01 14:00")}
+	if got := e.Timing(); got != "Tuesday 1 June 2027, 9:30am to 3pm" {
+		t.Errorf("timing %q", got)
+	}
+}

@@ -1,0 +1,221 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"npq/internal/database"
+	"npq/internal/events"
+	"npq/internal/programme"
+	"npq/web/pages/participant"
+)
+
+func (s *Server) feedURL(token string) string { return s.cfg.BaseURL + "/calendar/" + token + ".ics" }
+
+// eventOption works out what a participant can do with an offered event now.
+func eventOption(o events.Offer, bookedOther map[int64]bool, now time.Time) participant.EventOption {
+	opt := participant.EventOption{Offer: o, Href: "/events/" + strconv.FormatInt(o.ID, 10)}
+	problem := events.BookingProblem(o.Event, now)
+	opt.Problem = string(problem)
+	opt.CancelProblem = string(events.CancellationProblem(o.Event, now))
+	switch o.BookingStatus {
+	case "booked":
+		opt.CanCancel = opt.CancelProblem == "" && !o.Cancelled()
+	case "waiting":
+		opt.CanLeave = true
+	default:
+		if problem == "" {
+			opt.CanBook = !o.Full()
+			opt.CanWait = o.Full()
+			opt.IsChange = bookedOther[o.ItemID]
+		}
+	}
+	return opt
+}
+
+func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u := currentUser(ctx)
+	enrolments, err := s.programme.EnrolmentsForUser(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if len(enrolments) == 0 {
+		return s.ok(w, r, participant.Events(participant.EventsView{NoEnrolment: true}))
+	}
+	e := enrolments[0]
+	if !e.Status.CanSeeContent() {
+		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
+		return nil
+	}
+	now := time.Now()
+	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, now.Add(-24*time.Hour))
+	if err != nil {
+		return err
+	}
+	token, err := s.events.FeedToken(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	v := participant.EventsView{Enrolment: enrolmentView(e), FeedURL: s.feedURL(token)}
+	booked := map[int64]bool{}
+	for _, o := range offers {
+		if o.BookingStatus == "booked" {
+			booked[o.ItemID] = true
+		}
+	}
+	for _, o := range offers {
+		n := len(v.Groups)
+		if n == 0 || v.Groups[n-1].ItemTitle != o.ItemTitle || v.Groups[n-1].BlockPosition != o.BlockPosition {
+			v.Groups = append(v.Groups, participant.EventGroup{BlockPosition: o.BlockPosition, BlockTitle: o.BlockTitle,
+				ItemTitle: o.ItemTitle, Required: o.ItemRequired, Booked: booked[o.ItemID]})
+			n++
+		}
+		v.Groups[n-1].Options = append(v.Groups[n-1].Options, eventOption(o, booked, now))
+	}
+	return s.ok(w, r, participant.Events(v))
+}
+
+// participantEventEnrolment finds the participant's enrolment whose cohort is offered the
+// event in the URL; an event not offered to them is a 404.
+func (s *Server) participantEventEnrolment(r *http.Request) (programme.Enrolment, int64, error) {
+	id, err := urlID(r, "event")
+	if err != nil {
+		return programme.Enrolment{}, 0, err
+	}
+	enrolments, err := s.programme.EnrolmentsForUser(r.Context(), currentUser(r.Context()).ID)
+	if err != nil {
+		return programme.Enrolment{}, 0, err
+	}
+	ids := make([]int64, len(enrolments))
+	for i, e := range enrolments {
+		ids[i] = e.CohortID
+	}
+	cohort, err := s.events.OfferedCohort(r.Context(), id, ids)
+	if err != nil {
+		return programme.Enrolment{}, 0, err
+	}
+	for _, e := range enrolments {
+		if e.CohortID == cohort {
+			return e, id, nil
+		}
+	}
+	return programme.Enrolment{}, 0, database.ErrNotFound
+}
+
+func (s *Server) participantEvent(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	e, eventID, err := s.participantEventEnrolment(r)
+	if err != nil {
+		return err
+	}
+	if !e.Status.CanSeeContent() {
+		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
+		return nil
+	}
+	now := time.Now()
+	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, time.Time{})
+	if err != nil {
+		return err
+	}
+	booked := map[int64]bool{}
+	for _, o := range offers {
+		if o.BookingStatus == "booked" {
+			booked[o.ItemID] = true
+		}
+	}
+	for _, o := range offers {
+		if o.ID == eventID {
+			opt := eventOption(o, booked, now)
+			return s.ok(w, r, participant.Event(participant.EventView{Option: opt, ShowLink: o.BookingStatus == "booked" && o.JoiningLink != "" && !o.Cancelled(),
+				Description: programme.RenderMarkdown(o.Description)}))
+		}
+	}
+	return errNotFound
+}
+
+// bookingAction runs a booking change for the participant and reports it.
+func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, act func(enrolmentID, eventID, actor int64, now time.Time) (events.Outcome, error)) error {
+	e, eventID, err := s.participantEventEnrolment(r)
+	if err != nil {
+		return err
+	}
+	if e.Status != programme.StatusActive {
+		return httpError{Status: http.StatusForbidden, Message: "Only participants with an active place can book or change events."}
+	}
+	out, err := act(e.ID, eventID, currentUser(r.Context()).ID, time.Now())
+	var problem events.Problem
+	if errors.As(err, &problem) {
+		return s.seeOtherProblem(w, r, "/events#event-"+strconv.FormatInt(eventID, 10), string(problem))
+	}
+	if err != nil {
+		return err
+	}
+	messages := map[events.Outcome]string{
+		events.OutcomeBooked:         "You are booked. We have emailed you the details and a calendar entry.",
+		events.OutcomeChanged:        "Your booking is changed to the new date. We have emailed you the details.",
+		events.OutcomeAlreadyBooked:  "You are already booked on this date.",
+		events.OutcomeWaiting:        "You are on the waiting list. If a place comes up you will be booked automatically and we will email you.",
+		events.OutcomeAlreadyWaiting: "You are already on the waiting list for this date.",
+		events.OutcomeCancelled:      "Your place is cancelled.",
+		events.OutcomeLeftWaiting:    "You have left the waiting list.",
+		events.OutcomeNothing:        "You had no booking on this date.",
+	}
+	if out == events.OutcomeFull {
+		return s.seeOtherProblem(w, r, "/events#event-"+strconv.FormatInt(eventID, 10), "Sorry, the last place was just taken. You can join the waiting list.")
+	}
+	return s.seeOther(w, r, "/events#event-"+strconv.FormatInt(eventID, 10), messages[out])
+}
+
+// seeOtherProblem redirects with a message explaining why nothing changed.
+func (s *Server) seeOtherProblem(w http.ResponseWriter, r *http.Request, to, problem string) error {
+	s.sessions.Put(r.Context(), "problem", problem)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) participantBook(w http.ResponseWriter, r *http.Request) error {
+	return s.bookingAction(w, r, func(enrolmentID, eventID, actor int64, now time.Time) (events.Outcome, error) {
+		return s.events.Book(r.Context(), enrolmentID, eventID, actor, now)
+	})
+}
+
+func (s *Server) participantWait(w http.ResponseWriter, r *http.Request) error {
+	return s.bookingAction(w, r, func(enrolmentID, eventID, actor int64, now time.Time) (events.Outcome, error) {
+		return s.events.JoinWaitingList(r.Context(), enrolmentID, eventID, actor, now)
+	})
+}
+
+func (s *Server) participantCancelBooking(w http.ResponseWriter, r *http.Request) error {
+	return s.bookingAction(w, r, func(enrolmentID, eventID, actor int64, now time.Time) (events.Outcome, error) {
+		return s.events.CancelBooking(r.Context(), enrolmentID, eventID, actor, now)
+	})
+}
+
+// calendarFeed serves a participant's private iCalendar feed; the token is the only key.
+func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) error {
+	token := chi.URLParam(r, "token")
+	if len(token) < 20 || len(token) > 64 {
+		return errNotFound
+	}
+	body, err := s.events.Feed(r.Context(), token, time.Now())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	_, err = w.Write([]byte(body))
+	return err
+}
+
+func (s *Server) calendarReset(w http.ResponseWriter, r *http.Request) error {
+	if err := s.events.ResetFeedToken(r.Context(), currentUser(r.Context()).ID); err != nil {
+		return err
+	}
+	return s.seeOther(w, r, "/events#calendar", "Your calendar address has changed. Subscribe to the new one; the old one no longer works.")
+}
