@@ -19,6 +19,7 @@ import (
 	"npq/internal/config"
 	"npq/internal/database"
 	"npq/internal/demo"
+	"npq/internal/events"
 	"npq/internal/frameworks"
 	"npq/internal/notify"
 	"npq/internal/server"
@@ -121,6 +122,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 func serve(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) error {
 	srv := server.New(cfg, pool, log)
 	defer srv.Close()
+	go events.Store{DB: pool, BaseURL: cfg.BaseURL}.RunReminders(ctx, log, time.Minute)
 	if cfg.SMTPHost != "" {
 		sender := notify.Sender{DB: pool, Log: log, SMTP: notify.SMTPSettings{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
 			Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.MailFrom}}

@@ -18,12 +18,8 @@ func Record(ctx context.Context, db database.DB, actorID int64, action, subject 
 	if err != nil {
 		return fmt.Errorf("audit: %s: %w", action, err)
 	}
-	var actor *int64
-	if actorID != 0 {
-		actor = &actorID
-	}
 	if _, err := db.Exec(ctx, `INSERT INTO audit_log (actor_id, action, subject, detail) VALUES ($1, $2, $3, $4)`,
-		actor, action, subject, b); err != nil {
+		database.NullID(actorID), action, subject, b); err != nil {
 		return fmt.Errorf("audit: %s: %w", action, err)
 	}
 	return nil

@@ -203,15 +203,11 @@ func invite(ctx context.Context, tx pgx.Tx, inv NewInvitation, email, token, bas
 		WHERE email = $1 AND accepted_at IS NULL AND expires_at > now()`, email); err != nil {
 		return err
 	}
-	var invitedBy *int64
-	if inv.InvitedBy != 0 {
-		invitedBy = &inv.InvitedBy
-	}
 	var id int64
 	if err := tx.QueryRow(ctx, `
 		INSERT INTO invitations (token_hash, email, name, role, delivery_partner_id, invited_by, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval) RETURNING id`,
-		hashToken(token), email, inv.Name, inv.Role, inv.DeliveryPartnerID, invitedBy, InvitationLifetime.String()).Scan(&id); err != nil {
+		hashToken(token), email, inv.Name, inv.Role, inv.DeliveryPartnerID, database.NullID(inv.InvitedBy), InvitationLifetime.String()).Scan(&id); err != nil {
 		return err
 	}
 	intro := inv.Intro

@@ -113,3 +113,11 @@ func InTxRetry(ctx context.Context, db DB, fn func(tx pgx.Tx) error) error {
 	}
 	return err
 }
+
+// NullID turns an id of 0 (nobody, such as the system acting) into SQL NULL.
+func NullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}

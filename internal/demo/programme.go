@@ -312,7 +312,15 @@ func loadProgramme(ctx context.Context, tx pgx.Tx, partnerIDs []int64, today tim
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"item_completions"}, []string{"enrolment_id", "item_id", "source", "completed_at"}, pgx.CopyFromRows(completionRows)); err != nil {
 		return fmt.Errorf("demo completions: %w", err)
 	}
-	return loadDemoParticipants(ctx, tx, cohortIDs["NPQH Spring 2026 – Barnsley and Doncaster"], itemsByCourse["NPQH"], courseIDs["NPQH"])
+	if err := loadDemoParticipants(ctx, tx, cohortIDs["NPQH Spring 2026 – Barnsley and Doncaster"], itemsByCourse["NPQH"], courseIDs["NPQH"]); err != nil {
+		return err
+	}
+	for _, name := range []string{"NPQH Spring 2026 – Barnsley and Doncaster", "NPQSL Autumn 2025 – Barnsley and Doncaster"} {
+		if err := loadEvents(ctx, tx, name, today); err != nil {
+			return fmt.Errorf("events for %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // loadDemoParticipants enrols the two demo participant accounts part-way through NPQH and

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
@@ -102,7 +103,7 @@ func (s Store) Feed(ctx context.Context, token string, now time.Time) (string, e
 	}
 	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+`, mine.id, mine.status, mine.sequence, mine.updated_at `+eventFrom+`
 		JOIN bookings mine ON mine.event_id = e.id JOIN enrolments n ON n.id = mine.enrolment_id
-		WHERE n.user_id = $1 AND (mine.status IN ('booked', 'waiting') OR mine.updated_at > $2 - interval '60 days')
+		WHERE n.user_id = $1 AND (mine.status IN ('booked', 'waiting') OR mine.updated_at > $2::timestamptz - interval '60 days')
 		ORDER BY e.starts_at, mine.id`, userID, now)
 	if err != nil {
 		return "", fmt.Errorf("events: feed %d: %w", userID, err)
@@ -221,4 +222,23 @@ func (s Store) OfferedCohort(ctx context.Context, eventID int64, cohortIDs []int
 		return 0, database.ErrNotFound
 	}
 	return id, err
+}
+
+// RunReminders sends due reminders every interval until ctx ends. Several app instances can
+// run it at once: each reminder is claimed with a row lock and recorded once.
+func (s Store) RunReminders(ctx context.Context, log *slog.Logger, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := s.SendDueReminders(ctx, time.Now()); err != nil {
+			log.Error("event reminders failed", "err", err)
+		} else if n > 0 {
+			log.Info("event reminders sent", "messages", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -165,7 +165,7 @@ func (s Store) Create(ctx context.Context, n NewEvent, partnerID, actorID int64)
 				venue, joining_link, capacity, booking_opens_at, booking_closes_at, cancellation_cutoff, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			n.ItemID, partnerID, kind, n.Title, n.Description, n.Facilitator, n.StartsAt, n.EndsAt, n.Venue, n.JoiningLink, n.Capacity,
-			n.BookingOpensAt, n.BookingClosesAt, n.CancellationCutoff, actorID).Scan(&id); err != nil {
+			n.BookingOpensAt, n.BookingClosesAt, n.CancellationCutoff, database.NullID(actorID)).Scan(&id); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO event_cohorts (event_id, cohort_id) SELECT $1, unnest($2::bigint[])`, id, n.CohortIDs); err != nil {
@@ -286,11 +286,7 @@ func (s Store) Cancel(ctx context.Context, id int64, reason string, partnerID *i
 }
 
 func history(ctx context.Context, tx pgx.Tx, bookingID int64, action, note string, actorID int64) error {
-	var actor *int64
-	if actorID != 0 {
-		actor = &actorID
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO booking_history (booking_id, action, note, actor_id) VALUES ($1, $2, $3, $4)`, bookingID, action, note, actor)
+	_, err := tx.Exec(ctx, `INSERT INTO booking_history (booking_id, action, note, actor_id) VALUES ($1, $2, $3, $4)`, bookingID, action, note, database.NullID(actorID))
 	return err
 }
 

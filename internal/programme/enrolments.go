@@ -161,12 +161,8 @@ func (s Store) StatusHistory(ctx context.Context, enrolmentID int64) ([]StatusCh
 
 // RecordStatus appends a status change; a trigger keeps enrolments.status in step.
 func RecordStatus(ctx context.Context, tx pgx.Tx, enrolmentID int64, status Status, effective time.Time, reason string, actorID int64) error {
-	var actor *int64
-	if actorID != 0 {
-		actor = &actorID
-	}
 	_, err := tx.Exec(ctx, `INSERT INTO enrolment_status_history (enrolment_id, status, effective_on, reason, changed_by)
-		VALUES ($1, $2, $3, $4, $5)`, enrolmentID, status, effective, reason, actor)
+		VALUES ($1, $2, $3, $4, $5)`, enrolmentID, status, effective, reason, database.NullID(actorID))
 	return err
 }
 

@@ -101,10 +101,7 @@ func UncompleteItem(ctx context.Context, db database.DB, enrolmentID, itemID int
 // recordCompletion appends an entry when it changes the item's state. Entries for the same
 // enrolment and item are serialised with an advisory lock, so concurrent clicks append once.
 func recordCompletion(ctx context.Context, db database.DB, enrolmentID, itemID int64, completed bool, source string, actorID int64) (bool, error) {
-	var actor *int64
-	if actorID != 0 {
-		actor = &actorID
-	}
+	actor := database.NullID(actorID)
 	changed := false
 	err := database.InTx(ctx, db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(concat('completion:', $1::bigint, ':', $2::bigint), 0))`, enrolmentID, itemID); err != nil {
@@ -265,12 +262,8 @@ func (s Store) news(ctx context.Context, where string, arg any, limit int) ([]Ne
 // PostNews publishes a post to everyone, one course or one cohort.
 func (s Store) PostNews(ctx context.Context, title, body string, courseID, cohortID *int64, authorID int64) (int64, error) {
 	var id int64
-	var author *int64
-	if authorID != 0 {
-		author = &authorID
-	}
 	err := s.DB.QueryRow(ctx, `INSERT INTO news_posts (title, body, course_id, cohort_id, author_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		title, body, courseID, cohortID, author).Scan(&id)
+		title, body, courseID, cohortID, database.NullID(authorID)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("programme: post news: %w", err)
 	}

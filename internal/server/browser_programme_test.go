@@ -61,14 +61,7 @@ func TestBrowserStaffPages(t *testing.T) {
 	partnerStaff := a.user("sam@riverside.test", auth.RolePartnerStaff, &f.partnerID)
 	admin := a.userFor(auth.RoleProviderAdmin)
 	ctx := browsertest.New(t)
-	signIn := func(email string) {
-		browsertest.Run(t, ctx,
-			chromedp.Navigate(a.ts.URL+"/sign-in"),
-			chromedp.SendKeys(chromedp.CSS("#email"), email),
-			chromedp.SendKeys(chromedp.CSS("#password"), testPassword+"\r"),
-			chromedp.WaitVisible(chromedp.CSS(`[data-testid="sign-out"]`)),
-		)
-	}
+	signIn := func(email string) { signInBrowser(t, ctx, a, email) }
 	visit := func(paths ...string) {
 		for _, p := range paths {
 			browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))

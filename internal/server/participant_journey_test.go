@@ -123,7 +123,7 @@ func TestLearnShowsOpenAndNotYetOpenBlocks(t *testing.T) {
 		t.Errorf("completing in a closed block: %d", res.StatusCode)
 	}
 	block := c.get(fmt.Sprintf("/learn/%d", f.block1))
-	if n := block.Doc.Find(`[data-testid="item"]`).Length(); n != 4 {
+	if n := block.Doc.Find(`[data-testid="item"]`).Length(); n != 5 {
 		t.Errorf("%d items in block 1", n)
 	}
 }

@@ -16,6 +16,7 @@ type programmeFixture struct {
 	cohortID, cohort2                     int64
 	block1, block2                        int64
 	intro, study, webinar, reading, later int64
+	workshop                              int64 // an optional face-to-face session in block 1
 	participant, other                    auth.User
 	enrolment, enrolment2                 int64
 }
@@ -44,6 +45,7 @@ func (a *testApp) programmeFixture() *programmeFixture {
 		Statements: []string{"npqh-2019/criterion/1.3.1"}}))
 	f.webinar = must(s.SaveItem(ctx, f.block1, 0, programme.NewItem{Kind: programme.KindWebinar, Title: "Webinar", ExpectedMinutes: 60, Required: true}))
 	f.reading = must(s.SaveItem(ctx, f.block1, 0, programme.NewItem{Kind: programme.KindSelfStudy, Title: "Further reading", ExpectedMinutes: 0, Required: false}))
+	f.workshop = must(s.SaveItem(ctx, f.block1, 0, programme.NewItem{Kind: programme.KindFaceToFace, Title: "Optional workshop", ExpectedMinutes: 120, Required: false}))
 	f.later = must(s.SaveItem(ctx, f.block2, 0, programme.NewItem{Kind: programme.KindSelfStudy, Title: "Culture in practice", Body: "Secret block 2 content", ExpectedMinutes: 60, Required: true}))
 	today := programme.Today(time.Now())
 	cohort := func(name string, partner int64) int64 {
@@ -65,4 +67,9 @@ func (a *testApp) as(u auth.User) *testClient {
 	c := a.client()
 	c.signIn(u.Email, testPassword)
 	return c
+}
+
+// enrolIn is a new participant's enrolment in a cohort.
+func enrolIn(email string, cohort int64) programme.NewEnrolment {
+	return programme.NewEnrolment{Email: email, Name: "Participant " + email, CohortID: cohort, FundingRoute: programme.FundingScholarship}
 }

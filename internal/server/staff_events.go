@@ -260,7 +260,7 @@ func readEventForm(r *http.Request, f *staff.EventForm, now time.Time, kindOf fu
 	if !n.StartsAt.IsZero() {
 		n.BookingClosesAt = n.StartsAt.Add(-time.Duration(closes) * time.Hour)
 		n.CancellationCutoff = n.StartsAt.Add(-time.Duration(cutoff) * time.Hour)
-		if f.Errors.For("opens-day") == "" && f.Errors.For("closes_hours") == "" && !n.BookingOpensAt.Before(n.BookingClosesAt) {
+		if f.Errors.For("opens-day") == "" && f.Errors.For("closes_hours") == "" && f.Errors.For("date-day") == "" && !n.BookingOpensAt.Before(n.BookingClosesAt) {
 			f.Errors.Add("opens-day", "Booking must open before it closes ("+layout.DateTime(n.BookingClosesAt)+")")
 		}
 	}

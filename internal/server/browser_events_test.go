@@ -1,0 +1,107 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"npq/internal/auth"
+	"npq/internal/browsertest"
+)
+
+// A participant books an option, sees it on Home, cancels, and the first waiting
+// participant is booked into the freed place.
+func TestBrowserBookingJourney(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	ev := a.scheduleEvent(f, f.webinar, 7, one(1))
+	a.scheduleEvent(f, f.webinar, 14, one(10))
+	waiterID, err := a.srv.programme.Enrol(t.Context(), enrolIn("wanda@school.test", f.cohortID), 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t)
+	check := func() { t.Helper(); browsertest.CheckAccessibility(t, ctx) }
+	signInBrowser(t, ctx, a, f.participant.Email)
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(a.ts.URL+"/events"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="book"]`)),
+	)
+	check()
+	browsertest.Run(t, ctx,
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#event-%d [data-testid="book"]`, ev))),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)),
+	)
+	check()
+	if got := browsertest.Text(t, ctx, fmt.Sprintf(`#event-%d [data-testid="booking-status"]`, ev)); got != "Booked" {
+		t.Fatalf("status after booking: %q", got)
+	}
+	// Wanda finds it full and joins the waiting list.
+	if out, err := a.srv.events.JoinWaitingList(t.Context(), waiterID, ev, 0, time.Now()); err != nil || out != "waiting" {
+		t.Fatalf("waiting list: %s %v", out, err)
+	}
+	browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+"/home"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="home-events"] a`)))
+	check()
+	if got := browsertest.Text(t, ctx, `[data-testid="home-events"]`); !strings.Contains(got, "Webinar 7") {
+		t.Errorf("Home events: %q", got)
+	}
+	browsertest.Run(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/events/%d", a.ts.URL, ev)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="joining-link"]`)))
+	check()
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(a.ts.URL+"/events"),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#event-%d [data-testid="cancel"]`, ev))),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)),
+	)
+	check()
+	if got := browsertest.Text(t, ctx, `[data-testid="flash"]`); !strings.Contains(got, "Your place is cancelled") {
+		t.Errorf("after cancelling: %q", got)
+	}
+	var status string
+	a.pool.QueryRow(t.Context(), `SELECT status FROM bookings WHERE event_id = $1 AND enrolment_id = $2`, ev, waiterID).Scan(&status) //nolint:errcheck
+	if status != "booked" {
+		t.Errorf("the waiting participant is %q", status)
+	}
+	if n := a.count(`SELECT count(*) FROM outbox WHERE to_address = 'wanda@school.test' AND subject LIKE 'A place came up%'`); n != 1 {
+		t.Errorf("Wanda was not told (%d)", n)
+	}
+	browsertest.CheckFitsPhone(t, ctx, a.ts.URL+"/events")
+}
+
+// Staff event pages in a real browser, checked with axe-core.
+func TestBrowserStaffEventPages(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	ev := a.scheduleEvent(f, f.webinar, 7, one(1))
+	a.as(f.participant).post(fmt.Sprintf("/events/%d/book", ev), nil)
+	staffUser := a.user("sam@riverside.test", auth.RolePartnerStaff, &f.partnerID)
+	ctx := browsertest.New(t)
+	signInBrowser(t, ctx, a, staffUser.Email)
+	for _, p := range []string{"/partner/events", "/partner/events/new", fmt.Sprintf("/partner/events/%d", ev), fmt.Sprintf("/partner/events/%d/edit", ev),
+		fmt.Sprintf("/partner/events/%d/register", ev), fmt.Sprintf("/partner/events/%d/cancel", ev), fmt.Sprintf("/partner/cohorts/%d/engagement", f.cohortID)} {
+		browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))
+		browsertest.CheckAccessibility(t, ctx)
+	}
+	// The schedule form with errors.
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(a.ts.URL+"/partner/events/new"),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-summary"]`)),
+	)
+	browsertest.CheckAccessibility(t, ctx)
+	browsertest.CheckFitsPhone(t, ctx, a.ts.URL+fmt.Sprintf("/partner/events/%d/register", ev))
+}
+
+// signInBrowser signs the browser in as email through the sign-in page.
+func signInBrowser(t *testing.T, ctx context.Context, a *testApp, email string) {
+	t.Helper()
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(a.ts.URL+"/sign-in"),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="sign-out"]`)),
+	)
+}
