@@ -21,6 +21,7 @@ import (
 	"npq/internal/demo"
 	"npq/internal/events"
 	"npq/internal/frameworks"
+	"npq/internal/lifecycle"
 	"npq/internal/notify"
 	"npq/internal/server"
 )
@@ -123,6 +124,7 @@ func serve(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog
 	srv := server.New(cfg, pool, log)
 	defer srv.Close()
 	go events.Store{DB: pool, BaseURL: cfg.BaseURL}.RunReminders(ctx, log, time.Minute)
+	go lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL}.RunDaily(ctx, log, time.Hour)
 	if cfg.SMTPHost != "" {
 		sender := notify.Sender{DB: pool, Log: log, SMTP: notify.SMTPSettings{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
 			Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.MailFrom}}

@@ -320,7 +320,7 @@ func loadProgramme(ctx context.Context, tx pgx.Tx, partnerIDs []int64, today tim
 			return fmt.Errorf("events for %s: %w", name, err)
 		}
 	}
-	return nil
+	return loadLifecycle(ctx, tx, now)
 }
 
 // loadDemoParticipants enrols the two demo participant accounts part-way through NPQH and

@@ -110,5 +110,12 @@ func (s *Server) adminEnrolment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, admin.Enrolment(admin.EnrolmentPage{Enrolment: e, History: history, Progress: programme.CourseProgress(blocks)}))
+	v := admin.EnrolmentPage{Enrolment: e, History: history, Progress: programme.CourseProgress(blocks)}
+	if v.Requests, err = s.lifecycle.RequestsForEnrolment(r.Context(), e.ID); err != nil {
+		return err
+	}
+	if v.Letters, err = s.lifecycle.LettersForEnrolment(r.Context(), e.ID); err != nil {
+		return err
+	}
+	return s.ok(w, r, admin.Enrolment(v))
 }

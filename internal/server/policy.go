@@ -25,6 +25,8 @@ var (
 	assessors     = access{roles: []auth.Role{auth.RoleAssessor}}
 	anySignedIn   = access{roles: auth.Roles}
 	staffOrAdmins = access{roles: []auth.Role{auth.RolePartnerStaff, auth.RoleProviderAdmin}}
+	// Letters are read by the participant they are for, their partner's staff and admins.
+	lettersReaders = access{roles: []auth.Role{auth.RoleParticipant, auth.RolePartnerStaff, auth.RoleProviderAdmin}}
 )
 
 // allows reports whether a user with role may use the route; signedIn false means nobody is.

@@ -6,6 +6,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+
+	"npq/internal/lifecycle"
 )
 
 // routes is the map of the app: every URL, who may use it, and its handler.
@@ -63,6 +65,14 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/events/{event}/waitlist", participants, s.participantWait)
 	s.handle(r, "POST", "/events/{event}/cancel", participants, s.participantCancelBooking)
 	s.handle(r, "POST", "/calendar/reset", participants, s.calendarReset)
+	s.handle(r, "GET", "/requests", participants, s.participantRequests)
+	s.handle(r, "GET", "/requests/defer", participants, s.participantRequestForm(lifecycle.KindDeferral))
+	s.handle(r, "POST", "/requests/defer", participants, s.participantRequestCreate(lifecycle.KindDeferral))
+	s.handle(r, "GET", "/requests/withdraw", participants, s.participantRequestForm(lifecycle.KindWithdrawal))
+	s.handle(r, "POST", "/requests/withdraw", participants, s.participantRequestCreate(lifecycle.KindWithdrawal))
+	s.handle(r, "POST", "/requests/{request}/cancel", participants, s.participantRequestCancel)
+	s.handle(r, "POST", "/requests/{request}/return", participants, s.participantReturnAnswer)
+	s.handle(r, "GET", "/letters/{letter}", lettersReaders, s.letterPage)
 
 	// Delivery-partner staff
 	s.handle(r, "GET", "/partner", partnerStaff, s.partnerHome)
@@ -70,6 +80,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/partner/cohorts/{cohort}/roster.csv", partnerStaff, s.cohortRosterCSV)
 	s.handle(r, "GET", "/partner/cohorts/{cohort}/engagement", partnerStaff, s.cohortEngagement)
 	s.staffEventRoutes(r, "/partner/events", partnerStaff)
+	s.handle(r, "GET", "/partner/decisions", partnerStaff, s.partnerDecisions)
 
 	// Lead-provider admins
 	s.handle(r, "GET", "/admin", admins, s.adminHome)
@@ -104,6 +115,19 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/admin/enrolments/import", admins, s.adminImportForm)
 	s.handle(r, "POST", "/admin/enrolments/import", admins, s.adminImport)
 	s.handle(r, "GET", "/admin/enrolments/{enrolment}", admins, s.adminEnrolment)
+	s.handle(r, "GET", "/admin/enrolments/{enrolment}/requests/new", admins, s.adminRecordRequestForm)
+	s.handle(r, "POST", "/admin/enrolments/{enrolment}/requests", admins, s.adminRecordRequest)
+	s.handle(r, "POST", "/admin/enrolments/{enrolment}/reinstate", admins, s.adminReinstate)
+	s.handle(r, "GET", "/admin/deferrals", admins, s.adminQueue(lifecycle.KindDeferral))
+	s.handle(r, "GET", "/admin/withdrawals", admins, s.adminQueue(lifecycle.KindWithdrawal))
+	s.handle(r, "GET", "/admin/deferrals.csv", admins, s.adminDecisionsCSV(lifecycle.KindDeferral))
+	s.handle(r, "GET", "/admin/withdrawals.csv", admins, s.adminDecisionsCSV(lifecycle.KindWithdrawal))
+	s.handle(r, "GET", "/admin/returns", admins, s.adminReturns)
+	s.handle(r, "GET", "/admin/requests/{request}", admins, s.adminRequest)
+	s.handle(r, "POST", "/admin/requests/{request}", admins, s.adminDecide)
+	s.handle(r, "POST", "/admin/requests/{request}/move", admins, s.adminMoveCohort)
+	s.handle(r, "POST", "/admin/requests/{request}/ask-return", admins, s.adminReturnAction(true))
+	s.handle(r, "POST", "/admin/requests/{request}/confirm-return", admins, s.adminReturnAction(false))
 	s.handle(r, "GET", "/admin/participants", admins, s.adminParticipants)
 	s.handle(r, "GET", "/admin/news", admins, s.adminNews)
 	s.handle(r, "GET", "/admin/news/new", admins, s.adminNewsNew)

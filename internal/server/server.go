@@ -14,6 +14,7 @@ import (
 	"npq/internal/config"
 	"npq/internal/events"
 	"npq/internal/frameworks"
+	"npq/internal/lifecycle"
 	"npq/internal/programme"
 	"npq/web/static"
 )
@@ -29,6 +30,7 @@ type Server struct {
 	frameworks frameworks.Store
 	programme  programme.Store
 	events     events.Store
+	lifecycle  lifecycle.Store
 	// policies records the access rule of every registered route; see routes.go.
 	policies map[string]access
 	handler  http.Handler
@@ -54,6 +56,7 @@ func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 		frameworks: frameworks.Store{DB: pool},
 		programme:  programme.Store{DB: pool},
 		events:     events.Store{DB: pool, BaseURL: cfg.BaseURL},
+		lifecycle:  lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL},
 		policies:   map[string]access{},
 	}
 	s.handler = s.routes()

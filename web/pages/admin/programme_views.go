@@ -3,6 +3,7 @@ package admin
 import (
 	"time"
 
+	"npq/internal/lifecycle"
 	"npq/internal/programme"
 	"npq/web/components"
 )
@@ -101,6 +102,8 @@ type EnrolmentPage struct {
 	Enrolment programme.Enrolment
 	History   []programme.StatusChange
 	Progress  programme.Progress
+	Requests  []lifecycle.Request
+	Letters   []lifecycle.Letter
 }
 
 // NewsView lists posts.

@@ -1560,7 +1560,7 @@ func assessment(a frameworks.AssessmentDetail) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 125, "<div class=\"app-table-wrap\"><table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--s\">Criteria assessed in ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 125, "<div class=\"app-table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table, scrolls sideways on small screens\"><table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--s\">Criteria assessed in ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

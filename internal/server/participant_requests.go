@@ -1,0 +1,224 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"npq/internal/lifecycle"
+	"npq/internal/programme"
+	"npq/web/components"
+	"npq/web/pages/participant"
+)
+
+func (s *Server) participantAccess(r *http.Request) lifecycle.Access {
+	return lifecycle.Access{UserID: currentUser(r.Context()).ID}
+}
+
+func (s *Server) participantRequests(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	enrolments, err := s.programme.EnrolmentsForUser(ctx, currentUser(ctx).ID)
+	if err != nil {
+		return err
+	}
+	v := participant.RequestsView{}
+	if len(enrolments) > 0 {
+		e := enrolments[0]
+		ev := enrolmentView(e)
+		v.Enrolment, v.PartnerName = &ev, e.PartnerName
+		if v.Requests, err = s.lifecycle.RequestsFor(ctx, s.participantAccess(r), 50); err != nil {
+			return err
+		}
+		if v.Letters, err = s.lifecycle.LettersFor(ctx, s.participantAccess(r), 50); err != nil {
+			return err
+		}
+		open := false
+		for _, req := range v.Requests {
+			open = open || req.State == "open"
+		}
+		v.CanDefer = !open && lifecycle.StateProblem(lifecycle.KindDeferral, e.Status) == ""
+		v.CanWithdraw = !open && lifecycle.StateProblem(lifecycle.KindWithdrawal, e.Status) == ""
+	}
+	return s.ok(w, r, participant.Requests(v))
+}
+
+func reasonOptions(list []lifecycle.Reason) []components.Option {
+	var out []components.Option
+	for _, r := range list {
+		out = append(out, components.Option{Value: r.Code, Label: r.Label})
+	}
+	return out
+}
+
+// requestForm builds the ask-to-defer or ask-to-withdraw form for the participant's enrolment.
+func (s *Server) requestForm(r *http.Request, kind string) (participant.RequestForm, programme.Enrolment, error) {
+	enrolments, err := s.programme.EnrolmentsForUser(r.Context(), currentUser(r.Context()).ID)
+	if err != nil || len(enrolments) == 0 {
+		if err == nil {
+			err = errNotFound
+		}
+		return participant.RequestForm{}, programme.Enrolment{}, err
+	}
+	e := enrolments[0]
+	f := participant.RequestForm{Kind: kind, Enrolment: enrolmentView(e), PartnerName: e.PartnerName, Reasons: reasonOptions(lifecycle.WithdrawalReasons)}
+	if kind == lifecycle.KindDeferral {
+		f.Reasons = reasonOptions(lifecycle.DeferralReasons)
+		f.Ineligible = lifecycle.DeferralProblems(lifecycle.Facts{Status: e.Status, FundingRoute: e.FundingRoute,
+			PaymentReceivedOn: e.PaymentReceivedOn, StartsOn: e.StartsOn}, programme.Today(time.Now()))
+	}
+	// Participant-facing lists leave out the codes only a provider would record.
+	if kind == lifecycle.KindWithdrawal {
+		var keep []components.Option
+		for _, o := range f.Reasons {
+			if o.Value != "disengaged-and-unresponsive" && o.Value != "non-payment-of-invoice" && o.Value != "insufficient-capacity" {
+				keep = append(keep, o)
+			}
+		}
+		f.Reasons = keep
+	}
+	return f, e, nil
+}
+
+func (s *Server) participantRequestForm(kind string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		f, e, err := s.requestForm(r, kind)
+		if err != nil {
+			return err
+		}
+		if p := lifecycle.StateProblem(kind, e.Status); p != "" {
+			return httpError{Status: http.StatusConflict, Message: p}
+		}
+		return s.ok(w, r, participant.RequestNew(f))
+	}
+}
+
+// readRequestDates checks the request's dates; problems go into errs.
+func readRequestDates(kind string, startsOn, planned components.DateValue, errs *components.Errors, today time.Time) (time.Time, *time.Time) {
+	what := "Date you plan to withdraw"
+	if kind == lifecycle.KindDeferral {
+		what = "Date your deferral starts"
+	}
+	start, p := startsOn.Parse(what)
+	errs.Add("starts_on-day", p)
+	if p == "" && start.Before(today.AddDate(0, -1, 0)) {
+		errs.Add("starts_on-day", what+" cannot be more than a month ago")
+	}
+	if kind != lifecycle.KindDeferral {
+		return start, nil
+	}
+	ret, p := planned.Parse("Planned return date")
+	errs.Add("return-day", p)
+	if p == "" && errs.For("starts_on-day") == "" && !ret.After(start) {
+		errs.Add("return-day", "Planned return date must be after the deferral starts")
+	}
+	return start, &ret
+}
+
+func (s *Server) participantRequestCreate(kind string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		f, e, err := s.requestForm(r, kind)
+		if err != nil {
+			return err
+		}
+		if err := parseForm(r); err != nil {
+			return err
+		}
+		get := func(k string) string { return field(r, k) }
+		f.Discussed, f.Reason, f.Details = get("discussed"), get("reason"), strings.TrimSpace(r.PostForm.Get("details"))
+		f.StartsOn, f.PlannedReturn = components.DateFrom(get, "starts_on"), components.DateFrom(get, "return")
+		if f.Discussed != "yes" && f.Discussed != "no" {
+			f.Errors.Add("discussed", "Say whether you have talked to your delivery partner")
+		}
+		if f.Reason == "" || !hasOption(f.Reasons, f.Reason) {
+			f.Errors.Add("reason", "Choose a reason from the list")
+		}
+		f.Errors.Add("details", maxLength("Details", f.Details, 2000))
+		start, planned := readRequestDates(kind, f.StartsOn, f.PlannedReturn, &f.Errors, programme.Today(time.Now()))
+		if f.Errors.Any() {
+			return s.invalid(w, r, participant.RequestNew(f))
+		}
+		_, err = s.lifecycle.Create(r.Context(), lifecycle.NewRequest{EnrolmentID: e.ID, Kind: kind, Reason: f.Reason, Details: f.Details,
+			StartsOn: start, PlannedReturnOn: planned, Source: "participant", DiscussedWithPartner: f.Discussed == "yes", RequestedBy: currentUser(r.Context()).ID})
+		var problem lifecycle.Problem
+		if errors.As(err, &problem) {
+			return s.seeOtherProblem(w, r, "/requests", string(problem))
+		}
+		if err != nil {
+			return err
+		}
+		msg := "Your request is sent. The programme team will review it and write to you."
+		if kind == lifecycle.KindDeferral && lifecycle.ReturnTooLate(start, *planned) {
+			msg += " Your planned return is more than 12 months away, which needs an exception: the team may contact you."
+		}
+		return s.seeOther(w, r, "/requests", msg)
+	}
+}
+
+func (s *Server) participantRequestCancel(w http.ResponseWriter, r *http.Request) error {
+	id, err := urlID(r, "request")
+	if err != nil {
+		return err
+	}
+	if _, err := s.lifecycle.RequestByID(r.Context(), id, s.participantAccess(r)); err != nil {
+		return err
+	}
+	err = s.lifecycle.Cancel(r.Context(), id, s.participantAccess(r), currentUser(r.Context()).ID)
+	var problem lifecycle.Problem
+	if errors.As(err, &problem) {
+		return s.seeOtherProblem(w, r, "/requests", string(problem))
+	}
+	if err != nil {
+		return err
+	}
+	return s.seeOther(w, r, "/requests", "Your request is cancelled")
+}
+
+func (s *Server) participantReturnAnswer(w http.ResponseWriter, r *http.Request) error {
+	id, err := urlID(r, "request")
+	if err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	answer := field(r, "answer")
+	if answer != "yes" && answer != "no" {
+		return s.seeOtherProblem(w, r, "/requests", "Choose yes or no")
+	}
+	err = s.lifecycle.AnswerReturn(r.Context(), id, currentUser(r.Context()).ID, answer == "yes")
+	var problem lifecycle.Problem
+	if errors.As(err, &problem) {
+		return s.seeOtherProblem(w, r, "/requests", string(problem))
+	}
+	if err != nil {
+		return err
+	}
+	if answer == "yes" {
+		return s.seeOther(w, r, "/requests", "Thank you: we will reopen your course on your return date")
+	}
+	return s.seeOther(w, r, "/requests", "Thank you for telling us. The programme team will confirm your withdrawal in writing.")
+}
+
+// letterPage shows a letter to the participant it is for, their partner's staff, or admins.
+func (s *Server) letterPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := urlID(r, "letter")
+	if err != nil {
+		return err
+	}
+	u := currentUser(r.Context())
+	a := lifecycle.Access{UserID: u.ID, PartnerID: u.DeliveryPartnerID, Admin: u.Role == "provider_admin"}
+	l, err := s.lifecycle.LetterByID(r.Context(), id, a)
+	if err != nil {
+		return err
+	}
+	back := "/requests"
+	switch {
+	case a.Admin:
+		back = "/admin/enrolments/" + strconv.FormatInt(l.EnrolmentID, 10)
+	case a.PartnerID != nil:
+		back = "/partner/decisions"
+	}
+	return s.ok(w, r, lettersPage(l, back))
+}
