@@ -105,12 +105,17 @@ func monthsBetween(a, b time.Time) int {
 	return (b.Year()-a.Year())*12 + int(b.Month()-a.Month())
 }
 
-func (s *Server) adminRequest(w http.ResponseWriter, r *http.Request) error {
+// decisionFromURL is the decision page of the request in the URL.
+func (s *Server) decisionFromURL(r *http.Request) (admin.DecisionView, error) {
 	id, err := urlID(r, "request")
 	if err != nil {
-		return err
+		return admin.DecisionView{}, err
 	}
-	v, err := s.decisionView(r, id)
+	return s.decisionView(r, id)
+}
+
+func (s *Server) adminRequest(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.decisionFromURL(r)
 	if err != nil {
 		return err
 	}
@@ -118,14 +123,11 @@ func (s *Server) adminRequest(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminDecide(w http.ResponseWriter, r *http.Request) error {
-	id, err := urlID(r, "request")
+	v, err := s.decisionFromURL(r)
 	if err != nil {
 		return err
 	}
-	v, err := s.decisionView(r, id)
-	if err != nil {
-		return err
-	}
+	id := v.Request.ID
 	if err := parseForm(r); err != nil {
 		return err
 	}
@@ -223,14 +225,11 @@ func parsePounds(s string) (int, bool) {
 }
 
 func (s *Server) adminMoveCohort(w http.ResponseWriter, r *http.Request) error {
-	id, err := urlID(r, "request")
+	v, err := s.decisionFromURL(r)
 	if err != nil {
 		return err
 	}
-	v, err := s.decisionView(r, id)
-	if err != nil {
-		return err
-	}
+	id := v.Request.ID
 	if err := parseForm(r); err != nil {
 		return err
 	}
