@@ -7,3 +7,9 @@ import "embed"
 //
 //go:embed *.yaml
 var FS embed.FS
+
+// Assessments holds the provider-defined assessment specifications (the reformed NPQs' case
+// studies); the 2019 qualifications' specifications come from their framework files.
+//
+//go:embed assessments/*.yaml
+var Assessments embed.FS
