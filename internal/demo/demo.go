@@ -38,6 +38,8 @@ var Accounts = []Account{
 	{Email: "participant@demo.test", Name: "Pam Participant", Role: auth.RoleParticipant, Partner: -1},
 	{Email: "participant2@demo.test", Name: "Paul Participant", Role: auth.RoleParticipant, Partner: -1},
 	{Email: "assessor@demo.test", Name: "Asha Assessor", Role: auth.RoleAssessor, Partner: -1},
+	{Email: "assessor2@demo.test", Name: "Ben Marker", Role: auth.RoleAssessor, Partner: -1},
+	{Email: "moderator@demo.test", Name: "Mo Moderator", Role: auth.RoleAssessor, Partner: -1},
 }
 
 // ErrProduction is returned when asked to load demo data into production.

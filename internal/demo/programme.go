@@ -196,6 +196,7 @@ func loadProgramme(ctx context.Context, tx pgx.Tx, partnerIDs []int64, today tim
 		{"NPQH", "NPQH Spring 2026 – Barnsley and Doncaster", "npq-leadership-spring", 0, -8, 60},
 		{"NPQSL", "NPQSL Autumn 2025 – Barnsley and Doncaster", "npq-leadership-autumn", 0, -14, 70},
 		{"NPQEL", "NPQEL Spring 2025 – Camden Learning", "npq-leadership-spring", 1, -19, 45},
+		{"NPQSL", assessmentCohort, "npq-leadership-spring", 1, -19, 30},
 		{"NPQLT", "NPQLT Autumn 2026 – Camden Learning", "npq-specialist-autumn", 1, -2, 80},
 		{"NPQH", "NPQH Spring 2027 – Barnsley and Doncaster", "npq-leadership-spring", 0, 3, 40},
 	}
@@ -320,7 +321,10 @@ func loadProgramme(ctx context.Context, tx pgx.Tx, partnerIDs []int64, today tim
 			return fmt.Errorf("events for %s: %w", name, err)
 		}
 	}
-	return loadLifecycle(ctx, tx, now)
+	if err := loadLifecycle(ctx, tx, now); err != nil {
+		return err
+	}
+	return loadAssessment(ctx, tx, now)
 }
 
 // loadDemoParticipants enrols the two demo participant accounts part-way through NPQH and

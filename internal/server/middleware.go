@@ -144,13 +144,13 @@ func navFor(role auth.Role) []layout.NavItem {
 	switch role {
 	case auth.RoleParticipant:
 		return []layout.NavItem{{Label: "Home", Href: "/home"}, {Label: "Progress", Href: "/progress"}, {Label: "Learn", Href: "/learn"},
-			{Label: "Events", Href: "/events"}, {Label: "Requests", Href: "/requests"}}
+			{Label: "Events", Href: "/events"}, {Label: "Assessment", Href: "/assessment"}, {Label: "Requests", Href: "/requests"}}
 	case auth.RolePartnerStaff:
 		return []layout.NavItem{{Label: "Cohorts", Href: "/partner"}, {Label: "Events", Href: "/partner/events"}, {Label: "Deferrals and withdrawals", Href: "/partner/decisions"}, {Label: "Frameworks", Href: "/frameworks"}}
 	case auth.RoleProviderAdmin:
 		return []layout.NavItem{{Label: "Overview", Href: "/admin"}, {Label: "Courses", Href: "/admin/courses"},
 			{Label: "Cohorts", Href: "/admin/cohorts"}, {Label: "Events", Href: "/admin/events"}, {Label: "Participants", Href: "/admin/participants"},
-			{Label: "Deferrals", Href: "/admin/deferrals"}, {Label: "Withdrawals", Href: "/admin/withdrawals"},
+			{Label: "Deferrals", Href: "/admin/deferrals"}, {Label: "Withdrawals", Href: "/admin/withdrawals"}, {Label: "Assessment", Href: "/admin/assessment"},
 			{Label: "Partners", Href: "/admin/partners"}, {Label: "News", Href: "/admin/news"},
 			{Label: "Invitations", Href: "/admin/invitations"}, {Label: "Outbox", Href: "/admin/outbox"}}
 	case auth.RoleAssessor:

@@ -27,6 +27,8 @@ var (
 	staffOrAdmins = access{roles: []auth.Role{auth.RolePartnerStaff, auth.RoleProviderAdmin}}
 	// Letters are read by the participant they are for, their partner's staff and admins.
 	lettersReaders = access{roles: []auth.Role{auth.RoleParticipant, auth.RolePartnerStaff, auth.RoleProviderAdmin}}
+	// supporting documents: the participant, their markers and admins (the store checks which)
+	documentReaders = access{roles: []auth.Role{auth.RoleParticipant, auth.RoleProviderAdmin, auth.RoleAssessor}}
 )
 
 // allows reports whether a user with role may use the route; signedIn false means nobody is.

@@ -73,6 +73,13 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/requests/{request}/cancel", participants, s.participantRequestCancel)
 	s.handle(r, "POST", "/requests/{request}/return", participants, s.participantReturnAnswer)
 	s.handle(r, "GET", "/letters/{letter}", lettersReaders, s.letterPage)
+	s.handle(r, "GET", "/assessment", participants, s.participantAssessment)
+	s.handle(r, "POST", "/assessment", participants, s.participantAssessmentSave)
+	s.handle(r, "POST", "/assessment/start", participants, s.participantAssessmentStart)
+	s.handle(r, "POST", "/assessment/upload", participants, s.participantAssessmentUpload)
+	s.handle(r, "POST", "/assessment/files/{file}/remove", participants, s.participantAssessmentRemoveFile)
+	s.handle(r, "POST", "/assessment/submit", participants, s.participantAssessmentSubmit)
+	s.handle(r, "GET", "/assessment/files/{file}", documentReaders, s.assessmentFile)
 
 	// Delivery-partner staff
 	s.handle(r, "GET", "/partner", partnerStaff, s.partnerHome)
@@ -130,11 +137,20 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/admin/requests/{request}/confirm-return", admins, s.adminReturnAction(false))
 	s.handle(r, "GET", "/admin/participants", admins, s.adminParticipants)
 	s.handle(r, "GET", "/admin/news", admins, s.adminNews)
+	s.handle(r, "GET", "/admin/assessment", admins, s.adminAssessment)
+	s.handle(r, "POST", "/admin/assessment/auto-allocate", admins, s.adminAutoAllocate)
+	s.handle(r, "POST", "/admin/assessment/release", admins, s.adminRelease)
+	s.handle(r, "GET", "/admin/assessment/{submission}", admins, s.adminSubmission)
+	s.handle(r, "POST", "/admin/assessment/{submission}/allocate", admins, s.adminAllocate)
+	s.handle(r, "GET", "/admin/enrolments/{enrolment}/extension", admins, s.adminExtensionForm)
+	s.handle(r, "POST", "/admin/enrolments/{enrolment}/extension", admins, s.adminExtend)
 	s.handle(r, "GET", "/admin/news/new", admins, s.adminNewsNew)
 	s.handle(r, "POST", "/admin/news", admins, s.adminNewsCreate)
 
 	// Assessors
 	s.handle(r, "GET", "/marking", assessors, s.markingHome)
+	s.handle(r, "GET", "/marking/{submission}/{role}", assessors, s.markingPage)
+	s.handle(r, "POST", "/marking/{submission}/{role}", assessors, s.markingSave)
 
 	if missing := s.checkPolicies(r); len(missing) > 0 {
 		panic("server: routes without an access rule: " + strings.Join(missing, ", "))

@@ -10,6 +10,8 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	frameworkdata "npq/frameworks"
+	"npq/internal/assessment"
 	"npq/internal/auth"
 	"npq/internal/config"
 	"npq/internal/events"
@@ -31,6 +33,7 @@ type Server struct {
 	programme  programme.Store
 	events     events.Store
 	lifecycle  lifecycle.Store
+	assessment assessment.Store
 	// policies records the access rule of every registered route; see routes.go.
 	policies map[string]access
 	handler  http.Handler
@@ -46,6 +49,10 @@ func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies()
+	provider, err := assessment.LoadProviderSpecs(frameworkdata.Assessments)
+	if err != nil {
+		panic("server: " + err.Error()) // the specifications are embedded and checked by tests
+	}
 	s := &Server{
 		cfg:        cfg,
 		log:        log,
@@ -57,6 +64,7 @@ func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 		programme:  programme.Store{DB: pool},
 		events:     events.Store{DB: pool, BaseURL: cfg.BaseURL},
 		lifecycle:  lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL},
+		assessment: assessment.Store{DB: pool, Provider: provider, BaseURL: cfg.BaseURL},
 		policies:   map[string]access{},
 	}
 	s.handler = s.routes()

@@ -1,0 +1,377 @@
+package assessment
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"npq/internal/audit"
+	"npq/internal/database"
+	"npq/internal/notify"
+	"npq/internal/programme"
+	"npq/web/layout"
+)
+
+// Store keeps submissions, files, allocations, marks and outcomes.
+type Store struct {
+	DB       database.DB
+	Provider map[string]Spec // provider-defined specifications by qualification
+	BaseURL  string
+}
+
+// Problem is a refusal people can act on.
+type Problem string
+
+func (p Problem) Error() string { return string(p) }
+
+// Submission is one attempt at the assessment.
+type Submission struct {
+	ID, EnrolmentID   int64
+	Attempt           int
+	Stage             Stage
+	CandidateNumber   string
+	SubmittedAt       *time.Time
+	Passed            *bool
+	Reasons           []string
+	Sampled           bool
+	ReleasedAt        *time.Time
+	Qualification     string
+	CourseName        string
+	CohortName        string
+	PartnerID         int64
+	PartnerName       string
+	ParticipantName   string // never shown to markers
+	UserID            int64
+	Attempts          int
+	SamplePercent     int
+	NoOwnPartner      bool
+	AssessmentOpensOn time.Time
+	Deadline          time.Time
+	Texts             map[string]string
+	Files             []File
+	Allocations       map[string]Allocation // by role
+}
+
+// File is an uploaded supporting document (without its data).
+type File struct {
+	ID          int64
+	SlotKey     string
+	Name        string
+	ContentType string
+	Size        int
+	UploadedAt  time.Time
+}
+
+// Allocation is a marker assigned to a submission in a role.
+type Allocation struct {
+	Role       string
+	MarkerID   int64
+	MarkerName string
+	Completed  bool
+}
+
+// Draft is the submission's text and documents as the rules read them.
+func (s Submission) Draft() Draft {
+	d := Draft{Text: s.Texts, Documents: map[string]int{}}
+	for _, f := range s.Files {
+		d.Documents[f.SlotKey]++
+	}
+	return d
+}
+
+const submissionColumns = `s.id, s.enrolment_id, s.attempt, s.stage, s.candidate_number, s.submitted_at, s.passed, s.reasons, s.sampled, s.released_at,
+	c.qualification_code, c.name, h.name, h.delivery_partner_id, p.name, u.name, u.id, c.assessment_attempts, c.sample_percent, c.no_own_partner_markers,
+	h.assessment_opens_on,
+	coalesce((SELECT x.deadline FROM assessment_extensions x WHERE x.enrolment_id = e.id ORDER BY x.id DESC LIMIT 1), h.assessment_closes_on)`
+
+const submissionFrom = `FROM submissions s JOIN enrolments e ON e.id = s.enrolment_id JOIN users u ON u.id = e.user_id
+	JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id JOIN delivery_partners p ON p.id = h.delivery_partner_id`
+
+func scanSubmission(r pgx.Row) (Submission, error) {
+	var s Submission
+	err := r.Scan(&s.ID, &s.EnrolmentID, &s.Attempt, &s.Stage, &s.CandidateNumber, &s.SubmittedAt, &s.Passed, &s.Reasons, &s.Sampled, &s.ReleasedAt,
+		&s.Qualification, &s.CourseName, &s.CohortName, &s.PartnerID, &s.PartnerName, &s.ParticipantName, &s.UserID, &s.Attempts, &s.SamplePercent,
+		&s.NoOwnPartner, &s.AssessmentOpensOn, &s.Deadline)
+	return s, err
+}
+
+// load fills a submission's texts, files and allocations.
+func (st Store) load(ctx context.Context, db database.DB, s *Submission) error {
+	s.Texts, s.Allocations = map[string]string{}, map[string]Allocation{}
+	rows, err := db.Query(ctx, `SELECT task_key, body FROM submission_texts WHERE submission_id = $1`, s.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k, b string
+		if err := rows.Scan(&k, &b); err != nil {
+			return err
+		}
+		s.Texts[k] = b
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = db.Query(ctx, `SELECT id, slot_key, file_name, content_type, size, uploaded_at FROM submission_files
+		WHERE submission_id = $1 AND removed_at IS NULL ORDER BY id`, s.ID)
+	if err != nil {
+		return err
+	}
+	if s.Files, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (File, error) {
+		var f File
+		return f, r.Scan(&f.ID, &f.SlotKey, &f.Name, &f.ContentType, &f.Size, &f.UploadedAt)
+	}); err != nil {
+		return err
+	}
+	rows, err = db.Query(ctx, `SELECT a.role, a.marker_id, u.name, ms.completed_at IS NOT NULL FROM allocations a JOIN users u ON u.id = a.marker_id
+		LEFT JOIN mark_sheets ms ON ms.submission_id = a.submission_id AND ms.role = a.role WHERE a.submission_id = $1`, s.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a Allocation
+		if err := rows.Scan(&a.Role, &a.MarkerID, &a.MarkerName, &a.Completed); err != nil {
+			return err
+		}
+		s.Allocations[a.Role] = a
+	}
+	return rows.Err()
+}
+
+// SubmissionByID returns a submission with its texts, files and allocations.
+func (st Store) SubmissionByID(ctx context.Context, id int64) (Submission, error) {
+	s, err := scanSubmission(st.DB.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionFrom+` WHERE s.id = $1`, id))
+	if database.IsNoRows(err) {
+		return s, database.ErrNotFound
+	}
+	if err != nil {
+		return s, fmt.Errorf("assessment: submission %d: %w", id, err)
+	}
+	return s, st.load(ctx, st.DB, &s)
+}
+
+// Latest returns an enrolment's latest attempt, or database.ErrNotFound.
+func (st Store) Latest(ctx context.Context, enrolmentID int64) (Submission, error) {
+	var id int64
+	err := st.DB.QueryRow(ctx, `SELECT id FROM submissions WHERE enrolment_id = $1 ORDER BY attempt DESC LIMIT 1`, enrolmentID).Scan(&id)
+	if database.IsNoRows(err) {
+		return Submission{}, database.ErrNotFound
+	}
+	if err != nil {
+		return Submission{}, err
+	}
+	return st.SubmissionByID(ctx, id)
+}
+
+// Spec is the specification of a submission's qualification.
+func (st Store) Spec(ctx context.Context, qualification string) (Spec, error) {
+	return SpecFor(ctx, st.DB, st.Provider, qualification)
+}
+
+func candidateNumber() string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(90000000))
+	return fmt.Sprintf("C%08d", n.Int64()+10000000)
+}
+
+// StartAttempt makes the enrolment's first draft, or the next attempt after a released fail
+// when attempts remain. It returns the draft's id.
+func (st Store) StartAttempt(ctx context.Context, enrolmentID int64, now time.Time) (int64, error) {
+	var id int64
+	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
+		var status string
+		var allowed int
+		if err := tx.QueryRow(ctx, `SELECT e.status::text, c.assessment_attempts FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id
+			JOIN courses c ON c.id = h.course_id WHERE e.id = $1 FOR UPDATE OF e`, enrolmentID).Scan(&status, &allowed); err != nil {
+			return fmt.Errorf("enrolment %d: %w", enrolmentID, err)
+		}
+		if status != string(programme.StatusActive) {
+			return Problem("Only an active enrolment can make an assessment submission")
+		}
+		var last int
+		var stage *string
+		var passed *bool
+		err := tx.QueryRow(ctx, `SELECT attempt, stage, passed FROM submissions WHERE enrolment_id = $1 ORDER BY attempt DESC LIMIT 1`, enrolmentID).Scan(&last, &stage, &passed)
+		if err != nil && !database.IsNoRows(err) {
+			return err
+		}
+		switch {
+		case last == 0:
+		case *stage != string(StageReleased):
+			return tx.QueryRow(ctx, `SELECT id FROM submissions WHERE enrolment_id = $1 AND attempt = $2`, enrolmentID, last).Scan(&id)
+		case passed != nil && *passed:
+			return Problem("You have passed: there is nothing more to submit")
+		case last >= allowed:
+			return Problem(fmt.Sprintf("You have used all %d attempts", allowed))
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO submissions (enrolment_id, attempt, candidate_number) VALUES ($1, $2, $3) RETURNING id`,
+			enrolmentID, last+1, candidateNumber()).Scan(&id); err != nil {
+			return err
+		}
+		if last == 0 {
+			return nil
+		}
+		// A resubmission starts from the previous text.
+		_, err = tx.Exec(ctx, `INSERT INTO submission_texts (submission_id, task_key, body)
+				SELECT $1, task_key, body FROM submission_texts WHERE submission_id = (SELECT id FROM submissions WHERE enrolment_id = $2 AND attempt = $3)`, id, enrolmentID, last)
+		return err
+	})
+	return id, wrap("start attempt", err)
+}
+
+func wrap(what string, err error) error {
+	var p Problem
+	if err == nil || errors.As(err, &p) || errors.Is(err, database.ErrNotFound) {
+		return err
+	}
+	return fmt.Errorf("assessment: %s: %w", what, err)
+}
+
+// lockDraft locks a submission that must still be a draft.
+func lockDraft(ctx context.Context, tx pgx.Tx, id int64) error {
+	var stage Stage
+	err := tx.QueryRow(ctx, `SELECT stage FROM submissions WHERE id = $1 FOR UPDATE`, id).Scan(&stage)
+	if database.IsNoRows(err) {
+		return database.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if stage != StageDraft {
+		return Problem("This submission has been submitted and can no longer change")
+	}
+	return nil
+}
+
+// SaveDraft saves the text of each task of a draft.
+func (st Store) SaveDraft(ctx context.Context, id int64, texts map[string]string) error {
+	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
+		if err := lockDraft(ctx, tx, id); err != nil {
+			return err
+		}
+		for k, v := range texts {
+			if _, err := tx.Exec(ctx, `INSERT INTO submission_texts (submission_id, task_key, body) VALUES ($1, $2, $3)
+				ON CONFLICT (submission_id, task_key) DO UPDATE SET body = EXCLUDED.body, updated_at = now()`, id, k, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return wrap("save draft", err)
+}
+
+// AddFile stores a supporting document in a slot of a draft.
+func (st Store) AddFile(ctx context.Context, id int64, slotKey, name, contentType string, data []byte) error {
+	sum := sha256.Sum256(data)
+	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
+		if err := lockDraft(ctx, tx, id); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM submission_files WHERE submission_id = $1 AND slot_key = $2 AND removed_at IS NULL`, id, slotKey).Scan(&n); err != nil {
+			return err
+		}
+		if n >= 5 {
+			return Problem("Each document can have up to 5 files: remove one first")
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO submission_files (submission_id, slot_key, file_name, content_type, size, sha256, data)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, slotKey, name, contentType, len(data), hex.EncodeToString(sum[:]), data)
+		return err
+	})
+	return wrap("add file", err)
+}
+
+// RemoveFile takes a file out of a draft (it is kept, marked removed).
+func (st Store) RemoveFile(ctx context.Context, id, fileID int64) error {
+	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
+		if err := lockDraft(ctx, tx, id); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE submission_files SET removed_at = now() WHERE id = $1 AND submission_id = $2 AND removed_at IS NULL`, fileID, id)
+		if err == nil && tag.RowsAffected() == 0 {
+			return database.ErrNotFound
+		}
+		return err
+	})
+	return wrap("remove file", err)
+}
+
+// FileData returns a file's bytes if the reader may see it: the participant, a marker
+// allocated to the submission, or an admin.
+func (st Store) FileData(ctx context.Context, fileID, userID int64, admin bool) (File, []byte, error) {
+	var f File
+	var data []byte
+	err := st.DB.QueryRow(ctx, `SELECT f.id, f.slot_key, f.file_name, f.content_type, f.size, f.uploaded_at, f.data
+		FROM submission_files f JOIN submissions s ON s.id = f.submission_id JOIN enrolments e ON e.id = s.enrolment_id
+		WHERE f.id = $1 AND f.removed_at IS NULL AND ($3 OR e.user_id = $2
+		      OR EXISTS (SELECT 1 FROM allocations a WHERE a.submission_id = s.id AND a.marker_id = $2))`, fileID, userID, admin).
+		Scan(&f.ID, &f.SlotKey, &f.Name, &f.ContentType, &f.Size, &f.UploadedAt, &data)
+	if database.IsNoRows(err) {
+		return f, nil, database.ErrNotFound
+	}
+	return f, data, err
+}
+
+// Submit makes a draft final: the hard rules must be met and the deadline not passed. It is
+// timestamped and confirmed to the participant.
+func (st Store) Submit(ctx context.Context, id int64, now time.Time) error {
+	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
+		if err := lockDraft(ctx, tx, id); err != nil {
+			return err
+		}
+		s, err := scanSubmission(tx.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionFrom+` WHERE s.id = $1`, id))
+		if err != nil {
+			return err
+		}
+		if err := st.load(ctx, tx, &s); err != nil {
+			return err
+		}
+		today := programme.Today(now)
+		if today.Before(s.AssessmentOpensOn) {
+			return Problem("The assessment window opens on " + layout.Date(s.AssessmentOpensOn))
+		}
+		if today.After(s.Deadline) {
+			return Problem("The deadline was " + layout.Date(s.Deadline) + ". Ask your lead provider about an extension.")
+		}
+		spec, err := SpecFor(ctx, tx, st.Provider, s.Qualification)
+		if err != nil {
+			return err
+		}
+		if f := Check(spec, s.Draft()); !CanSubmit(f) {
+			return Problem("Your submission does not meet the rules yet: see the check")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE submissions SET stage = 'submitted', submitted_at = $2 WHERE id = $1`, id, now); err != nil {
+			return err
+		}
+		var email string
+		if err := tx.QueryRow(ctx, `SELECT email FROM users WHERE id = $1`, s.UserID).Scan(&email); err != nil {
+			return err
+		}
+		if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: email, ToName: s.ParticipantName, Subject: "Assessment submitted: " + s.CourseName,
+			Body: fmt.Sprintf("Dear %s,\n\nWe received your assessment for %s (attempt %d) on %s. Your candidate number is %s.\n\nIt is now final. We will tell you when your result is released.\n",
+				s.ParticipantName, s.CourseName, s.Attempt, layout.DateTime(now), s.CandidateNumber)}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, s.UserID, "assessment.submitted", fmt.Sprintf("submission:%d", id), nil)
+	})
+	return wrap("submit", err)
+}
+
+// Extend grants an enrolment an individual deadline, with a reason.
+func (st Store) Extend(ctx context.Context, enrolmentID int64, deadline time.Time, reason string, actorID int64) error {
+	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO assessment_extensions (enrolment_id, deadline, reason, granted_by) VALUES ($1, $2, $3, $4)`,
+			enrolmentID, deadline, reason, database.NullID(actorID)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actorID, "assessment.extension", fmt.Sprintf("enrolment:%d", enrolmentID), map[string]any{"deadline": deadline.Format("2006-01-02"), "reason": reason})
+	})
+	return wrap("extend", err)
+}

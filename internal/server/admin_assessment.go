@@ -1,0 +1,212 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"npq/internal/assessment"
+	"npq/internal/database"
+	"npq/internal/programme"
+	"npq/web/components"
+	"npq/web/layout"
+	"npq/web/pages/admin"
+)
+
+func (s *Server) adminAssessmentView(r *http.Request) (admin.AssessmentView, error) {
+	v := admin.AssessmentView{Stage: assessment.Stage(r.URL.Query().Get("stage"))}
+	if v.Stage != "" && v.Stage.Label() == "" {
+		return v, httpError{Status: http.StatusBadRequest, Message: "There is no such stage."}
+	}
+	var err error
+	if v.Submissions, err = s.assessment.AdminList(r.Context(), v.Stage); err != nil {
+		return v, err
+	}
+	v.Report, err = s.assessment.Reports(r.Context())
+	return v, err
+}
+
+func (s *Server) adminAssessment(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.adminAssessmentView(r)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, admin.Assessment(v))
+}
+
+func (s *Server) adminAutoAllocate(w http.ResponseWriter, r *http.Request) error {
+	done, left, err := s.assessment.AutoAllocate(r.Context(), currentUser(r.Context()).ID)
+	if err != nil {
+		return err
+	}
+	msg := "Allocated " + strconv.Itoa(done) + " marking tasks"
+	if left > 0 {
+		return s.seeOtherProblem(w, r, "/admin/assessment", msg+"; "+strconv.Itoa(left)+" could not be allocated because no eligible assessor is free of a conflict")
+	}
+	return s.seeOther(w, r, "/admin/assessment", msg)
+}
+
+func (s *Server) adminRelease(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	var ids []int64
+	for _, raw := range r.PostForm["release"] {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			return httpError{Status: http.StatusBadRequest, Message: "The selection was not understood. Go back and try again."}
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		v, err := s.adminAssessmentView(r)
+		if err != nil {
+			return err
+		}
+		v.Errors.Add("release", "Select the outcomes to release")
+		return s.invalid(w, r, admin.Assessment(v))
+	}
+	n, err := s.assessment.Release(r.Context(), ids, currentUser(r.Context()).ID, time.Now())
+	var problem assessment.Problem
+	if errors.As(err, &problem) {
+		return s.seeOtherProblem(w, r, "/admin/assessment", string(problem)+". Nothing was released.")
+	}
+	if errors.Is(err, database.ErrNotFound) {
+		return httpError{Status: http.StatusUnprocessableEntity, Message: "One of the selected submissions no longer exists. Nothing was released."}
+	}
+	if err != nil {
+		return err
+	}
+	return s.seeOther(w, r, "/admin/assessment", "Released "+strconv.Itoa(n)+" outcomes")
+}
+
+func (s *Server) adminSubmissionView(r *http.Request) (admin.SubmissionView, error) {
+	ctx := r.Context()
+	var v admin.SubmissionView
+	id, err := urlID(r, "submission")
+	if err != nil {
+		return v, err
+	}
+	if v.Submission, err = s.assessment.SubmissionByID(ctx, id); err != nil {
+		return v, err
+	}
+	if v.Spec, err = s.assessment.Spec(ctx, v.Submission.Qualification); err != nil {
+		return v, err
+	}
+	if v.Sheets, err = s.assessment.Sheets(ctx, id); err != nil {
+		return v, err
+	}
+	if v.Agreed, err = s.assessment.AgreedJudgements(ctx, id); err != nil {
+		return v, err
+	}
+	if len(v.Agreed) > 0 {
+		judgements := map[string]assessment.Judgement{}
+		for k, a := range v.Agreed {
+			judgements[k] = a.Judgement
+		}
+		if res, err := assessment.Outcome(v.Spec, v.Submission.Draft(), judgements); err == nil {
+			v.Result = &res
+		}
+	}
+	assessors, err := s.assessment.Assessors(ctx)
+	if err != nil {
+		return v, err
+	}
+	v.Assessors = []components.Option{{Value: "", Label: "Choose an assessor"}}
+	for _, a := range assessors {
+		v.Assessors = append(v.Assessors, components.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name + " (" + strconv.Itoa(a.Open) + " unfinished)"})
+	}
+	return v, nil
+}
+
+func (s *Server) adminSubmission(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.adminSubmissionView(r)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, admin.Submission(v))
+}
+
+func (s *Server) adminAllocate(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	v, err := s.adminSubmissionView(r)
+	if err != nil {
+		return err
+	}
+	v.Form = admin.AllocateForm{Role: field(r, "role"), Marker: field(r, "marker")}
+	if !hasOption(v.Roles(), v.Form.Role) {
+		v.Errors.Add("role", "Choose a role that can be allocated at this stage")
+	}
+	marker, _ := strconv.ParseInt(v.Form.Marker, 10, 64)
+	if marker <= 0 || !hasOption(v.Assessors, v.Form.Marker) {
+		v.Errors.Add("marker", "Choose an assessor")
+	}
+	if !v.Errors.Any() {
+		err = s.assessment.Allocate(r.Context(), v.Submission.ID, v.Form.Role, marker, currentUser(r.Context()).ID)
+		var problem assessment.Problem
+		if errors.As(err, &problem) {
+			v.Errors.Add("marker", string(problem))
+		} else if err != nil {
+			return err
+		} else {
+			return s.seeOther(w, r, "/admin/assessment/"+strconv.FormatInt(v.Submission.ID, 10), "Allocated")
+		}
+	}
+	return s.invalid(w, r, admin.Submission(v))
+}
+
+func (s *Server) extensionForm(r *http.Request) (admin.ExtensionForm, error) {
+	id, err := urlID(r, "enrolment")
+	if err != nil {
+		return admin.ExtensionForm{}, err
+	}
+	e, err := s.programme.EnrolmentByID(r.Context(), id)
+	if err != nil {
+		return admin.ExtensionForm{}, err
+	}
+	win, err := s.assessment.WindowFor(r.Context(), id)
+	if err != nil {
+		return admin.ExtensionForm{}, err
+	}
+	return admin.ExtensionForm{EnrolmentID: id, ParticipantName: e.Name, CourseName: win.CourseName, Current: layout.Date(win.Deadline)}, nil
+}
+
+func (s *Server) adminExtensionForm(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.extensionForm(r)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, admin.Extension(f))
+}
+
+func (s *Server) adminExtend(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	f, err := s.extensionForm(r)
+	if err != nil {
+		return err
+	}
+	get := func(k string) string { return field(r, k) }
+	f.Deadline, f.Reason = components.DateFrom(get, "deadline"), strings.TrimSpace(r.PostForm.Get("reason"))
+	deadline, problem := f.Deadline.Parse("The new deadline")
+	if problem == "" && deadline.Before(programme.Today(time.Now())) {
+		problem = "The new deadline must be today or in the future"
+	}
+	f.Errors.Add("deadline", problem)
+	if f.Reason == "" {
+		f.Errors.Add("reason", "Enter the reason for the extension")
+	}
+	f.Errors.Add("reason", maxLength("The reason", f.Reason, 2000))
+	if f.Errors.Any() {
+		return s.invalid(w, r, admin.Extension(f))
+	}
+	if err := s.assessment.Extend(r.Context(), f.EnrolmentID, deadline, f.Reason, currentUser(r.Context()).ID); err != nil {
+		return err
+	}
+	return s.seeOther(w, r, "/admin/enrolments/"+strconv.FormatInt(f.EnrolmentID, 10), "The assessment deadline is now "+layout.Date(deadline))
+}

@@ -1,0 +1,108 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"npq/internal/assessment"
+	"npq/internal/database"
+	"npq/web/pages/marking"
+)
+
+func (s *Server) markingHome(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r.Context())
+	list, err := s.assessment.MarkerList(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, marking.Home(marking.HomeView{Name: u.Name, Allocated: list}))
+}
+
+// markingSheet loads the marking page of the signed-in marker's role on a submission; a
+// submission not allocated to them is not found.
+func (s *Server) markingSheet(r *http.Request) (marking.SheetView, error) {
+	ctx := r.Context()
+	var v marking.SheetView
+	id, err := urlID(r, "submission")
+	if err != nil {
+		return v, err
+	}
+	v.Role = chi.URLParam(r, "role")
+	v.Submission, err = s.assessment.SubmissionByID(ctx, id)
+	if err != nil {
+		return v, err
+	}
+	if a, ok := v.Submission.Allocations[v.Role]; !ok || a.MarkerID != currentUser(ctx).ID || v.Submission.SubmittedAt == nil {
+		return v, errNotFound
+	}
+	if v.Spec, err = s.assessment.Spec(ctx, v.Submission.Qualification); err != nil {
+		return v, err
+	}
+	all, err := s.assessment.Sheets(ctx, id)
+	if err != nil {
+		return v, err
+	}
+	v.Sheet = all[v.Role]
+	v.Keys = assessment.CriteriaFor(v.Spec, v.Role, all)
+	if v.Role == assessment.RoleModerator {
+		v.Others = map[string]assessment.Sheet{assessment.RoleFirst: all[assessment.RoleFirst], assessment.RoleSecond: all[assessment.RoleSecond]}
+	}
+	v.Editable = v.Sheet.CompletedAt == nil && v.Submission.Stage == assessment.StageForRole(v.Role)
+	return v, nil
+}
+
+func (s *Server) markingPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.markingSheet(r)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, marking.Sheet(v))
+}
+
+func (s *Server) markingSave(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	v, err := s.markingSheet(r)
+	if err != nil {
+		return err
+	}
+	version, err := strconv.Atoi(field(r, "version"))
+	action := field(r, "action")
+	if err != nil || (action != "save" && action != "complete") {
+		return httpError{Status: http.StatusBadRequest, Message: "The marks were not understood. Go back, reload the page and try again."}
+	}
+	in := assessment.SheetInput{Marks: map[string]assessment.Mark{}, Feedback: r.PostForm.Get("feedback"), Version: version, Complete: action == "complete"}
+	for i, k := range v.Keys {
+		m := assessment.Mark{Judgement: assessment.Judgement(field(r, "j-"+k)), Comment: r.PostForm.Get("c-" + k)}
+		if m.Judgement != "" && !assessment.ValidJudgement(m.Judgement) {
+			v.Errors.Add("j-"+strconv.Itoa(i), "Choose a judgement from the scale")
+		}
+		v.Errors.Add("c-"+strconv.Itoa(i), maxLength("The comment on "+v.Criterion(k).Code, m.Comment, 5000))
+		in.Marks[k] = m
+	}
+	v.Errors.Add("feedback", maxLength("Overall feedback", in.Feedback, 20000))
+	if v.Errors.Any() {
+		v.Sheet.Marks, v.Sheet.Feedback = in.Marks, in.Feedback
+		return s.invalid(w, r, marking.Sheet(v))
+	}
+	err = s.assessment.SaveSheet(r.Context(), v.Submission.ID, v.Role, currentUser(r.Context()).ID, in, time.Now())
+	var problem assessment.Problem
+	if errors.As(err, &problem) {
+		return s.seeOtherProblem(w, r, marking.SheetPath(v.Submission.ID, v.Role), string(problem))
+	}
+	if errors.Is(err, database.ErrNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if in.Complete {
+		return s.seeOther(w, r, "/marking", "Marking of candidate "+v.Submission.CandidateNumber+" is complete")
+	}
+	return s.seeOther(w, r, marking.SheetPath(v.Submission.ID, v.Role), "Your marks are saved as a draft")
+}

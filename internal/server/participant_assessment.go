@@ -1,0 +1,276 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"npq/internal/assessment"
+	"npq/internal/auth"
+	"npq/internal/database"
+	"npq/internal/programme"
+	"npq/web/pages/participant"
+)
+
+// assessmentView gathers the participant's assessment page.
+func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, error) {
+	ctx := r.Context()
+	var v participant.AssessmentView
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID)
+	if errors.Is(err, database.ErrNotFound) {
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	w, err := s.assessment.WindowFor(ctx, enrolmentID)
+	if err != nil {
+		return v, err
+	}
+	v.Window = &w
+	v.Today = w.Open(programme.Today(time.Now()))
+	if v.Spec, err = s.assessment.Spec(ctx, w.Qualification); err != nil {
+		return v, err
+	}
+	sub, err := s.assessment.Latest(ctx, enrolmentID)
+	switch {
+	case errors.Is(err, database.ErrNotFound):
+		v.CanStart = v.Today && w.Status == string(programme.StatusActive)
+		return v, nil
+	case err != nil:
+		return v, err
+	}
+	v.Submission = &sub
+	switch sub.Stage {
+	case assessment.StageDraft:
+		v.Findings = assessment.Check(v.Spec, sub.Draft())
+	case assessment.StageReleased:
+		if err := s.releasedOutcome(r, &v); err != nil {
+			return v, err
+		}
+		v.CanStart = v.Today && !v.Result.Passed && sub.Attempt < w.Attempts && w.Status == string(programme.StatusActive)
+	}
+	return v, nil
+}
+
+// releasedOutcome works out a released submission's result, with the comment behind each
+// criterion's judgement and the markers' overall feedback.
+func (s *Server) releasedOutcome(r *http.Request, v *participant.AssessmentView) error {
+	ctx := r.Context()
+	agreed, err := s.assessment.AgreedJudgements(ctx, v.Submission.ID)
+	if err != nil {
+		return err
+	}
+	sheets, err := s.assessment.Sheets(ctx, v.Submission.ID)
+	if err != nil {
+		return err
+	}
+	judgements := map[string]assessment.Judgement{}
+	v.Comments = map[string]string{}
+	for k, a := range agreed {
+		judgements[k] = a.Judgement
+		from := assessment.RoleFirst
+		if a.Source == "moderated" {
+			from = assessment.RoleModerator
+		}
+		v.Comments[k] = sheets[from].Marks[k].Comment
+	}
+	res, err := assessment.Outcome(v.Spec, v.Submission.Draft(), judgements)
+	if err != nil {
+		return err
+	}
+	v.Result = &res
+	for _, role := range []string{assessment.RoleFirst, assessment.RoleModerator} {
+		if f := sheets[role].Feedback; f != "" {
+			v.Feedback = append(v.Feedback, f)
+		}
+	}
+	return nil
+}
+
+func (s *Server) participantAssessment(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.assessmentView(r)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, participant.Assessment(v))
+}
+
+// ownDraft returns the participant's current draft, or a problem to show.
+func (s *Server) ownDraft(r *http.Request) (assessment.Submission, error) {
+	ctx := r.Context()
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID)
+	if err != nil {
+		return assessment.Submission{}, err
+	}
+	sub, err := s.assessment.Latest(ctx, enrolmentID)
+	if err != nil {
+		return sub, err
+	}
+	if sub.Stage != assessment.StageDraft {
+		return sub, assessment.Problem("Your submission has been submitted and can no longer change")
+	}
+	return sub, nil
+}
+
+// assessmentOutcome turns a store result into the response: problems go back to the page.
+func (s *Server) assessmentDone(w http.ResponseWriter, r *http.Request, err error, flash string) error {
+	var problem assessment.Problem
+	if errors.As(err, &problem) {
+		return s.seeOtherProblem(w, r, "/assessment", string(problem))
+	}
+	if err != nil {
+		return err
+	}
+	return s.seeOther(w, r, "/assessment", flash)
+}
+
+func (s *Server) participantAssessmentStart(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID)
+	if err != nil {
+		return err
+	}
+	win, err := s.assessment.WindowFor(ctx, enrolmentID)
+	if err != nil {
+		return err
+	}
+	if !win.Open(programme.Today(time.Now())) {
+		return s.seeOtherProblem(w, r, "/assessment", "The assessment window is not open")
+	}
+	_, err = s.assessment.StartAttempt(ctx, enrolmentID, time.Now())
+	return s.assessmentDone(w, r, err, "Your draft is ready")
+}
+
+func (s *Server) participantAssessmentSave(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	sub, err := s.ownDraft(r)
+	if err != nil {
+		return s.assessmentDone(w, r, err, "")
+	}
+	spec, err := s.assessment.Spec(r.Context(), sub.Qualification)
+	if err != nil {
+		return err
+	}
+	texts := map[string]string{}
+	v, err := s.assessmentView(r)
+	if err != nil {
+		return err
+	}
+	for _, t := range spec.Tasks {
+		texts[t.Key] = r.PostForm.Get("text-" + t.Key)
+		if len(texts[t.Key]) > 200000 {
+			v.Errors.Add("text-"+t.Key, t.Name+" must be shorter than 200,000 characters")
+		}
+	}
+	if v.Errors.Any() {
+		v.Texts = texts
+		return s.invalid(w, r, participant.Assessment(v))
+	}
+	return s.assessmentDone(w, r, s.assessment.SaveDraft(r.Context(), sub.ID, texts), "Your draft is saved")
+}
+
+func (s *Server) participantAssessmentUpload(w http.ResponseWriter, r *http.Request) error {
+	const limit = assessment.MaxUploadBytes + 1<<20
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	v, err := s.assessmentView(r)
+	if err != nil {
+		return err
+	}
+	if v.Submission == nil || v.Submission.Stage != assessment.StageDraft {
+		return s.seeOtherProblem(w, r, "/assessment", "Your submission has been submitted and can no longer change")
+	}
+	perr := r.ParseMultipartForm(1 << 20)
+	slots := v.Spec.DocumentSlots()
+	slot := -1
+	for i, sl := range slots {
+		if r.FormValue("slot") == sl.Key() {
+			slot = i
+		}
+	}
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(perr, &tooLarge):
+		// The slot is not known when the body was cut short: show the problem on the first.
+		v.Errors.Add("slot-"+strconv.Itoa(max(slot, 0)), "The selected file must be smaller than 25 MB")
+		return s.invalid(w, r, participant.Assessment(v))
+	case perr != nil || slot < 0:
+		return httpError{Status: http.StatusBadRequest, Message: "The upload was not understood. Go back and try again."}
+	}
+	field := "slot-" + strconv.Itoa(slot)
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		v.Errors.Add(field, "Select a file to upload")
+		return s.invalid(w, r, participant.Assessment(v))
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		return err
+	}
+	name := filepath.Base(header.Filename)
+	contentType, problem := assessment.CheckUpload(name, data)
+	if problem != "" {
+		v.Errors.Add(field, problem)
+		return s.invalid(w, r, participant.Assessment(v))
+	}
+	err = s.assessment.AddFile(r.Context(), v.Submission.ID, slots[slot].Key(), name, contentType, data)
+	return s.assessmentDone(w, r, err, "Attached "+name)
+}
+
+func (s *Server) participantAssessmentRemoveFile(w http.ResponseWriter, r *http.Request) error {
+	fileID, err := urlID(r, "file")
+	if err != nil {
+		return err
+	}
+	sub, err := s.ownDraft(r)
+	if err != nil {
+		return s.assessmentDone(w, r, err, "")
+	}
+	return s.assessmentDone(w, r, s.assessment.RemoveFile(r.Context(), sub.ID, fileID), "The file is removed")
+}
+
+func (s *Server) participantAssessmentSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	sub, err := s.ownDraft(r)
+	if err != nil {
+		return s.assessmentDone(w, r, err, "")
+	}
+	if field(r, "confirm") != "yes" {
+		v, err := s.assessmentView(r)
+		if err != nil {
+			return err
+		}
+		v.Errors.Add("confirm", "Confirm this is your own work and you are ready to submit it")
+		return s.invalid(w, r, participant.Assessment(v))
+	}
+	return s.assessmentDone(w, r, s.assessment.Submit(r.Context(), sub.ID, time.Now()), "Your assessment is submitted")
+}
+
+// assessmentFile serves a supporting document to the participant, their markers and admins.
+func (s *Server) assessmentFile(w http.ResponseWriter, r *http.Request) error {
+	fileID, err := urlID(r, "file")
+	if err != nil {
+		return err
+	}
+	u := currentUser(r.Context())
+	f, data, err := s.assessment.FileData(r.Context(), fileID, u.ID, u.Role == auth.RoleProviderAdmin)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, err = w.Write(data)
+	return err
+}

@@ -1,0 +1,94 @@
+package admin
+
+import (
+	"strconv"
+
+	"npq/internal/assessment"
+	"npq/web/components"
+)
+
+// AssessmentView is the admins' overview of assessment: stages, submissions, release and reports.
+type AssessmentView struct {
+	Stage       assessment.Stage // the filter, or "" for all
+	Submissions []assessment.Listed
+	Report      assessment.Report
+	Errors      components.Errors
+}
+
+// Stages lists the workflow stages in order, for the counts and the filter.
+var Stages = []assessment.Stage{assessment.StageDraft, assessment.StageSubmitted, assessment.StageInMarking,
+	assessment.StageModeration, assessment.StageReady, assessment.StageReleased}
+
+// Ready lists the submissions ready for release.
+func (v AssessmentView) Ready() []assessment.Listed {
+	var out []assessment.Listed
+	for _, s := range v.Submissions {
+		if s.Stage == assessment.StageReady {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// SubmissionView is one submission for admins, with every sheet and the allocation form.
+type SubmissionView struct {
+	Submission assessment.Submission
+	Spec       assessment.Spec
+	Sheets     map[string]assessment.Sheet
+	Agreed     map[string]assessment.Agreed
+	Result     *assessment.Result
+	Assessors  []components.Option
+	Errors     components.Errors
+	Form       AllocateForm
+}
+
+// AllocateForm is the allocation form.
+type AllocateForm struct{ Role, Marker string }
+
+// Roles lists the roles an admin can allocate now.
+func (v SubmissionView) Roles() []components.Option {
+	switch v.Submission.Stage {
+	case assessment.StageSubmitted, assessment.StageInMarking:
+		return []components.Option{{Value: assessment.RoleFirst, Label: "First marker"}}
+	case assessment.StageModeration:
+		return []components.Option{{Value: assessment.RoleSecond, Label: "Second marker"}, {Value: assessment.RoleModerator, Label: "Moderator"}}
+	}
+	return nil
+}
+
+// ExtensionForm grants an individual deadline.
+type ExtensionForm struct {
+	EnrolmentID     int64
+	ParticipantName string
+	CourseName      string
+	Deadline        components.DateValue
+	Current         string
+	Reason          string
+	Errors          components.Errors
+}
+
+func submissionPath(id int64) string { return "/admin/assessment/" + strconv.FormatInt(id, 10) }
+
+func roleName(role string) string {
+	return map[string]string{assessment.RoleFirst: "First marker", assessment.RoleSecond: "Second marker", assessment.RoleModerator: "Moderator"}[role]
+}
+
+func judgementText(j assessment.Judgement) string {
+	switch j {
+	case assessment.Met:
+		return "Met"
+	case assessment.NotMet:
+		return "Not met"
+	}
+	return "–"
+}
+
+func outcomeText(passed *bool) string {
+	switch {
+	case passed == nil:
+		return "–"
+	case *passed:
+		return "Pass"
+	}
+	return "Fail"
+}

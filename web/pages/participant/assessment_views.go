@@ -1,0 +1,83 @@
+package participant
+
+import (
+	"strconv"
+
+	"npq/internal/assessment"
+	"npq/web/components"
+)
+
+// AssessmentView is the participant's assessment page.
+type AssessmentView struct {
+	Window     *assessment.Window
+	Today      bool // the window is open today
+	Submission *assessment.Submission
+	Spec       assessment.Spec
+	Findings   []assessment.Finding
+	Result     *assessment.Result
+	Comments   map[string]string // criterion key -> the comment that decided it
+	Feedback   []string
+	CanStart   bool // a first attempt or a resubmission may begin
+	Errors     components.Errors
+	Texts      map[string]string // what was sent, when the form is shown again
+}
+
+// WordCount is the server's count of a task's text.
+func (v AssessmentView) WordCount(task string) int { return assessment.WordCount(v.Text(task)) }
+
+// Text is the text of a task, as sent or as saved.
+func (v AssessmentView) Text(task string) string {
+	if t, ok := v.Texts[task]; ok {
+		return t
+	}
+	if v.Submission != nil {
+		return v.Submission.Texts[task]
+	}
+	return ""
+}
+
+// FilesIn lists the files attached to a document slot.
+func (v AssessmentView) FilesIn(slot string) []assessment.File {
+	var out []assessment.File
+	for _, f := range v.Submission.Files {
+		if f.SlotKey == slot {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// CriteriaOf lists the criteria assessed in a task.
+func (v AssessmentView) CriteriaOf(task string) []assessment.Criterion {
+	var out []assessment.Criterion
+	for _, c := range v.Spec.Criteria {
+		if c.Task == task {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func wordLimitHint(t assessment.Task) string {
+	switch {
+	case t.WordLimit > 0 && t.MinWords > 0:
+		return "Between " + strconv.Itoa(t.MinWords) + " and " + strconv.Itoa(t.WordLimit) + " words."
+	case t.WordLimit > 0:
+		return "Up to " + strconv.Itoa(t.WordLimit) + " words."
+	case t.MinWords > 0:
+		return "At least " + strconv.Itoa(t.MinWords) + " words."
+	}
+	return ""
+}
+
+func slotID(i int) string { return "slot-" + strconv.Itoa(i) }
+
+func fileSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.Itoa(n>>10) + " KB"
+	}
+	return strconv.Itoa(n) + " bytes"
+}
