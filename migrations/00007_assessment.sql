@@ -89,6 +89,8 @@ CREATE TABLE mark_sheets (
     updated_at    timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (submission_id, role)
 );
+-- A marker's unfinished work, for spreading the load.
+CREATE INDEX mark_sheets_marker_open_idx ON mark_sheets (marker_id) WHERE completed_at IS NULL;
 
 CREATE TABLE marks (
     submission_id bigint NOT NULL,

@@ -426,7 +426,7 @@ func (st Store) Release(ctx context.Context, ids []int64, actorID int64, now tim
 			if err != nil {
 				return err
 			}
-			if s.Stage != StageReady || s.Passed == nil {
+			if !CanMove(s.Stage, StageReleased) || s.Passed == nil {
 				return Problem(fmt.Sprintf("Candidate %s is not ready for release", s.CandidateNumber))
 			}
 			outcome := "failed"

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -67,6 +68,14 @@ type File struct {
 	ContentType string
 	Size        int
 	UploadedAt  time.Time
+}
+
+// Document is the name of the supporting document a file was attached as.
+func (f File) Document() string {
+	if i := strings.LastIndex(f.SlotKey, "|"); i >= 0 {
+		return f.SlotKey[i+1:]
+	}
+	return f.SlotKey
 }
 
 // Allocation is a marker assigned to a submission in a role.

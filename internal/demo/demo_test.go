@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
+	"npq/internal/assessment"
 	"npq/internal/auth"
 	"npq/internal/demo"
 	"npq/internal/programme"
@@ -103,5 +106,34 @@ func TestDemoCoursesMatchTheHandbookOverview(t *testing.T) {
 		JOIN users u ON u.id = e.user_id WHERE u.email = 'participant@demo.test' AND h.name LIKE 'NPQH%' AND cb.opens_on <= current_date)`).Scan(&done, &total) //nolint:errcheck
 	if done < 6 || total != 2 {
 		t.Errorf("demo participant: %d completions, %d open blocks", done, total)
+	}
+}
+
+// The assessment demo covers every stage of the workflow.
+func TestDemoAssessmentCoversEveryStage(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	if err := demo.Load(ctx, pool, false); err != nil {
+		t.Fatal(err)
+	}
+	var stages string
+	pool.QueryRow(ctx, `SELECT string_agg(DISTINCT stage, ' ' ORDER BY stage) FROM submissions`).Scan(&stages) //nolint:errcheck
+	if stages != "draft in_marking moderation ready released submitted" {
+		t.Errorf("stages %q", stages)
+	}
+	var pam, outcomes, moderated int
+	pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM submissions s JOIN enrolments e ON e.id = s.enrolment_id JOIN users u ON u.id = e.user_id
+		WHERE u.email = 'participant@demo.test' AND s.stage = 'draft'),
+		(SELECT count(DISTINCT dfe_outcome) FROM submissions WHERE stage = 'released'),
+		(SELECT count(*) FROM agreed_judgements WHERE source = 'moderated')`).Scan(&pam, &outcomes, &moderated) //nolint:errcheck
+	u, _ := auth.Store{DB: pool}.UserByEmail(ctx, "participant@demo.test")
+	id, err := assessment.Store{DB: pool}.EnrolmentFor(ctx, u.ID, programme.Today(time.Now()))
+	var cohort string
+	pool.QueryRow(ctx, `SELECT h.name FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id WHERE e.id = $1`, id).Scan(&cohort) //nolint:errcheck
+	if err != nil || !strings.HasPrefix(cohort, "NPQSL") {
+		t.Errorf("participant@'s assessment is for %q: %v", cohort, err)
+	}
+	if pam != 1 || outcomes != 2 || moderated != 1 {
+		t.Errorf("participant@ drafts %d, released outcomes %d, moderated judgements %d", pam, outcomes, moderated)
 	}
 }

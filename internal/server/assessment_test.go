@@ -572,3 +572,62 @@ func TestResubmissionAfterAFail(t *testing.T) {
 		t.Errorf("%d attempts", n)
 	}
 }
+
+// The admins' and markers' lists run the same number of queries however many submissions there are.
+func TestAssessmentListsQueryCountIsBounded(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	spec := a.assessmentFixture(f)
+	ctx := context.Background()
+	provider, _ := assessment.LoadProviderSpecs(frameworkdata.Assessments)
+	st := assessment.Store{DB: a.pool, Provider: provider}
+	s := programme.Store{DB: a.pool}
+	m := a.marker("first@markers.test", 0)
+	admin, _ := a.signedIn(auth.RoleProviderAdmin)
+	mc := a.as(m)
+	submit := func(enrolment int64) {
+		t.Helper()
+		id, err := st.StartAttempt(ctx, enrolment, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := map[string]string{}
+		for k, v := range draftForm(spec) {
+			texts[strings.TrimPrefix(k, "text-")] = v[0]
+		}
+		if err := st.SaveDraft(ctx, id, texts); err != nil {
+			t.Fatal(err)
+		}
+		for _, sl := range spec.DocumentSlots() {
+			if err := st.AddFile(ctx, id, sl.Key(), "d.pdf", "application/pdf", testPDF); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.Submit(ctx, id, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	submit(f.enrolment)
+	st.AutoAllocate(ctx, 0) //nolint:errcheck
+	adminBefore, _ := a.queriesFor(admin, "/admin/assessment")
+	markerBefore, _ := a.queriesFor(mc, "/marking")
+	for i := 0; i < 10; i++ {
+		id, err := s.Enrol(ctx, enrolIn(fmt.Sprintf("many%d@school.test", i), f.cohort2), 0, a.ts.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		submit(id)
+	}
+	if done, _, err := st.AutoAllocate(ctx, 0); err != nil || done != 10 {
+		t.Fatalf("auto-allocated %d: %v", done, err)
+	}
+	adminAfter, res := a.queriesFor(admin, "/admin/assessment")
+	markerAfter, list := a.queriesFor(mc, "/marking")
+	if res.Doc.Find(`[data-testid="submissions"] tbody tr`).Length() != 11 || list.Doc.Find(`[data-testid="allocated"] tbody tr`).Length() != 11 {
+		t.Fatal("not every submission is listed")
+	}
+	t.Logf("admin list %d queries, marker list %d", adminAfter, markerAfter)
+	if adminAfter != adminBefore || markerAfter != markerBefore || adminAfter > 12 {
+		t.Errorf("admin list: %d queries with 1, %d with 11; marker list: %d, %d", adminBefore, adminAfter, markerBefore, markerAfter)
+	}
+}

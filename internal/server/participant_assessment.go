@@ -21,7 +21,7 @@ import (
 func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, error) {
 	ctx := r.Context()
 	var v participant.AssessmentView
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID)
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(time.Now()))
 	if errors.Is(err, database.ErrNotFound) {
 		return v, nil
 	}
@@ -104,7 +104,7 @@ func (s *Server) participantAssessment(w http.ResponseWriter, r *http.Request) e
 // ownDraft returns the participant's current draft, or a problem to show.
 func (s *Server) ownDraft(r *http.Request) (assessment.Submission, error) {
 	ctx := r.Context()
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID)
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(time.Now()))
 	if err != nil {
 		return assessment.Submission{}, err
 	}
@@ -132,7 +132,7 @@ func (s *Server) assessmentDone(w http.ResponseWriter, r *http.Request, err erro
 
 func (s *Server) participantAssessmentStart(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID)
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(time.Now()))
 	if err != nil {
 		return err
 	}

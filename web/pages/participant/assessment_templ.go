@@ -979,7 +979,7 @@ func assessmentDraft(v AssessmentView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 98, "\">\n\t\tdocument.querySelectorAll('[data-word-count-for]').forEach(function (out) {\n\t\t\tvar area = document.getElementById(out.getAttribute('data-word-count-for'));\n\t\t\tif (!area) return;\n\t\t\tarea.addEventListener('input', function () {\n\t\t\t\tvar words = area.value.replace(/\\[[^\\]]*\\]/g, ' ').trim().split(/\\s+/).filter(Boolean);\n\t\t\t\tout.textContent = words.length;\n\t\t\t});\n\t\t});\n\t</script>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 98, "\">\n\t\tdocument.querySelectorAll('[data-word-count-for]').forEach(function (out) {\n\t\t\tvar area = document.getElementById(out.getAttribute('data-word-count-for'));\n\t\t\tif (!area) return;\n\t\t\tarea.addEventListener('input', function () {\n\t\t\t\t// As the server counts: criterion tags are not words, and a word has a letter or digit.\n\t\t\t\tvar words = area.value.replace(/\\[(\\d+\\.\\d+\\.\\d+|[A-Z]{2,5}\\d{1,2})\\]/g, ' ').split(/\\s+/).filter(function (w) { return /[\\p{L}\\p{N}]/u.test(w); });\n\t\t\t\tout.textContent = words.length;\n\t\t\t});\n\t\t});\n\t</script>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
