@@ -2,10 +2,12 @@ package assessment
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"npq/internal/audit"
 	"npq/internal/database"
 )
 
@@ -216,4 +218,62 @@ func (st Store) WindowFor(ctx context.Context, enrolmentID int64) (Window, error
 		return w, database.ErrNotFound
 	}
 	return w, err
+}
+
+// Settings are a course's assessment rules that the provider sets.
+type Settings struct {
+	CourseID      int64
+	CourseName    string
+	Attempts      int  // attempts allowed, 1 to 5
+	SamplePercent int  // share of passes second-marked, 0 to 100
+	NoOwnPartner  bool // never allocate a marker who works for the participant's partner
+}
+
+// SettingsFor returns a course's assessment settings.
+func (st Store) SettingsFor(ctx context.Context, courseID int64) (Settings, error) {
+	s := Settings{CourseID: courseID}
+	err := st.DB.QueryRow(ctx, `SELECT name, assessment_attempts, sample_percent, no_own_partner_markers FROM courses WHERE id = $1`, courseID).
+		Scan(&s.CourseName, &s.Attempts, &s.SamplePercent, &s.NoOwnPartner)
+	if database.IsNoRows(err) {
+		return s, database.ErrNotFound
+	}
+	return s, err
+}
+
+// SaveSettings changes a course's assessment settings; the database keeps them in range.
+func (st Store) SaveSettings(ctx context.Context, s Settings, actorID int64) error {
+	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE courses SET assessment_attempts = $2, sample_percent = $3, no_own_partner_markers = $4 WHERE id = $1`,
+			s.CourseID, s.Attempts, s.SamplePercent, s.NoOwnPartner)
+		if err == nil && tag.RowsAffected() == 0 {
+			return database.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actorID, "assessment.settings", fmt.Sprintf("course:%d", s.CourseID),
+			map[string]any{"attempts": s.Attempts, "sample_percent": s.SamplePercent, "no_own_partner_markers": s.NoOwnPartner})
+	})
+	return wrap("save settings", err)
+}
+
+// SetAffiliations records the delivery partners an assessor works for.
+func (st Store) SetAffiliations(ctx context.Context, userID int64, partnerIDs []int64, actorID int64) error {
+	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND role = 'assessor')`, userID).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return database.ErrNotFound
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM marker_affiliations WHERE user_id = $1`, userID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO marker_affiliations (user_id, delivery_partner_id) SELECT $1, unnest($2::bigint[])`, userID, partnerIDs); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actorID, "assessment.affiliations", fmt.Sprintf("user:%d", userID), map[string]any{"partners": partnerIDs})
+	})
+	return wrap("set affiliations", err)
 }

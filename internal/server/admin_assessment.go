@@ -210,3 +210,90 @@ func (s *Server) adminExtend(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.seeOther(w, r, "/admin/enrolments/"+strconv.FormatInt(f.EnrolmentID, 10), "The assessment deadline is now "+layout.Date(deadline))
 }
+
+func (s *Server) adminAssessmentSettings(w http.ResponseWriter, r *http.Request) error {
+	id, err := urlID(r, "course")
+	if err != nil {
+		return err
+	}
+	st, err := s.assessment.SettingsFor(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, admin.AssessmentSettings(admin.SettingsForm{CourseID: id, CourseName: st.CourseName,
+		Attempts: strconv.Itoa(st.Attempts), SamplePercent: strconv.Itoa(st.SamplePercent), NoOwnPartner: st.NoOwnPartner}))
+}
+
+func (s *Server) adminAssessmentSettingsSave(w http.ResponseWriter, r *http.Request) error {
+	id, err := urlID(r, "course")
+	if err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	st, err := s.assessment.SettingsFor(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	f := admin.SettingsForm{CourseID: id, CourseName: st.CourseName, Attempts: field(r, "attempts"), SamplePercent: field(r, "sample"), NoOwnPartner: field(r, "no_own_partner") == "yes"}
+	var p string
+	st.Attempts, p = wholeNumber("Attempts allowed", f.Attempts, 1, 5)
+	f.Errors.Add("attempts", p)
+	st.SamplePercent, p = wholeNumber("Passes second-marked", f.SamplePercent, 0, 100)
+	f.Errors.Add("sample", p)
+	st.NoOwnPartner = f.NoOwnPartner
+	if f.Errors.Any() {
+		return s.invalid(w, r, admin.AssessmentSettings(f))
+	}
+	if err := s.assessment.SaveSettings(r.Context(), st, currentUser(r.Context()).ID); err != nil {
+		return err
+	}
+	return s.seeOther(w, r, "/admin/courses/"+strconv.FormatInt(id, 10), "Assessment settings saved")
+}
+
+func (s *Server) adminAssessors(w http.ResponseWriter, r *http.Request) error {
+	assessors, err := s.assessment.Assessors(r.Context())
+	if err != nil {
+		return err
+	}
+	partners, err := s.programme.Partners(r.Context())
+	if err != nil {
+		return err
+	}
+	v := admin.AssessorsView{Assessors: assessors}
+	for _, p := range partners {
+		v.Partners = append(v.Partners, components.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name})
+	}
+	return s.ok(w, r, admin.Assessors(v))
+}
+
+func (s *Server) adminAssessorSave(w http.ResponseWriter, r *http.Request) error {
+	id, err := urlID(r, "user")
+	if err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	partners, err := s.programme.Partners(r.Context())
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, p := range partners {
+		known[strconv.FormatInt(p.ID, 10)] = true
+	}
+	ids := []int64{}
+	for _, raw := range r.PostForm["partner"] {
+		if !known[raw] {
+			return httpError{Status: http.StatusBadRequest, Message: "The delivery partners were not understood. Go back and try again."}
+		}
+		n, _ := strconv.ParseInt(raw, 10, 64)
+		ids = append(ids, n)
+	}
+	if err := s.assessment.SetAffiliations(r.Context(), id, ids, currentUser(r.Context()).ID); err != nil {
+		return err
+	}
+	return s.seeOther(w, r, "/admin/assessment/assessors", "Saved")
+}

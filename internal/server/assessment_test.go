@@ -631,3 +631,50 @@ func TestAssessmentListsQueryCountIsBounded(t *testing.T) {
 		t.Errorf("admin list: %d queries with 1, %d with 11; marker list: %d, %d", adminBefore, adminAfter, markerBefore, markerAfter)
 	}
 }
+
+func TestAssessmentSettingsAndAssessorPartners(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	spec := a.assessmentFixture(f)
+	admin, _ := a.signedIn(auth.RoleProviderAdmin)
+	path := fmt.Sprintf("/admin/courses/%d/assessment", f.courseID)
+	if res := admin.get(path); res.StatusCode != 200 {
+		t.Fatal(res.StatusCode)
+	}
+	for _, bad := range []url.Values{{"attempts": {"0"}, "sample": {"20"}}, {"attempts": {"two"}, "sample": {"20"}}, {"attempts": {"2"}, "sample": {"101"}}} {
+		if res := admin.post(path, bad); res.StatusCode != http.StatusUnprocessableEntity || len(res.errorSummary()) != 1 {
+			t.Errorf("%v: %d %v", bad, res.StatusCode, res.errorSummary())
+		}
+	}
+	if res := admin.post(path, url.Values{"attempts": {"1"}, "sample": {"100"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatal(res.StatusCode)
+	}
+	if n := a.count(`SELECT count(*) FROM courses WHERE id = $1 AND assessment_attempts = 1 AND sample_percent = 100 AND NOT no_own_partner_markers`, f.courseID); n != 1 {
+		t.Fatal("settings not saved")
+	}
+	admin.post(path, url.Values{"attempts": {"1"}, "sample": {"100"}, "no_own_partner": {"yes"}})
+
+	// An assessor recorded as working for the participant's partner is not allocated.
+	m := a.marker("m@markers.test", 0)
+	if res := admin.post(fmt.Sprintf("/admin/assessment/assessors/%d", m.ID), url.Values{"partner": {"999999"}}); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown partner: %d", res.StatusCode)
+	}
+	if res := admin.post(fmt.Sprintf("/admin/assessment/assessors/%d", f.participant.ID), url.Values{}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a participant as assessor: %d", res.StatusCode)
+	}
+	if res := admin.post(fmt.Sprintf("/admin/assessment/assessors/%d", m.ID), url.Values{"partner": {fmt.Sprint(f.partnerID)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatal(res.StatusCode)
+	}
+	if !strings.Contains(admin.get("/admin/assessment/assessors").Body, "checked") {
+		t.Error("the assessors page does not show the partner")
+	}
+	id := a.submitted(f, spec, a.as(f.participant))
+	if res := admin.post(fmt.Sprintf("/admin/assessment/%d/allocate", id), url.Values{"role": {"first"}, "marker": {fmt.Sprint(m.ID)}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("conflicted marker allocated: %d", res.StatusCode)
+	}
+	done := a.count(`SELECT count(*) FROM allocations`)
+	admin.post("/admin/assessment/auto-allocate", nil)
+	if a.count(`SELECT count(*) FROM allocations`) != done {
+		t.Error("auto-allocation used the conflicted marker")
+	}
+}

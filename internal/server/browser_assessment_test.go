@@ -145,6 +145,11 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 	)
 	submit(`form[action="/admin/assessment/release"] button`)
 	check()
+	for _, p := range []string{"/admin/assessment/assessors", fmt.Sprintf("/admin/courses/%d/assessment", f.courseID),
+		fmt.Sprintf("/admin/enrolments/%d/extension", f.enrolment), "/admin/assessment/" + sid} {
+		browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))
+		check()
+	}
 	signOut()
 
 	signInBrowser(t, ctx, a, f.participant.Email)

@@ -92,3 +92,29 @@ func outcomeText(passed *bool) string {
 	}
 	return "Fail"
 }
+
+// SettingsForm is a course's assessment settings form.
+type SettingsForm struct {
+	CourseID      int64
+	CourseName    string
+	Attempts      string
+	SamplePercent string
+	NoOwnPartner  bool
+	Errors        components.Errors
+}
+
+// AssessorsView lists assessors and the delivery partners each works for.
+type AssessorsView struct {
+	Assessors []assessment.Assessor
+	Partners  []components.Option
+}
+
+// WorksFor reports whether an assessor works for a partner.
+func WorksFor(a assessment.Assessor, partner string) bool {
+	for _, p := range a.Partners {
+		if strconv.FormatInt(p, 10) == partner {
+			return true
+		}
+	}
+	return false
+}
