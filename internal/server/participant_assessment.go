@@ -268,7 +268,11 @@ func (s *Server) assessmentFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": f.Name})
+	if disposition == "" { // a name that cannot be encoded: still never shown inline
+		disposition = "attachment"
+	}
+	w.Header().Set("Content-Disposition", disposition)
 	w.Header().Set("Content-Length", fmt.Sprint(len(data)))
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, err = w.Write(data)
