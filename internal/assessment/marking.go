@@ -268,10 +268,13 @@ type SheetInput struct {
 }
 
 // CriteriaFor lists the criterion keys a role judges: first and second markers judge every
-// criterion; a moderator judges those the markers disagree on.
+// criterion; a moderator judges those the markers disagree on, once both have finished.
 func CriteriaFor(spec Spec, role string, all map[string]Sheet) []string {
 	var keys []string
 	if role == RoleModerator {
+		if all[RoleFirst].CompletedAt == nil || all[RoleSecond].CompletedAt == nil {
+			return nil
+		}
 		return Disagreements(all[RoleFirst].Judgements(), all[RoleSecond].Judgements())
 	}
 	for _, c := range spec.Criteria {
@@ -310,6 +313,9 @@ func (st Store) SaveSheet(ctx context.Context, submissionID int64, role string, 
 			return err
 		}
 		keys := CriteriaFor(spec, role, all)
+		if role == RoleModerator && len(keys) == 0 {
+			return Problem("There is nothing to moderate until the second marker has finished and disagrees with the first")
+		}
 		tag, err := tx.Exec(ctx, `UPDATE mark_sheets SET feedback = $4, version = version + 1, updated_at = now()
 			WHERE submission_id = $1 AND role = $2 AND version = $3 AND completed_at IS NULL`, submissionID, role, in.Version, in.Feedback)
 		if err != nil {

@@ -678,3 +678,38 @@ func TestAssessmentSettingsAndAssessorPartners(t *testing.T) {
 		t.Error("auto-allocation used the conflicted marker")
 	}
 }
+
+// A moderator allocated early has nothing to decide until the second marker finishes.
+func TestModeratorWaitsForTheSecondMarker(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	spec := a.assessmentFixture(f)
+	id := a.submitted(f, spec, a.as(f.participant))
+	provider, _ := assessment.LoadProviderSpecs(frameworkdata.Assessments)
+	st := assessment.Store{DB: a.pool, Provider: provider}
+	ctx := context.Background()
+	m1, m2, mod := a.marker("m1@markers.test", 0), a.marker("m2@markers.test", 0), a.marker("mod@markers.test", 0)
+	st.Allocate(ctx, id, assessment.RoleFirst, m1.ID, 0) //nolint:errcheck
+	marks := map[string]assessment.Mark{}
+	for _, c := range spec.Criteria {
+		marks[c.Key()] = assessment.Mark{Judgement: assessment.NotMet}
+	}
+	if err := st.SaveSheet(ctx, id, assessment.RoleFirst, m1.ID, assessment.SheetInput{Marks: marks, Complete: true}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	st.Allocate(ctx, id, assessment.RoleSecond, m2.ID, 0) //nolint:errcheck
+	if err := st.Allocate(ctx, id, assessment.RoleModerator, mod.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	page := a.as(mod).get(fmt.Sprintf("/marking/%d/moderator", id))
+	if page.text("[data-testid=nothing-to-moderate]") == "" || page.Doc.Find("[data-testid=criterion]").Length() != 0 {
+		t.Errorf("early moderator page: %s", page.text("main"))
+	}
+	err := st.SaveSheet(ctx, id, assessment.RoleModerator, mod.ID, assessment.SheetInput{Complete: true}, time.Now())
+	if _, ok := err.(assessment.Problem); !ok {
+		t.Errorf("early moderation: %v", err)
+	}
+	if _, stage := a.submission(f.enrolment); stage != "moderation" {
+		t.Errorf("stage %s", stage)
+	}
+}
