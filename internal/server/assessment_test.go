@@ -135,6 +135,9 @@ func TestParticipantDraftsChecksAndSubmits(t *testing.T) {
 			t.Errorf("check lacks %q: %s", want, findings)
 		}
 	}
+	if counts := res.text("[data-testid=word-counts]"); !strings.Contains(counts, "(limit 4000)") || !strings.Contains(counts, "Task 2: ") {
+		t.Errorf("word counts in the check: %q", counts)
+	}
 	if res.text("[data-testid=cannot-submit]") == "" || strings.Contains(res.Body, `action="/assessment/submit"`) {
 		t.Error("a draft breaking the hard rules offers submission")
 	}

@@ -25,6 +25,27 @@ type AssessmentView struct {
 // WordCount is the server's count of a task's text.
 func (v AssessmentView) WordCount(task string) int { return assessment.WordCount(v.Text(task)) }
 
+// TotalWords is the server's count across every task.
+func (v AssessmentView) TotalWords() int {
+	n := 0
+	for _, t := range v.Spec.Tasks {
+		n += v.WordCount(t.Key)
+	}
+	return n
+}
+
+func limitNote(min, max int) string {
+	switch {
+	case min > 0 && max > 0:
+		return " (between " + strconv.Itoa(min) + " and " + strconv.Itoa(max) + ")"
+	case max > 0:
+		return " (limit " + strconv.Itoa(max) + ")"
+	case min > 0:
+		return " (at least " + strconv.Itoa(min) + ")"
+	}
+	return ""
+}
+
 // Text is the text of a task, as sent or as saved.
 func (v AssessmentView) Text(task string) string {
 	if t, ok := v.Texts[task]; ok {
