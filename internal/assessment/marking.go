@@ -95,8 +95,9 @@ func allocate(ctx context.Context, tx pgx.Tx, submissionID int64, role string, m
 	case role != RoleFirst && stage != StageModeration:
 		return Problem("Second markers and moderators are allocated only to sampled submissions in moderation")
 	}
+	// Assessors mark; a lead-provider admin may also moderate.
 	var isAssessor, ownPartner, alreadyMarking bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND role = 'assessor'),
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND (role = 'assessor' OR (role = 'provider_admin' AND $4 = 'moderator'))),
 		EXISTS (SELECT 1 FROM marker_affiliations WHERE user_id = $1 AND delivery_partner_id = $2),
 		EXISTS (SELECT 1 FROM allocations WHERE submission_id = $3 AND marker_id = $1 AND role <> $4)`,
 		markerID, partnerID, submissionID, role).Scan(&isAssessor, &ownPartner, &alreadyMarking); err != nil {
@@ -104,7 +105,7 @@ func allocate(ctx context.Context, tx pgx.Tx, submissionID int64, role string, m
 	}
 	switch {
 	case !isAssessor:
-		return Problem("Choose an assessor")
+		return Problem("Choose an assessor (an admin can only moderate)")
 	case noOwn && ownPartner:
 		return Problem("This assessor works for the participant's delivery partner, so cannot mark this submission")
 	case alreadyMarking:

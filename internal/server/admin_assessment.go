@@ -118,6 +118,12 @@ func (s *Server) adminSubmissionView(r *http.Request) (admin.SubmissionView, err
 	for _, a := range assessors {
 		v.Assessors = append(v.Assessors, components.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name + " (" + strconv.Itoa(a.Open) + " unfinished)"})
 	}
+	if v.Submission.Stage == assessment.StageModeration {
+		me := currentUser(ctx)
+		v.Assessors = append(v.Assessors, components.Option{Value: strconv.FormatInt(me.ID, 10), Label: "You, " + me.Name + " (as moderator only)"})
+		a, ok := v.Submission.Allocations[assessment.RoleModerator]
+		v.Moderating = ok && a.MarkerID == me.ID
+	}
 	return v, nil
 }
 

@@ -716,3 +716,59 @@ func TestModeratorWaitsForTheSecondMarker(t *testing.T) {
 		t.Errorf("stage %s", stage)
 	}
 }
+
+// An admin can take on moderation themselves, but not marking.
+func TestAdminModerates(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	spec := a.assessmentFixture(f)
+	id := a.submitted(f, spec, a.as(f.participant))
+	provider, _ := assessment.LoadProviderSpecs(frameworkdata.Assessments)
+	st := assessment.Store{DB: a.pool, Provider: provider}
+	ctx := context.Background()
+	admin, me := a.signedIn(auth.RoleProviderAdmin)
+	path := fmt.Sprintf("/admin/assessment/%d", id)
+	if res := admin.post(path+"/allocate", url.Values{"role": {"first"}, "marker": {fmt.Sprint(me.ID)}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("admin as first marker: %d", res.StatusCode)
+	}
+	m1, m2 := a.marker("m1@markers.test", 0), a.marker("m2@markers.test", 0)
+	for i, m := range []auth.User{m1, m2} {
+		role := []string{assessment.RoleFirst, assessment.RoleSecond}[i]
+		if err := st.Allocate(ctx, id, role, m.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		marks := map[string]assessment.Mark{}
+		for _, c := range spec.Criteria {
+			marks[c.Key()] = assessment.Mark{Judgement: assessment.Met}
+		}
+		if i == 0 {
+			marks[spec.Criteria[1].Key()] = assessment.Mark{Judgement: assessment.NotMet}
+		}
+		sh, _ := st.Sheet(ctx, id, role)
+		if err := st.SaveSheet(ctx, id, role, m.ID, assessment.SheetInput{Marks: marks, Version: sh.Version, Complete: true}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res := admin.get(path + "/moderate"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("moderating before allocation: %d", res.StatusCode)
+	}
+	if res := admin.post(path+"/allocate", url.Values{"role": {"moderator"}, "marker": {fmt.Sprint(me.ID)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("admin as moderator: %d %v", res.StatusCode, res.errorSummary())
+	}
+	if admin.get(path).text("[data-testid=moderate]") == "" {
+		t.Error("no link to moderate")
+	}
+	page := admin.get(path + "/moderate")
+	if page.Doc.Find("[data-testid=criterion]").Length() != 1 {
+		t.Fatalf("moderation page: %s", page.text("main"))
+	}
+	res := admin.post(path+"/moderate", url.Values{"version": {version(page)}, "action": {"complete"}, "j-" + spec.Criteria[1].Key(): {"not_met"}, "c-" + spec.Criteria[1].Key(): {"Agreed: not evidenced."}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path {
+		t.Fatalf("moderate: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	var passed bool
+	a.pool.QueryRow(ctx, `SELECT passed FROM submissions WHERE id = $1`, id).Scan(&passed) //nolint:errcheck
+	if _, stage := a.submission(f.enrolment); stage != "ready" || passed {
+		t.Errorf("after the admin's moderation: %s passed=%v", stage, passed)
+	}
+}

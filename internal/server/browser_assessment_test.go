@@ -15,14 +15,14 @@ import (
 	"npq/internal/browsertest"
 )
 
-// From a participant's draft to submission, anonymous marking, moderation of a disagreement,
-// release, and the participant reading their outcome and feedback.
+// From a participant's draft to submission, anonymous marking, the admin moderating a
+// disagreement, release, and the participant reading their outcome and feedback.
 func TestBrowserAssessmentJourney(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
 	spec := a.assessmentFixture(f)
 	admin := a.userFor(auth.RoleProviderAdmin)
-	first, second, moderator := a.marker("first@markers.test", 0), a.marker("second@markers.test", 0), a.marker("moderator@markers.test", 0)
+	first, second := a.marker("first@markers.test", 0), a.marker("second@markers.test", 0)
 	ctx := browsertest.New(t)
 	check := func() { t.Helper(); browsertest.CheckAccessibility(t, ctx) }
 	signOut := func() {
@@ -90,18 +90,11 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 		submit(`form[action$="/allocate"] button`)
 		check()
 	}
-	// mark judges every criterion on the page met, except the first when notMetFirst.
-	mark := func(u auth.User, role string, notMetFirst bool) {
+	// judge marks every criterion on the sheet at path met, except the first when notMetFirst.
+	judge := func(path, role string, notMetFirst bool) {
 		t.Helper()
-		signInBrowser(t, ctx, a, u.Email)
-		browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+"/marking"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="allocated"] a`)))
+		browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+path), chromedp.WaitVisible(chromedp.CSS(`[data-testid="criterion"]`)))
 		check()
-		browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+"/marking/"+sid+"/"+role), chromedp.WaitVisible(chromedp.CSS(`[data-testid="criterion"]`)))
-		check()
-		body := browsertest.Text(t, ctx, "body")
-		if strings.Contains(body, f.participant.Name) || strings.Contains(body, f.participant.Email) {
-			t.Errorf("%s's marking page shows the participant", role)
-		}
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="criterion"]').length`))
 		if err != nil {
 			t.Fatal(err)
@@ -118,6 +111,19 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS("#feedback"), "Feedback from "+role+"."),
 		)
 		submit(`button[value="complete"]`)
+	}
+	// mark is an assessor's marking, anonymous.
+	mark := func(u auth.User, role string, notMetFirst bool) {
+		t.Helper()
+		signInBrowser(t, ctx, a, u.Email)
+		browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+"/marking"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="allocated"] a`)))
+		check()
+		browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+"/marking/"+sid+"/"+role), chromedp.WaitVisible(chromedp.CSS(`[data-testid="criterion"]`)))
+		body := browsertest.Text(t, ctx, "body")
+		if strings.Contains(body, f.participant.Name) || strings.Contains(body, f.participant.Email) {
+			t.Errorf("%s's marking page shows the participant", role)
+		}
+		judge("/marking/"+sid+"/"+role, role, notMetFirst)
 		signOut()
 	}
 
@@ -133,12 +139,10 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 	signOut()
 	mark(second, assessment.RoleSecond, false) // disagrees on the first criterion
 
+	// The admin moderates the disagreement themselves and agrees it was met.
 	signInBrowser(t, ctx, a, admin.Email)
-	allocate(assessment.RoleModerator, moderator)
-	signOut()
-	mark(moderator, assessment.RoleModerator, false) // agrees it was met
-
-	signInBrowser(t, ctx, a, admin.Email)
+	allocate(assessment.RoleModerator, admin)
+	judge("/admin/assessment/"+sid+"/moderate", assessment.RoleModerator, false)
 	browsertest.Run(t, ctx,
 		chromedp.Navigate(a.ts.URL+"/admin/assessment"), chromedp.WaitVisible(chromedp.CSS("#release-0")),
 		chromedp.Click(chromedp.CSS("#release-0")),

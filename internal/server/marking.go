@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"npq/internal/assessment"
+	"npq/internal/auth"
 	"npq/internal/database"
 	"npq/web/pages/marking"
 )
@@ -23,7 +24,7 @@ func (s *Server) markingHome(w http.ResponseWriter, r *http.Request) error {
 }
 
 // markingSheet loads the marking page of the signed-in marker's role on a submission; a
-// submission not allocated to them is not found.
+// submission not allocated to them is not found. Admins moderate through their own pages.
 func (s *Server) markingSheet(r *http.Request) (marking.SheetView, error) {
 	ctx := r.Context()
 	var v marking.SheetView
@@ -31,7 +32,10 @@ func (s *Server) markingSheet(r *http.Request) (marking.SheetView, error) {
 	if err != nil {
 		return v, err
 	}
-	v.Role = chi.URLParam(r, "role")
+	v.Role, v.Path, v.Back = chi.URLParam(r, "role"), marking.SheetPath(id, chi.URLParam(r, "role")), "/marking"
+	if currentUser(ctx).Role == auth.RoleProviderAdmin {
+		v.Role, v.Path, v.Back = assessment.RoleModerator, "/admin/assessment/"+strconv.FormatInt(id, 10)+"/moderate", "/admin/assessment/"+strconv.FormatInt(id, 10)
+	}
 	v.Submission, err = s.assessment.SubmissionByID(ctx, id)
 	if err != nil {
 		return v, err
@@ -93,7 +97,7 @@ func (s *Server) markingSave(w http.ResponseWriter, r *http.Request) error {
 	err = s.assessment.SaveSheet(r.Context(), v.Submission.ID, v.Role, currentUser(r.Context()).ID, in, time.Now())
 	var problem assessment.Problem
 	if errors.As(err, &problem) {
-		return s.seeOtherProblem(w, r, marking.SheetPath(v.Submission.ID, v.Role), string(problem))
+		return s.seeOtherProblem(w, r, v.Path, string(problem))
 	}
 	if errors.Is(err, database.ErrNotFound) {
 		return errNotFound
@@ -102,7 +106,7 @@ func (s *Server) markingSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if in.Complete {
-		return s.seeOther(w, r, "/marking", "Marking of candidate "+v.Submission.CandidateNumber+" is complete")
+		return s.seeOther(w, r, v.Back, "Marking of candidate "+v.Submission.CandidateNumber+" is complete")
 	}
-	return s.seeOther(w, r, marking.SheetPath(v.Submission.ID, v.Role), "Your marks are saved as a draft")
+	return s.seeOther(w, r, v.Path, "Your marks are saved as a draft")
 }

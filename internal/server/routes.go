@@ -146,6 +146,8 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/admin/courses/{course}/assessment", admins, s.adminAssessmentSettingsSave)
 	s.handle(r, "GET", "/admin/assessment/{submission}", admins, s.adminSubmission)
 	s.handle(r, "POST", "/admin/assessment/{submission}/allocate", admins, s.adminAllocate)
+	s.handle(r, "GET", "/admin/assessment/{submission}/moderate", admins, s.markingPage)
+	s.handle(r, "POST", "/admin/assessment/{submission}/moderate", admins, s.markingSave)
 	s.handle(r, "GET", "/admin/enrolments/{enrolment}/extension", admins, s.adminExtensionForm)
 	s.handle(r, "POST", "/admin/enrolments/{enrolment}/extension", admins, s.adminExtend)
 	s.handle(r, "GET", "/admin/news/new", admins, s.adminNewsNew)

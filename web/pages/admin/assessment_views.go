@@ -40,6 +40,7 @@ type SubmissionView struct {
 	Assessors  []components.Option
 	Errors     components.Errors
 	Form       AllocateForm
+	Moderating bool // the admin is this submission's moderator
 }
 
 // AllocateForm is the allocation form.

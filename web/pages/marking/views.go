@@ -24,6 +24,8 @@ type SheetView struct {
 	Keys       []string                    // the criteria this role judges
 	Editable   bool
 	Errors     components.Errors
+	Path       string // where the sheet is read and saved
+	Back       string // the list it belongs to
 }
 
 // Criterion returns a criterion by key.
