@@ -277,3 +277,28 @@ func (st Store) SetAffiliations(ctx context.Context, userID int64, partnerIDs []
 	})
 	return wrap("set affiliations", err)
 }
+
+// Due is an assessment a participant should be working on now.
+type Due struct {
+	CourseName string
+	Deadline   time.Time
+	Started    bool
+}
+
+// DueFor returns the assessment whose window is open today and that the participant has not
+// yet submitted, or nil. It is one query, for the home page.
+func (st Store) DueFor(ctx context.Context, userID int64, today time.Time) (*Due, error) {
+	var d Due
+	err := st.DB.QueryRow(ctx, `SELECT c.name, w.deadline, EXISTS (SELECT 1 FROM submissions s WHERE s.enrolment_id = e.id AND s.stage = 'draft')
+		FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id
+		CROSS JOIN LATERAL (SELECT coalesce((SELECT x.deadline FROM assessment_extensions x WHERE x.enrolment_id = e.id ORDER BY x.id DESC LIMIT 1), h.assessment_closes_on) AS deadline) w
+		WHERE e.user_id = $1 AND e.status = 'active' AND h.assessment_opens_on <= $2 AND w.deadline >= $2
+		  AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.enrolment_id = e.id AND s.stage NOT IN ('draft', 'released'))
+		  AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.enrolment_id = e.id AND s.stage = 'released'
+		                  AND (s.passed OR s.attempt >= c.assessment_attempts))
+		ORDER BY w.deadline LIMIT 1`, userID, today).Scan(&d.CourseName, &d.Deadline, &d.Started)
+	if database.IsNoRows(err) {
+		return nil, nil
+	}
+	return &d, err
+}

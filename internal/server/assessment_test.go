@@ -112,9 +112,18 @@ func TestParticipantDraftsChecksAndSubmits(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM submissions`); n != 0 {
 		t.Fatal("a draft was started before the window opened")
 	}
+	if pam.get("/home").text("[data-testid=assessment-due]") != "" {
+		t.Error("home points to an assessment before its window")
+	}
 	spec := a.assessmentFixture(f)
+	if got := pam.get("/home").text("[data-testid=assessment-due]"); !strings.Contains(got, "Start your assessment") {
+		t.Errorf("home: %q", got)
+	}
 	if res := pam.post("/assessment/start", nil); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("start: %d", res.StatusCode)
+	}
+	if got := pam.get("/home").text("[data-testid=assessment-due]"); !strings.Contains(got, "Carry on") {
+		t.Errorf("home with a draft: %q", got)
 	}
 	pam.post("/assessment/start", nil) // repeated: still one draft
 	id, stage := a.submission(f.enrolment)
@@ -217,6 +226,9 @@ func TestParticipantDraftsChecksAndSubmits(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || a.count(`SELECT count(*) FROM submission_texts WHERE body LIKE '%changed%'`) != before ||
 		a.count(`SELECT count(*) FROM submission_files WHERE removed_at IS NOT NULL`) != 0 {
 		t.Error("a submitted assessment changed")
+	}
+	if pam.get("/home").text("[data-testid=assessment-due]") != "" {
+		t.Error("home still asks for a submitted assessment")
 	}
 	res = pam.get("/assessment")
 	if res.text("[data-testid=submitted]") == "" || !strings.Contains(res.Body, fmt.Sprint(id)) && res.text("[data-testid=stage]") != "Submitted: being marked" {

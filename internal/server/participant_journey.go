@@ -70,6 +70,9 @@ func (s *Server) participantHome(w http.ResponseWriter, r *http.Request) error {
 	for _, n := range news {
 		v.News = append(v.News, participant.NewsView{Title: n.Title, BodyHTML: programme.RenderMarkdown(n.Body), Audience: n.Audience, PublishedAt: n.PublishedAt})
 	}
+	if v.Due, err = s.assessment.DueFor(ctx, u.ID, programme.Today(time.Now())); err != nil {
+		return err
+	}
 	if len(enrolments) > 0 {
 		e := enrolments[0]
 		ev := enrolmentView(e)

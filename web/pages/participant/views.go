@@ -1,6 +1,7 @@
 package participant
 
 import (
+	"npq/internal/assessment"
 	"time"
 
 	"npq/internal/programme"
@@ -59,6 +60,7 @@ type HomeView struct {
 	News      []NewsView
 	Events    []HomeEvent
 	ToBook    []string // required sessions with dates open that the participant has not booked
+	Due       *assessment.Due
 }
 
 // NewsView is one news post.
