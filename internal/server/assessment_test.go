@@ -131,6 +131,10 @@ func TestParticipantDraftsChecksAndSubmits(t *testing.T) {
 		t.Fatalf("drafts: %d, stage %s", a.count(`SELECT count(*) FROM submissions`), stage)
 	}
 
+	if res := pam.post("/assessment", url.Values{"text-task-1": {strings.Repeat("a", 200001)}}); res.StatusCode != http.StatusUnprocessableEntity ||
+		a.count(`SELECT count(*) FROM submission_texts`) != 0 {
+		t.Errorf("a text over 200,000 characters: %d %v", res.StatusCode, res.errorSummary())
+	}
 	// An over-long draft is saved, and the check says what stops it being submitted.
 	over := draftForm(spec)
 	over.Set("text-task-1", over.Get("text-task-1")+strings.Repeat(" more", 3500))

@@ -151,30 +151,23 @@ func (s *Server) participantAssessmentSave(w http.ResponseWriter, r *http.Reques
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	sub, err := s.ownDraft(r)
-	if err != nil {
-		return s.assessmentDone(w, r, err, "")
-	}
-	spec, err := s.assessment.Spec(r.Context(), sub.Qualification)
-	if err != nil {
-		return err
-	}
-	texts := map[string]string{}
 	v, err := s.assessmentView(r)
 	if err != nil {
 		return err
 	}
-	for _, t := range spec.Tasks {
+	if v.Submission == nil || v.Submission.Stage != assessment.StageDraft {
+		return s.seeOtherProblem(w, r, "/assessment", "Your submission has been submitted and can no longer change")
+	}
+	texts := map[string]string{}
+	for _, t := range v.Spec.Tasks {
 		texts[t.Key] = r.PostForm.Get("text-" + t.Key)
-		if len(texts[t.Key]) > 200000 {
-			v.Errors.Add("text-"+t.Key, t.Name+" must be shorter than 200,000 characters")
-		}
+		v.Errors.Add("text-"+t.Key, maxLength(t.Name, texts[t.Key], 200000))
 	}
 	if v.Errors.Any() {
 		v.Texts = texts
 		return s.invalid(w, r, participant.Assessment(v))
 	}
-	return s.assessmentDone(w, r, s.assessment.SaveDraft(r.Context(), sub.ID, texts), "Your draft is saved")
+	return s.assessmentDone(w, r, s.assessment.SaveDraft(r.Context(), v.Submission.ID, texts), "Your draft is saved")
 }
 
 func (s *Server) participantAssessmentUpload(w http.ResponseWriter, r *http.Request) error {
