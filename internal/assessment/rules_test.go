@@ -225,12 +225,17 @@ func TestWorkflowSamplingAndDisagreements(t *testing.T) {
 		t.Error("a fail is not sampled")
 	}
 	sampled := 0
+	first := map[int64]bool{}
 	for id := int64(1); id <= 1000; id++ {
-		if assessment.Sampled(pass, id, 20) {
+		first[id] = assessment.Sampled(pass, id, 20)
+		if first[id] {
 			sampled++
 		}
-		if assessment.Sampled(pass, id, 20) != assessment.Sampled(pass, id, 20) {
-			t.Fatal("sampling is not stable")
+	}
+	// A second pass in another order must choose the same submissions.
+	for id := int64(1000); id >= 1; id-- {
+		if assessment.Sampled(pass, id, 20) != first[id] {
+			t.Fatalf("sampling of %d is not stable", id)
 		}
 	}
 	if sampled < 150 || sampled > 250 {

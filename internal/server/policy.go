@@ -18,13 +18,11 @@ type access struct {
 }
 
 var (
-	publicAccess  = access{public: true}
-	participants  = access{roles: []auth.Role{auth.RoleParticipant}}
-	partnerStaff  = access{roles: []auth.Role{auth.RolePartnerStaff}}
-	admins        = access{roles: []auth.Role{auth.RoleProviderAdmin}}
-	assessors     = access{roles: []auth.Role{auth.RoleAssessor}}
-	anySignedIn   = access{roles: auth.Roles}
-	staffOrAdmins = access{roles: []auth.Role{auth.RolePartnerStaff, auth.RoleProviderAdmin}}
+	publicAccess = access{public: true}
+	participants = access{roles: []auth.Role{auth.RoleParticipant}}
+	partnerStaff = access{roles: []auth.Role{auth.RolePartnerStaff}}
+	admins       = access{roles: []auth.Role{auth.RoleProviderAdmin}}
+	assessors    = access{roles: []auth.Role{auth.RoleAssessor}}
 	// Letters are read by the participant they are for, their partner's staff and admins.
 	lettersReaders = access{roles: []auth.Role{auth.RoleParticipant, auth.RolePartnerStaff, auth.RoleProviderAdmin}}
 	// supporting documents: the participant, their markers and admins (the store checks which)
