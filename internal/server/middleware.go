@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -168,13 +169,30 @@ func (s *Server) redirectToSignIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/sign-in?next="+url.QueryEscape(next), http.StatusSeeOther)
 }
 
-// safeNext returns next when it is a path on this site, or "".
+// safeNext returns next when it is a path on this site, or "". Browsers drop tabs and
+// newlines and read a backslash as a slash, so "/\t/evil.example" would leave the site: only a
+// single leading slash with no control characters or backslashes, as sent or once decoded, is
+// accepted.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	decoded, err := url.PathUnescape(next)
+	if err != nil || !isLocalPath(next) || !isLocalPath(decoded) {
 		return ""
 	}
 	return next
+}
+
+// isLocalPath reports whether p starts with exactly one slash and has no control characters
+// or backslashes.
+func isLocalPath(p string) bool {
+	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && p[1] == '/') {
+		return false
+	}
+	for _, r := range p {
+		if r == '\\' || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // clientIP is the address rate limits count against. Behind a trusted proxy, chi's RealIP
