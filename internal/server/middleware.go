@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -195,9 +196,27 @@ func isLocalPath(p string) bool {
 	return true
 }
 
-// clientIP is the address rate limits count against. Behind a trusted proxy, chi's RealIP
-// middleware has already put the client's address in RemoteAddr.
+// clientAddress finds the address rate limits count against: the connection's peer, or,
+// when the peer is one of proxies, the right-most X-Forwarded-For entry that is not a proxy.
+// Clients can set X-Real-IP, True-Client-IP and the left of X-Forwarded-For, so those are
+// never believed.
+func clientAddress(proxies []netip.Prefix) func(http.Handler) http.Handler {
+	if len(proxies) == 0 {
+		return middleware.ClientIPFromRemoteAddr
+	}
+	ranges := make([]string, len(proxies))
+	for i, p := range proxies {
+		ranges[i] = p.String()
+	}
+	return middleware.ClientIPFromXFF(ranges...)
+}
+
+// clientIP is the address clientAddress found, or the peer's when the proxy headers were
+// unreadable.
 func clientIP(r *http.Request) string {
+	if ip := middleware.GetClientIP(r.Context()); ip != "" {
+		return ip
+	}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		return host
 	}
