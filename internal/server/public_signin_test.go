@@ -103,7 +103,7 @@ func TestRepeatedWrongPasswordsEndIn429(t *testing.T) {
 	u := a.userFor(auth.RoleParticipant)
 	c := a.client()
 	var res *testResponse
-	for i := 0; i <= auth.MaxFailuresPerAccount; i++ {
+	for i := 0; i <= auth.MaxFailuresPerPair; i++ {
 		res = c.post("/sign-in", url.Values{"email": {u.Email}, "password": {"wrong password here"}})
 	}
 	if res.StatusCode != http.StatusTooManyRequests {
@@ -112,7 +112,7 @@ func TestRepeatedWrongPasswordsEndIn429(t *testing.T) {
 	if !strings.Contains(res.text("main"), "too many attempts") || res.Header.Get("Retry-After") == "" {
 		t.Errorf("429 page: %q", res.text("main"))
 	}
-	// Even the right password is refused while the limit lasts.
+	// Even the right password is refused from this address while the limit lasts.
 	if res := c.post("/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}}); res.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("right password during lockout: %d", res.StatusCode)
 	}
