@@ -19,6 +19,11 @@ import (
 // Store reads and writes accounts and invitations.
 type Store struct {
 	DB database.DB
+	// Hashing bounds how many passwords are hashed at once; nil shares one limiter across
+	// the process.
+	Hashing *HashLimiter
+	// Sleep waits before a slowed sign-in attempt; nil waits for real (tests replace it).
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 const userColumns = `id, email, name, role, delivery_partner_id, password_hash`
@@ -48,51 +53,6 @@ func (s Store) UserByEmail(ctx context.Context, email string) (User, error) {
 		err = fmt.Errorf("auth: user by email: %w", err)
 	}
 	return u, err
-}
-
-// Rate limits for sign-in failures within SignInWindow.
-const (
-	SignInWindow          = 15 * time.Minute
-	MaxFailuresPerIP      = 20
-	MaxFailuresPerAccount = 5
-)
-
-// ErrRateLimited means too many recent failed sign-ins from this IP or for this account.
-var ErrRateLimited = errors.New("too many sign-in attempts")
-
-// ErrBadCredentials means the email or password is wrong; callers must not say which.
-var ErrBadCredentials = errors.New("email or password is wrong")
-
-// Authenticate checks an email and password. It refuses with ErrRateLimited, before looking
-// at the password, when the IP or the account has failed too often recently.
-func (s Store) Authenticate(ctx context.Context, email, password, ip string) (User, error) {
-	email = NormaliseEmail(email)
-	var byIP, byAccount int
-	err := s.DB.QueryRow(ctx, `
-		SELECT (SELECT count(*) FROM sign_in_failures WHERE ip = $1 AND at > now() - $3::interval),
-		       (SELECT count(*) FROM sign_in_failures WHERE email = $2 AND at > now() - $3::interval)`,
-		ip, email, SignInWindow.String()).Scan(&byIP, &byAccount)
-	if err != nil {
-		return User{}, fmt.Errorf("auth: count failures: %w", err)
-	}
-	if byIP >= MaxFailuresPerIP || byAccount >= MaxFailuresPerAccount {
-		return User{}, ErrRateLimited
-	}
-	u, err := s.UserByEmail(ctx, email)
-	if err != nil && !errors.Is(err, database.ErrNotFound) {
-		return User{}, err
-	}
-	if !CheckPassword(password, u.PasswordHash) {
-		if _, err := s.DB.Exec(ctx, `INSERT INTO sign_in_failures (email, ip) VALUES ($1, $2)`, email, ip); err != nil {
-			return User{}, fmt.Errorf("auth: record failure: %w", err)
-		}
-		return User{}, ErrBadCredentials
-	}
-	// A successful sign-in clears the account's failures so a typo earlier does not count against later.
-	if _, err := s.DB.Exec(ctx, `DELETE FROM sign_in_failures WHERE email = $1`, email); err != nil {
-		return User{}, fmt.Errorf("auth: clear failures: %w", err)
-	}
-	return u, nil
 }
 
 // DeliveryPartner is an organisation that delivers NPQs for the lead provider.
@@ -254,7 +214,11 @@ var ErrInvitationUnusable = errors.New("invitation cannot be used")
 // AcceptInvitation creates the account for an invitation with the chosen password and marks
 // the invitation used, once only, even when the form is submitted twice at once.
 func (s Store) AcceptInvitation(ctx context.Context, token, password string) (User, error) {
-	hash, err := HashPassword(password)
+	var hash string
+	var err error
+	if berr := s.hashing().Do(ctx, func() { hash, err = HashPassword(password) }); berr != nil {
+		return User{}, berr
+	}
 	if err != nil {
 		return User{}, err
 	}

@@ -4,6 +4,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -22,9 +23,12 @@ type Config struct {
 	BaseURL string
 	// MigrateOnStart runs database migrations when the server starts.
 	MigrateOnStart bool
-	// TrustProxyHeaders takes the client's address from X-Forwarded-For / X-Real-IP
-	// (only behind a proxy that sets them).
+	// TrustProxyHeaders takes the client's address from X-Forwarded-For, as appended by the
+	// proxies in ProxyRanges (only behind proxies that append it).
 	TrustProxyHeaders bool
+	// TrustedProxies are the address ranges of the proxies in front of the service; empty
+	// means the usual private ranges when TrustProxyHeaders is on.
+	TrustedProxies []netip.Prefix
 	// ShutdownTimeout bounds how long in-flight requests may take on shutdown.
 	ShutdownTimeout time.Duration
 	// SMTP settings; mail stays in the outbox when SMTPHost is empty.
@@ -40,6 +44,48 @@ func (c Config) Production() bool { return c.Env == "production" }
 
 // SecureCookies reports whether cookies must only travel over HTTPS.
 func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// privateRanges are where a proxy in front of the service usually sits: loopback and the
+// private networks.
+var privateRanges = []netip.Prefix{
+	netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"),
+	netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("fc00::/7"),
+}
+
+// ProxyRanges are the addresses whose X-Forwarded-For entries are believed: none unless
+// TrustProxyHeaders is on, then TrustedProxies or else the private ranges.
+func (c Config) ProxyRanges() []netip.Prefix {
+	switch {
+	case !c.TrustProxyHeaders:
+		return nil
+	case len(c.TrustedProxies) > 0:
+		return c.TrustedProxies
+	}
+	return privateRanges
+}
+
+// parseProxies reads a comma-separated list of IP addresses and CIDR ranges.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for item := range strings.SplitSeq(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			a, aerr := netip.ParseAddr(item)
+			if aerr != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("TRUSTED_PROXIES: %q is not an IP address or range such as 10.0.0.0/8", item)
+			}
+			a = a.Unmap()
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
 
 // Load reads the configuration through getenv (os.Getenv in production) and validates it.
 func Load(getenv func(string) string) (Config, error) {
@@ -84,6 +130,15 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.TrustProxyHeaders, err = strconv.ParseBool(get("TRUST_PROXY_HEADERS", "false")); err != nil {
 		errs = append(errs, fmt.Errorf("TRUST_PROXY_HEADERS must be true or false: %w", err))
+	}
+	// Naming the proxies is enough to trust them; saying not to at the same time is a mistake.
+	if c.TrustedProxies, err = parseProxies(getenv("TRUSTED_PROXIES")); err != nil {
+		errs = append(errs, err)
+	} else if len(c.TrustedProxies) > 0 {
+		if strings.TrimSpace(getenv("TRUST_PROXY_HEADERS")) != "" && !c.TrustProxyHeaders {
+			errs = append(errs, errors.New("TRUSTED_PROXIES is set but TRUST_PROXY_HEADERS is false: remove one of them"))
+		}
+		c.TrustProxyHeaders = true
 	}
 	if c.SMTPPort, err = strconv.Atoi(get("SMTP_PORT", "587")); err != nil || c.SMTPPort <= 0 {
 		errs = append(errs, fmt.Errorf("SMTP_PORT must be a port number, not %q", getenv("SMTP_PORT")))

@@ -36,3 +36,55 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		t.Errorf("production: %+v %v", c, err)
 	}
 }
+
+func TestLoadTrustedProxies(t *testing.T) {
+	base := func(kv ...string) map[string]string {
+		m := map[string]string{"DATABASE_URL": "postgres://x/y"}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		trust   bool
+		ranges  string
+		problem string
+	}{
+		{"off by default", base(), false, "", ""},
+		{"on with the usual private ranges", base("TRUST_PROXY_HEADERS", "true"), true,
+			"127.0.0.0/8 ::1/128 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 fc00::/7", ""},
+		{"named ranges turn it on", base("TRUSTED_PROXIES", " 10.0.0.0/8, 2001:db8::/32 ,203.0.113.9"), true,
+			"10.0.0.0/8 2001:db8::/32 203.0.113.9/32", ""},
+		{"named ranges with it on", base("TRUST_PROXY_HEADERS", "true", "TRUSTED_PROXIES", "192.0.2.0/24"), true, "192.0.2.0/24", ""},
+		{"host bits are dropped", base("TRUSTED_PROXIES", "10.1.2.3/8,::ffff:192.0.2.1"), true, "10.0.0.0/8 192.0.2.1/32", ""},
+		{"not an address", base("TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal"), false, "",
+			`TRUSTED_PROXIES: "proxy.internal" is not an IP address or range such as 10.0.0.0/8`},
+		{"bad prefix length", base("TRUSTED_PROXIES", "10.0.0.0/33"), false, "",
+			`TRUSTED_PROXIES: "10.0.0.0/33" is not an IP address or range such as 10.0.0.0/8`},
+		{"contradiction", base("TRUST_PROXY_HEADERS", "false", "TRUSTED_PROXIES", "10.0.0.0/8"), false, "",
+			"TRUSTED_PROXIES is set but TRUST_PROXY_HEADERS is false"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(env(tt.env))
+			if tt.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.problem) {
+					t.Fatalf("error %v, want %q", err, tt.problem)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range c.ProxyRanges() {
+				got = append(got, p.String())
+			}
+			if c.TrustProxyHeaders != tt.trust || strings.Join(got, " ") != tt.ranges {
+				t.Errorf("trust %v ranges %q, want %v %q", c.TrustProxyHeaders, got, tt.trust, tt.ranges)
+			}
+		})
+	}
+}

@@ -34,7 +34,8 @@ type testApp struct {
 
 const testPassword = "correct horse battery staple"
 
-func newTestApp(t *testing.T) *testApp {
+// newTestApp starts the app; options change its configuration first.
+func newTestApp(t *testing.T, options ...func(*config.Config)) *testApp {
 	t.Helper()
 	pool, queries := testdb.NewCounted(t)
 	logs := &strings.Builder{}
@@ -42,6 +43,9 @@ func newTestApp(t *testing.T) *testApp {
 	a.ts = httptest.NewUnstartedServer(nil)
 	a.ts.Start()
 	cfg := config.Config{Env: "test", BaseURL: a.ts.URL, Addr: a.ts.Listener.Addr().String()}
+	for _, o := range options {
+		o(&cfg)
+	}
 	a.srv = New(cfg, pool, slog.New(slog.NewTextHandler(logs, nil)))
 	a.ts.Config.Handler = a.srv
 	t.Cleanup(func() { a.ts.Close(); a.srv.Close() })

@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -168,18 +170,53 @@ func (s *Server) redirectToSignIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/sign-in?next="+url.QueryEscape(next), http.StatusSeeOther)
 }
 
-// safeNext returns next when it is a path on this site, or "".
+// safeNext returns next when it is a path on this site, or "". Browsers drop tabs and
+// newlines and read a backslash as a slash, so "/\t/evil.example" would leave the site: only a
+// single leading slash with no control characters or backslashes, as sent or once decoded, is
+// accepted.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	decoded, err := url.PathUnescape(next)
+	if err != nil || !isLocalPath(next) || !isLocalPath(decoded) {
 		return ""
 	}
 	return next
 }
 
-// clientIP is the address rate limits count against. Behind a trusted proxy, chi's RealIP
-// middleware has already put the client's address in RemoteAddr.
+// isLocalPath reports whether p starts with exactly one slash and has no control characters
+// or backslashes.
+func isLocalPath(p string) bool {
+	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && p[1] == '/') {
+		return false
+	}
+	for _, r := range p {
+		if r == '\\' || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// clientAddress finds the address rate limits count against: the connection's peer, or,
+// when the peer is one of proxies, the right-most X-Forwarded-For entry that is not a proxy.
+// Clients can set X-Real-IP, True-Client-IP and the left of X-Forwarded-For, so those are
+// never believed.
+func clientAddress(proxies []netip.Prefix) func(http.Handler) http.Handler {
+	if len(proxies) == 0 {
+		return middleware.ClientIPFromRemoteAddr
+	}
+	ranges := make([]string, len(proxies))
+	for i, p := range proxies {
+		ranges[i] = p.String()
+	}
+	return middleware.ClientIPFromXFF(ranges...)
+}
+
+// clientIP is the address clientAddress found, or the peer's when the proxy headers were
+// unreadable.
 func clientIP(r *http.Request) string {
+	if ip := middleware.GetClientIP(r.Context()); ip != "" {
+		return ip
+	}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		return host
 	}

@@ -71,6 +71,8 @@ func (s *Server) invitationAccept(w http.ResponseWriter, r *http.Request) error 
 		s.render(w, r, http.StatusGone, public.InvitationUnusable("This invitation has already been used",
 			"Each invitation link works once. Sign in with the password you set."))
 		return nil
+	case errors.Is(err, auth.ErrBusy):
+		return errBusy(w)
 	case errors.Is(err, auth.ErrEmailTaken):
 		s.render(w, r, http.StatusConflict, public.InvitationUnusable("You already have an account",
 			"An account with this email address exists already. Sign in with its password."))

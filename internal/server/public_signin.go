@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"npq/internal/auth"
 	"npq/web/pages/public"
@@ -43,9 +44,11 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case errors.Is(err, auth.ErrRateLimited):
 		s.log.Warn("sign-in rate limited", "ip", clientIP(r))
-		w.Header().Set("Retry-After", "900")
+		w.Header().Set("Retry-After", strconv.Itoa(int(auth.SignInWindow.Seconds())))
 		return httpError{Status: http.StatusTooManyRequests,
 			Message: "There have been too many attempts to sign in. For your security, signing in is paused for a while."}
+	case errors.Is(err, auth.ErrBusy):
+		return errBusy(w)
 	case errors.Is(err, auth.ErrBadCredentials):
 		// The same answer whether the email or the password is wrong: no account enumeration.
 		f.Errors.Add("email", "Enter a correct email address and password")
@@ -62,6 +65,12 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
+}
+
+// errBusy is the answer when too many passwords are being checked at once.
+func errBusy(w http.ResponseWriter) error {
+	w.Header().Set("Retry-After", "5")
+	return httpError{Status: http.StatusServiceUnavailable, Message: "Many people are signing in at the moment."}
 }
 
 // startSession signs u in on a fresh session token, so a token fixed before sign-in is useless.

@@ -103,7 +103,7 @@ func TestRepeatedWrongPasswordsEndIn429(t *testing.T) {
 	u := a.userFor(auth.RoleParticipant)
 	c := a.client()
 	var res *testResponse
-	for i := 0; i <= auth.MaxFailuresPerAccount; i++ {
+	for i := 0; i <= auth.MaxFailuresPerPair; i++ {
 		res = c.post("/sign-in", url.Values{"email": {u.Email}, "password": {"wrong password here"}})
 	}
 	if res.StatusCode != http.StatusTooManyRequests {
@@ -112,7 +112,7 @@ func TestRepeatedWrongPasswordsEndIn429(t *testing.T) {
 	if !strings.Contains(res.text("main"), "too many attempts") || res.Header.Get("Retry-After") == "" {
 		t.Errorf("429 page: %q", res.text("main"))
 	}
-	// Even the right password is refused while the limit lasts.
+	// Even the right password is refused from this address while the limit lasts.
 	if res := c.post("/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}}); res.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("right password during lockout: %d", res.StatusCode)
 	}
@@ -194,5 +194,61 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	if res := c.do(req); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("same-origin post: %d", res.StatusCode)
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	tests := []struct{ next, want string }{
+		{"/admin/outbox?page=2", "/admin/outbox?page=2"},
+		{"/home", "/home"},
+		{"/", "/"},
+		{"/learn/2#item-3", "/learn/2#item-3"},
+		{"/frameworks/search?q=a%20b", "/frameworks/search?q=a%20b"},
+		{"", ""},
+		{"home", ""},
+		{"https://evil.example/", ""},
+		{"javascript:alert(1)", ""},
+		{"//evil.example/phish", ""},
+		{"/\\evil.example", ""},
+		{"\\\\evil.example", ""},
+		// Browsers drop tabs and newlines, so "/\t/evil" becomes "//evil".
+		{"/\t/evil.example/phish", ""},
+		{"/\t\\evil.example", ""},
+		{"/\n/evil.example", ""},
+		{"/\r/evil.example", ""},
+		{" /home", ""},
+		{"/home\x00", ""},
+		{"/home\x7f", ""},
+		{"/home\u0085", ""},
+		{"/a\\b", ""},
+		// Encoded forms are judged after decoding too.
+		{"/%09/evil.example/phish", ""},
+		{"/%2F/evil.example", ""},
+		{"/%5Cevil.example", ""},
+		{"/home%0d%0aSet-Cookie:x=1", ""},
+		{"/home%zz", ""},
+	}
+	for _, tt := range tests {
+		if got := safeNext(tt.next); got != tt.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tt.next, got, tt.want)
+		}
+	}
+}
+
+func TestSignInRefusesEncodedOffSiteNext(t *testing.T) {
+	a := newTestApp(t)
+	u := a.userFor(auth.RoleAssessor)
+	for _, raw := range []string{"/%09/evil.example/phish", "/%09%5Cevil.example", "%2F%09%2Fevil.example"} {
+		c := a.client()
+		c.signIn(u.Email, testPassword)
+		// Signed in: the form redirects straight on.
+		if res := c.get("/sign-in?next=" + raw); res.Header.Get("Location") != "/marking" {
+			t.Errorf("GET next=%s redirected to %q", raw, res.Header.Get("Location"))
+		}
+		next, _ := url.QueryUnescape(raw)
+		res := a.client().post("/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}, "next": {next}})
+		if loc := res.Header.Get("Location"); loc != "/marking" {
+			t.Errorf("POST next %q redirected to %q", next, loc)
+		}
 	}
 }

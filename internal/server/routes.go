@@ -14,9 +14,7 @@ import (
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
-	if s.cfg.TrustProxyHeaders {
-		r.Use(middleware.RealIP)
-	}
+	r.Use(clientAddress(s.cfg.ProxyRanges()))
 	r.Use(s.logRequests)
 	r.Use(middleware.Compress(5, "text/html", "text/css", "text/plain", "text/javascript",
 		"application/javascript", "text/csv", "text/calendar", "application/json", "image/svg+xml"))
