@@ -122,7 +122,8 @@ func (s Store) Feed(ctx context.Context, token string, now time.Time) (string, e
 	return Calendar("NPQ events – "+name, entries, ics.MethodPublish, now), nil
 }
 
-// SendDueReminders sends the 7-day and 1-day reminders that are due, each once: a row in
+// SendDueReminders sends the 7-day and 1-day reminders that are due (only the one still due
+// when both windows have opened: DueReminder), each once: a row in
 // booking_reminders is written in the same transaction as the message, so several app
 // instances running this together send nothing twice.
 func (s Store) SendDueReminders(ctx context.Context, now time.Time) (int, error) {
@@ -157,8 +158,8 @@ func (s Store) SendDueReminders(ctx context.Context, now time.Time) (int, error)
 				if err != nil {
 					return err
 				}
-				if tag.RowsAffected() == 0 || !ReminderDue(rem.Before, e.StartsAt, d.bookedAt, now) {
-					continue // recorded as handled: a booking made inside the window gets no earlier reminder
+				if tag.RowsAffected() == 0 || DueReminder(e.StartsAt, d.bookedAt, now) != rem.Kind {
+					continue // recorded as handled: a stale reminder, or a booking made inside the window
 				}
 				if err := s.notifyBooking(ctx, tx, d.booking, e, "reminder-"+rem.Kind); err != nil {
 					return err
