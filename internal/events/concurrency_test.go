@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"npq/internal/events"
 )
@@ -74,5 +75,51 @@ func TestOppositeDateChangesDoNotDeadlock(t *testing.T) {
 				t.Errorf("round %d: event %d counts %d bookings, want %d", round, ev, n, want)
 			}
 		}
+	}
+}
+
+// A place on a waiting list is timestamped when it is granted, not when the request began: a
+// request that waited for the event's lock queues behind everyone who got in meanwhile.
+func TestWaitingListPositionIsTakenWhenGranted(t *testing.T) {
+	f := newFixture(t, 2)
+	ctx := context.Background()
+	ev := f.event(t, f.item, 10, 9, places(1))
+	if out, err := f.s.Book(ctx, f.enrolments[0], ev, 0, f.now); err != nil || out != events.OutcomeBooked {
+		t.Fatalf("book: %s %v", out, err)
+	}
+	// Another transaction holds the event while the request arrives.
+	tx, err := f.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM events WHERE id = $1 FOR UPDATE`, ev); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() {
+		out, err := f.s.JoinWaitingList(ctx, f.enrolments[1], ev, 0, f.now)
+		if err == nil && out != events.OutcomeWaiting {
+			t.Errorf("join: %s", out)
+		}
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	var released time.Time
+	if err := tx.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&released); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var since time.Time
+	if err := f.pool.QueryRow(ctx, `SELECT waiting_since FROM bookings WHERE event_id = $1 AND enrolment_id = $2`, ev, f.enrolments[1]).Scan(&since); err != nil {
+		t.Fatal(err)
+	}
+	if since.Before(released) {
+		t.Errorf("waiting since %s, before the place could be granted at %s", since.Format(time.StampMicro), released.Format(time.StampMicro))
 	}
 }

@@ -386,11 +386,13 @@ func otherOption(ctx context.Context, tx pgx.Tx, enrolmentID, itemID, eventID in
 }
 
 // setBooking moves the enrolment's booking row for an event to a status, creating it if
-// needed, and appends the history.
+// needed, and appends the history. A waiting-list place is timestamped with the clock when it
+// is granted (the event row is locked by then), not when the transaction began, so someone
+// whose request waited for the lock queues behind those who got in first.
 func setBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID, itemID int64, status, action string, actorID int64) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO bookings (event_id, enrolment_id, item_id, status, waiting_since)
-		VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'waiting' THEN now() END)
+		VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'waiting' THEN clock_timestamp() END)
 		ON CONFLICT (event_id, enrolment_id) DO UPDATE SET status = EXCLUDED.status, waiting_since = EXCLUDED.waiting_since,
 			attendance = NULL, attendance_note = '', sequence = bookings.sequence + 1, updated_at = now()
 		RETURNING id`, eventID, enrolmentID, itemID, status).Scan(&id)
