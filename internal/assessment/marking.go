@@ -3,6 +3,7 @@ package assessment
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -422,9 +423,18 @@ func advance(ctx context.Context, tx pgx.Tx, s Submission, spec Spec, all map[st
 // Release releases ready outcomes in a batch: participants see their outcome and feedback, a
 // pass completes the enrolment, and the DfE outcome is recorded. It returns how many it released.
 func (st Store) Release(ctx context.Context, ids []int64, actorID int64, now time.Time) (int, error) {
+	// Submissions (and through them enrolments) are locked lowest id first, whatever order the
+	// boxes were ticked in, so two admins releasing overlapping batches wait for each other
+	// instead of deadlocking; the second then finds them released.
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	n := 0
-	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
+	err := database.InTxRetry(ctx, st.DB, func(tx pgx.Tx) error {
 		n = 0
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM submissions WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids); err != nil {
+			return err
+		}
 		for _, id := range ids {
 			s, err := scanSubmission(tx.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionFrom+` WHERE s.id = $1 FOR UPDATE OF s`, id))
 			if database.IsNoRows(err) {

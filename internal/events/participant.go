@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -61,31 +62,36 @@ func (s Store) Upcoming(ctx context.Context, userID int64, now time.Time, limit 
 	})
 }
 
-// FeedToken returns a participant's calendar feed token, creating one the first time.
-func (s Store) FeedToken(ctx context.Context, userID int64) (string, error) {
-	var token string
-	err := s.DB.QueryRow(ctx, `INSERT INTO calendar_feeds (user_id, token) VALUES ($1, $2)
-		ON CONFLICT (user_id) DO UPDATE SET user_id = EXCLUDED.user_id RETURNING token`, userID, newFeedToken()).Scan(&token)
+// FeedMadeAt says when the participant's calendar address was made, or nil if they have none.
+// Only a hash of the address's token is kept, so it cannot be shown again.
+func (s Store) FeedMadeAt(ctx context.Context, userID int64) (*time.Time, error) {
+	var made time.Time
+	err := s.DB.QueryRow(ctx, `SELECT created_at FROM calendar_feeds WHERE user_id = $1`, userID).Scan(&made)
+	if database.IsNoRows(err) {
+		return nil, nil
+	}
 	if err != nil {
-		return "", fmt.Errorf("events: feed token %d: %w", userID, err)
+		return nil, fmt.Errorf("events: feed of %d: %w", userID, err)
+	}
+	return &made, nil
+}
+
+// NewFeedToken makes a participant a new calendar feed token, replacing any earlier one (whose
+// address stops working). It returns the token to show once; only its hash is stored.
+func (s Store) NewFeedToken(ctx context.Context, userID int64) (string, error) {
+	b := make([]byte, 32)
+	rand.Read(b) //nolint:errcheck // crypto/rand.Read never fails
+	token := base64.RawURLEncoding.EncodeToString(b)
+	if _, err := s.DB.Exec(ctx, `INSERT INTO calendar_feeds (user_id, token_hash) VALUES ($1, $2)
+		ON CONFLICT (user_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = now()`, userID, feedTokenHash(token)); err != nil {
+		return "", fmt.Errorf("events: new feed token %d: %w", userID, err)
 	}
 	return token, nil
 }
 
-// ResetFeedToken replaces a participant's feed token, so an old link stops working.
-func (s Store) ResetFeedToken(ctx context.Context, userID int64) error {
-	_, err := s.DB.Exec(ctx, `INSERT INTO calendar_feeds (user_id, token) VALUES ($1, $2)
-		ON CONFLICT (user_id) DO UPDATE SET token = EXCLUDED.token, created_at = now()`, userID, newFeedToken())
-	if err != nil {
-		return fmt.Errorf("events: reset feed token %d: %w", userID, err)
-	}
-	return nil
-}
-
-func newFeedToken() string {
-	b := make([]byte, 24)
-	rand.Read(b) //nolint:errcheck // never fails
-	return base64.RawURLEncoding.EncodeToString(b)
+func feedTokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
 }
 
 // Feed builds the calendar for a feed token: the participant's bookings and waiting-list
@@ -94,7 +100,7 @@ func newFeedToken() string {
 func (s Store) Feed(ctx context.Context, token string, now time.Time) (string, error) {
 	var userID int64
 	var name string
-	err := s.DB.QueryRow(ctx, `SELECT f.user_id, u.name FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.token = $1`, token).Scan(&userID, &name)
+	err := s.DB.QueryRow(ctx, `SELECT f.user_id, u.name FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1`, feedTokenHash(token)).Scan(&userID, &name)
 	if database.IsNoRows(err) {
 		return "", database.ErrNotFound
 	}
@@ -122,7 +128,8 @@ func (s Store) Feed(ctx context.Context, token string, now time.Time) (string, e
 	return Calendar("NPQ events – "+name, entries, ics.MethodPublish, now), nil
 }
 
-// SendDueReminders sends the 7-day and 1-day reminders that are due, each once: a row in
+// SendDueReminders sends the 7-day and 1-day reminders that are due (only the one still due
+// when both windows have opened: DueReminder), each once: a row in
 // booking_reminders is written in the same transaction as the message, so several app
 // instances running this together send nothing twice.
 func (s Store) SendDueReminders(ctx context.Context, now time.Time) (int, error) {
@@ -157,8 +164,8 @@ func (s Store) SendDueReminders(ctx context.Context, now time.Time) (int, error)
 				if err != nil {
 					return err
 				}
-				if tag.RowsAffected() == 0 || !ReminderDue(rem.Before, e.StartsAt, d.bookedAt, now) {
-					continue // recorded as handled: a booking made inside the window gets no earlier reminder
+				if tag.RowsAffected() == 0 || DueReminder(e.StartsAt, d.bookedAt, now) != rem.Kind {
+					continue // recorded as handled: a stale reminder, or a booking made inside the window
 				}
 				if err := s.notifyBooking(ctx, tx, d.booking, e, "reminder-"+rem.Kind); err != nil {
 					return err

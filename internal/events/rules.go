@@ -168,13 +168,26 @@ var Reminders = []struct {
 	Before time.Duration
 }{{"7d", 7 * 24 * time.Hour}, {"1d", 24 * time.Hour}}
 
-// ReminderDue reports whether a reminder of this lead time is due at now for a booking made
-// at bookedAt on an event starting at start: inside the window, and only if the booking was
-// made before the window opened (a booking made two days ahead gets the 1-day reminder, not
-// the 7-day one).
-func ReminderDue(before time.Duration, start, bookedAt, now time.Time) bool {
-	window := start.Add(-before)
-	return !now.Before(window) && now.Before(start) && bookedAt.Before(window)
+// DueReminder is the kind of reminder to send at now for a booking made at bookedAt on an
+// event starting at start, or "" for none. Only the reminder with the shortest lead time whose
+// window has opened counts: when the event is a day away, "in a week" is stale and is never
+// sent, even if it was not sent in its own window. It is due only if the booking was made
+// before that window opened (a booking made two days ahead gets the 1-day reminder, not the
+// 7-day one; one made an hour ahead gets none).
+func DueReminder(start, bookedAt, now time.Time) string {
+	if !now.Before(start) {
+		return ""
+	}
+	kind, window := "", time.Time{}
+	for _, r := range Reminders {
+		if w := start.Add(-r.Before); !now.Before(w) && (kind == "" || w.After(window)) {
+			kind, window = r.Kind, w
+		}
+	}
+	if kind == "" || !bookedAt.Before(window) {
+		return ""
+	}
+	return kind
 }
 
 // Attendance marks a register takes.

@@ -101,25 +101,26 @@ func TestClashes(t *testing.T) {
 	}
 }
 
-func TestReminderDue(t *testing.T) {
+func TestDueReminder(t *testing.T) {
 	start := at("2027-03-10 09:00")
-	week, day := 7*24*time.Hour, 24*time.Hour
 	tests := []struct {
 		name        string
-		before      time.Duration
 		booked, now string
-		due         bool
+		want        string
 	}{
-		{"7-day, too early", week, "2027-01-05 10:00", "2027-03-03 08:59", false},
-		{"7-day, in window", week, "2027-01-05 10:00", "2027-03-03 09:00", true},
-		{"7-day, booked late", week, "2027-03-05 10:00", "2027-03-05 11:00", false},
-		{"1-day, in window", day, "2027-03-05 10:00", "2027-03-09 12:00", true},
-		{"1-day, booked within a day", day, "2027-03-09 18:00", "2027-03-09 19:00", false},
-		{"after the start", day, "2027-01-05 10:00", "2027-03-10 09:00", false},
+		{"too early for either", "2027-01-05 10:00", "2027-03-03 08:59", ""},
+		{"7-day window opens", "2027-01-05 10:00", "2027-03-03 09:00", "7d"},
+		{"7-day window, booked inside it", "2027-03-05 10:00", "2027-03-05 11:00", ""},
+		{"1-day window opens", "2027-03-05 10:00", "2027-03-09 09:00", "1d"},
+		{"1-day window, booked weeks ago: the week reminder is stale", "2027-01-05 10:00", "2027-03-09 21:00", "1d"},
+		{"1-day window, booked inside it", "2027-03-09 18:00", "2027-03-09 19:00", ""},
+		{"booked just before the 1-day window", "2027-03-09 08:59", "2027-03-09 12:00", "1d"},
+		{"at the start", "2027-01-05 10:00", "2027-03-10 09:00", ""},
+		{"after the start", "2027-01-05 10:00", "2027-03-11 09:00", ""},
 	}
 	for _, tt := range tests {
-		if got := ReminderDue(tt.before, start, at(tt.booked), at(tt.now)); got != tt.due {
-			t.Errorf("%s: %v", tt.name, got)
+		if got := DueReminder(start, at(tt.booked), at(tt.now)); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

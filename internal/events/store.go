@@ -386,11 +386,13 @@ func otherOption(ctx context.Context, tx pgx.Tx, enrolmentID, itemID, eventID in
 }
 
 // setBooking moves the enrolment's booking row for an event to a status, creating it if
-// needed, and appends the history.
+// needed, and appends the history. A waiting-list place is timestamped with the clock when it
+// is granted (the event row is locked by then), not when the transaction began, so someone
+// whose request waited for the lock queues behind those who got in first.
 func setBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID, itemID int64, status, action string, actorID int64) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO bookings (event_id, enrolment_id, item_id, status, waiting_since)
-		VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'waiting' THEN now() END)
+		VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'waiting' THEN clock_timestamp() END)
 		ON CONFLICT (event_id, enrolment_id) DO UPDATE SET status = EXCLUDED.status, waiting_since = EXCLUDED.waiting_since,
 			attendance = NULL, attendance_note = '', sequence = bookings.sequence + 1, updated_at = now()
 		RETURNING id`, eventID, enrolmentID, itemID, status).Scan(&id)
@@ -398,6 +400,47 @@ func setBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID, itemID int
 		return 0, err
 	}
 	return id, history(ctx, tx, id, action, "", actorID)
+}
+
+// lockEvents locks event rows lowest id first (ids of 0 are skipped). Every transaction that
+// locks more than one event takes them in this order, so two of them never wait for each other
+// in a circle.
+func lockEvents(ctx context.Context, tx pgx.Tx, ids ...int64) error {
+	_, err := tx.Exec(ctx, `SELECT 1 FROM events WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
+	return err
+}
+
+// lockChange locks the event a participant wants and, when they are booked on another date of
+// the same activity, that date too (a change frees its place), both in id order. It returns
+// the event, and the booking and event being changed from (zero when there is none).
+func lockChange(ctx context.Context, tx pgx.Tx, enrolmentID, eventID int64) (Event, int64, Event, error) {
+	var itemID int64
+	err := tx.QueryRow(ctx, `SELECT item_id FROM events WHERE id = $1`, eventID).Scan(&itemID)
+	if database.IsNoRows(err) {
+		return Event{}, 0, Event{}, database.ErrNotFound
+	}
+	if err != nil {
+		return Event{}, 0, Event{}, err
+	}
+	_, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, "booked")
+	if err != nil {
+		return Event{}, 0, Event{}, err
+	}
+	if err := lockEvents(ctx, tx, eventID, oldEvent); err != nil {
+		return Event{}, 0, Event{}, err
+	}
+	// Someone else's cancellation may have moved this participant off a waiting list before the
+	// locks were taken; read the booking again now that nothing can move it.
+	oldBooking, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, "booked")
+	if err != nil {
+		return Event{}, 0, Event{}, err
+	}
+	e, err := lockEvent(ctx, tx, eventID, nil)
+	if err != nil || oldBooking == 0 {
+		return e, 0, Event{}, err
+	}
+	old, err := lockEvent(ctx, tx, oldEvent, nil)
+	return e, oldBooking, old, err
 }
 
 // Book gives a participant a place on an event, or says why not. Booking another option of
@@ -414,10 +457,11 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 		if p.status != string(programme.StatusActive) {
 			return Problem("Only participants with an active place on the course can book")
 		}
-		e, err := lockEvent(ctx, tx, eventID, nil)
+		e, oldBooking, old, err := lockChange(ctx, tx, enrolmentID, eventID)
 		if err != nil {
 			return err
 		}
+		oldEvent := old.ID
 		if ok, err := offered(ctx, tx, eventID, p.cohortID); err != nil || !ok {
 			if err == nil {
 				err = database.ErrNotFound
@@ -435,15 +479,7 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 		if p := BookingProblem(e, now); p != "" {
 			return p
 		}
-		oldBooking, oldEvent, err := otherOption(ctx, tx, enrolmentID, e.ItemID, eventID, "booked")
-		if err != nil {
-			return err
-		}
-		var old Event
 		if oldBooking != 0 {
-			if old, err = lockEvent(ctx, tx, oldEvent, nil); err != nil {
-				return err
-			}
 			if p := CancellationProblem(old, now); p != "" {
 				return Problem("You cannot change from " + old.Timing() + ": the cut-off for changing it was " + layout.DateTime(old.CancellationCutoff))
 			}

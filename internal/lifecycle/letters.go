@@ -150,8 +150,9 @@ func (s Store) LetterByID(ctx context.Context, id int64, a Access) (Letter, erro
 	return l, err
 }
 
-// AskReturn asks a deferred participant to confirm they intend to return.
-func (s Store) AskReturn(ctx context.Context, requestID, actorID int64) error {
+// AskReturn asks a deferred participant to confirm they intend to return. Asking again is
+// refused once they have answered, and within a week of the last time (AskReturnProblem).
+func (s Store) AskReturn(ctx context.Context, requestID, actorID int64, now time.Time) error {
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
 		r, err := lockedRequest(ctx, tx, requestID)
 		if err != nil {
@@ -160,8 +161,19 @@ func (s Store) AskReturn(ctx context.Context, requestID, actorID int64) error {
 		if r.Kind != KindDeferral || r.State != "approved" || r.ReturnedAt != nil {
 			return Problem("Only a deferral that has not ended can be asked about its return")
 		}
-		if _, err := tx.Exec(ctx, `UPDATE status_requests SET return_asked_at = now(), return_answer = NULL, return_answered_at = NULL WHERE id = $1`, r.ID); err != nil {
+		if p := AskReturnProblem(r.ReturnAskedAt, r.ReturnAnswer, now); p != "" {
+			return Problem(p)
+		}
+		// The same rule as a condition, so no sequence of requests can send the question twice
+		// or clear an answer.
+		tag, err := tx.Exec(ctx, `UPDATE status_requests SET return_asked_at = $2
+			WHERE id = $1 AND kind = 'deferral' AND state = 'approved' AND returned_at IS NULL AND return_answer IS NULL
+			  AND (return_asked_at IS NULL OR return_asked_at <= $3)`, r.ID, now, now.Add(-ReturnReminderGap))
+		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return Problem("The participant has already been asked")
 		}
 		if _, err := s.letter(ctx, tx, r, "return-request", "Please confirm your return to "+r.CourseName, fmt.Sprintf(
 			"Dear %s,\n\nYour deferral from %s is due to end on %s, when you rejoin in %s.\n\nPlease confirm whether you intend to return: sign in and answer on your Requests page, %s/requests.\n\nIf you choose not to return, or we do not hear from you by your return date, the withdrawal policy will apply.\n",

@@ -218,3 +218,22 @@ const ReturnWindow = 3
 func DueForReturnCheck(returnOn, today time.Time) bool {
 	return !returnOn.After(today.AddDate(0, ReturnWindow, 0))
 }
+
+// ReturnReminderGap is how long after asking about a return the question can be asked again,
+// as a reminder, while the participant has not answered.
+const ReturnReminderGap = 7 * 24 * time.Hour
+
+// AskReturnProblem says why a deferred participant cannot be asked now whether they will
+// return, or "" if they can. A deferral has one open question: once answered, the answer
+// stands; unanswered, it can be asked again as a reminder a week after the last time.
+func AskReturnProblem(askedAt *time.Time, answer *string, now time.Time) string {
+	switch {
+	case answer != nil && *answer == "yes":
+		return "The participant has already answered that they will return"
+	case answer != nil:
+		return "The participant has already answered that they will not return"
+	case askedAt != nil && now.Before(askedAt.Add(ReturnReminderGap)):
+		return "The participant was asked on " + layout.Date(*askedAt) + ". You can remind them from " + layout.Date(askedAt.Add(ReturnReminderGap))
+	}
+	return ""
+}

@@ -155,3 +155,30 @@ func TestDueForReturnCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestAskReturnProblem(t *testing.T) {
+	now := time.Date(2026, 5, 10, 12, 0, 0, 0, time.UTC)
+	at := func(days int) *time.Time { t := now.AddDate(0, 0, -days); return &t }
+	yes, no := "yes", "no"
+	tests := []struct {
+		name   string
+		asked  *time.Time
+		answer *string
+		want   string
+	}{
+		{"never asked", nil, nil, ""},
+		{"asked a moment ago", at(0), nil, "You can remind them from"},
+		{"asked six days ago", at(6), nil, "You can remind them from"},
+		{"asked a week ago, no answer", at(7), nil, ""},
+		{"answered yes", at(30), &yes, "will return"},
+		{"answered no", at(30), &no, "will not return"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := AskReturnProblem(tt.asked, tt.answer, now)
+			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

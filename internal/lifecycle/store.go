@@ -226,18 +226,22 @@ func wrap(what string, err error) error {
 	return fmt.Errorf("lifecycle: %s: %w", what, err)
 }
 
-// Cancel withdraws an open request; participants can cancel only their own.
+// Cancel withdraws an open request; participants can cancel only their own. The change and
+// its audit entry are one transaction.
 func (s Store) Cancel(ctx context.Context, id int64, a Access, actorID int64) error {
 	where, args := a.where(2)
-	tag, err := s.DB.Exec(ctx, `UPDATE status_requests r SET state = 'cancelled' FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id
-		WHERE r.id = $1 AND e.id = r.enrolment_id AND r.state = 'open' AND `+where, append([]any{id}, args...)...)
-	if err != nil {
-		return wrap("cancel request", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return Problem("This request is no longer open")
-	}
-	return audit.Record(ctx, s.DB, actorID, "request.cancelled", fmt.Sprintf("request:%d", id), nil)
+	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE status_requests r SET state = 'cancelled' FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id
+			WHERE r.id = $1 AND e.id = r.enrolment_id AND r.state = 'open' AND `+where, append([]any{id}, args...)...)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return Problem("This request is no longer open")
+		}
+		return audit.Record(ctx, tx, actorID, "request.cancelled", fmt.Sprintf("request:%d", id), nil)
+	})
+	return wrap("cancel request", err)
 }
 
 // Candidates lists the cohorts of a course a participant could return to, with block dates.

@@ -302,7 +302,7 @@ func TestReturnMonitoring(t *testing.T) {
 		t.Fatalf("%d returns listed", len(due))
 	}
 	for _, req := range reqs {
-		if err := f.s.AskReturn(ctx, req, f.admin); err != nil {
+		if err := f.s.AskReturn(ctx, req, f.admin, f.now); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -207,21 +207,9 @@ func enrol(ctx context.Context, tx pgx.Tx, n NewEnrolment, actorID int64, baseUR
 	if n.StartsOn != nil {
 		starts = *n.StartsOn
 	}
-	var userID int64
-	var role auth.Role
-	var activated bool
-	err := tx.QueryRow(ctx, `SELECT id, role, password_hash <> '' FROM users WHERE email = $1`, email).Scan(&userID, &role, &activated)
-	switch {
-	case database.IsNoRows(err):
-		// A new participant: an account without a password until they accept the invitation.
-		if err := tx.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, '', 'participant') RETURNING id`,
-			email, n.Name).Scan(&userID); err != nil {
-			return 0, err
-		}
-	case err != nil:
+	userID, activated, err := participantAccount(ctx, tx, email, n.Name)
+	if err != nil {
 		return 0, err
-	case role != auth.RoleParticipant:
-		return 0, ErrNotParticipant
 	}
 	var id int64
 	err = tx.QueryRow(ctx, `INSERT INTO enrolments (user_id, cohort_id, funding_route, payment_received_on, starts_on)
@@ -251,6 +239,26 @@ func enrol(ctx context.Context, tx pgx.Tx, n NewEnrolment, actorID int64, baseUR
 		map[string]any{"email": email, "cohort_id": n.CohortID})
 }
 
+// participantAccount returns the participant account for an email address, creating one
+// without a password (until they accept the invitation) when there is none. When another
+// request is creating the same account at that moment, the insert waits for it and the
+// account it made is used, so a double click never fails on the unique email.
+func participantAccount(ctx context.Context, tx pgx.Tx, email, name string) (id int64, activated bool, err error) {
+	err = tx.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, '', 'participant')
+		ON CONFLICT (email) DO NOTHING RETURNING id`, email, name).Scan(&id)
+	if !database.IsNoRows(err) {
+		return id, false, err
+	}
+	var role auth.Role
+	if err := tx.QueryRow(ctx, `SELECT id, role, password_hash <> '' FROM users WHERE email = $1`, email).Scan(&id, &role, &activated); err != nil {
+		return 0, false, err
+	}
+	if role != auth.RoleParticipant {
+		return 0, false, ErrNotParticipant
+	}
+	return id, activated, nil
+}
+
 // ImportProblem is a CSV row the import refused, with every reason.
 type ImportProblem struct {
 	Line     int
@@ -264,6 +272,11 @@ func (s Store) ImportEnrolments(ctx context.Context, rows []EnrolmentRow, actorI
 	var problems []ImportProblem
 	errRollback := errors.New("rows with problems")
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
+		// One import at a time: the same file sent twice waits for the first, then finds
+		// everyone already enrolled, and files that share people never deadlock.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('npq:enrolments:import'))`); err != nil {
+			return err
+		}
 		cohorts := map[string]int64{}
 		r, err := tx.Query(ctx, `SELECT lower(name), id FROM cohorts`)
 		if err != nil {

@@ -279,7 +279,7 @@ func (s *Server) adminReturnAction(ask bool) handlerFunc {
 		}
 		var msg string
 		if ask {
-			err, msg = s.lifecycle.AskReturn(r.Context(), id, currentUser(r.Context()).ID), "Asked the participant to confirm their return"
+			err, msg = s.lifecycle.AskReturn(r.Context(), id, currentUser(r.Context()).ID, time.Now()), "Asked the participant to confirm their return"
 		} else {
 			err, msg = s.lifecycle.ConfirmReturn(r.Context(), id, currentUser(r.Context()).ID, time.Now()), "Return confirmed: the enrolment is active again"
 		}

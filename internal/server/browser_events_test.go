@@ -69,6 +69,16 @@ func TestBrowserBookingJourney(t *testing.T) {
 		t.Errorf("Wanda was not told (%d)", n)
 	}
 	browsertest.CheckFitsPhone(t, ctx, a.ts.URL+"/events")
+	// The calendar address is made on request and shown once.
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(a.ts.URL+"/events"),
+		chromedp.Click(chromedp.CSS(`[data-testid="get-feed"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="feed-url"]`)),
+	)
+	check()
+	if got := browsertest.Text(t, ctx, `[data-testid="feed-url"]`); !strings.Contains(got, "/calendar/") {
+		t.Errorf("calendar address: %q", got)
+	}
 }
 
 // Staff event pages in a real browser, checked with axe-core.

@@ -46,8 +46,8 @@ func TestParticipantBooksChangesAndCancels(t *testing.T) {
 	if page.Doc.Find(`[data-testid="event-option"]`).Length() != 2 || !strings.Contains(page.text(`[data-testid="event-group"]`), "Book a date") {
 		t.Fatalf("events page: %q", page.text("main"))
 	}
-	if !strings.Contains(page.text(`[data-testid="feed-url"]`), "/calendar/") {
-		t.Error("no calendar feed address")
+	if page.Doc.Find(`[data-testid="get-feed"]`).Length() != 1 {
+		t.Error("no calendar feed address offered")
 	}
 	// The joining link is hidden until booked.
 	if strings.Contains(c.get(fmt.Sprintf("/events/%d", first)).Body, "secret-room") {
@@ -330,8 +330,8 @@ func TestCalendarFeedRoute(t *testing.T) {
 	ev := a.scheduleEvent(f, f.webinar, 7, nil)
 	c := a.as(f.participant)
 	c.post(fmt.Sprintf("/events/%d/book", ev), nil)
-	feed := c.get("/events").text(`[data-testid="feed-url"]`)
-	u, _ := url.Parse(feed)
+	feed := c.post("/calendar/reset", nil).text(`[data-testid="feed-url"]`)
+	u, _ := url.Parse(strings.TrimSpace(feed))
 	res := a.client().get(u.Path) // no session needed: the token is the key
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") || !strings.Contains(res.Body, "SUMMARY:Webinar 7") {
 		t.Fatalf("feed: %d %s", res.StatusCode, res.Body)

@@ -57,11 +57,11 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	token, err := s.events.FeedToken(ctx, u.ID)
+	made, err := s.events.FeedMadeAt(ctx, u.ID)
 	if err != nil {
 		return err
 	}
-	v := participant.EventsView{Enrolment: enrolmentView(e), FeedURL: s.feedURL(token)}
+	v := participant.EventsView{Enrolment: enrolmentView(e), FeedMadeAt: made}
 	booked := map[int64]bool{}
 	for _, o := range offers {
 		if o.BookingStatus == "booked" {
@@ -213,9 +213,14 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
+// calendarReset makes the participant a new calendar address (retiring any old one) and shows
+// it this once: only its hash is kept, and the page is not cached.
 func (s *Server) calendarReset(w http.ResponseWriter, r *http.Request) error {
-	if err := s.events.ResetFeedToken(r.Context(), currentUser(r.Context()).ID); err != nil {
+	token, err := s.events.NewFeedToken(r.Context(), currentUser(r.Context()).ID)
+	if err != nil {
 		return err
 	}
-	return s.seeOther(w, r, "/events#calendar", "Your calendar address has changed. Subscribe to the new one; the old one no longer works.")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	return s.ok(w, r, participant.CalendarLink(s.feedURL(token)))
 }

@@ -1,6 +1,8 @@
 package participant
 
 import (
+	"time"
+
 	"npq/internal/events"
 )
 
@@ -9,7 +11,7 @@ import (
 type EventsView struct {
 	Enrolment   EnrolmentView
 	Groups      []EventGroup
-	FeedURL     string
+	FeedMadeAt  *time.Time // when the calendar address was made; nil if there is none
 	NoEnrolment bool
 }
 

@@ -1,0 +1,56 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Looking at the Events page writes nothing. The participant asks for a calendar address,
+// sees it once, and the database keeps only its hash; asking again replaces it.
+func TestCalendarAddressIsMadeOnRequestAndShownOnce(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	ev := a.scheduleEvent(f, f.webinar, 7, nil)
+	c := a.as(f.participant)
+	c.post(fmt.Sprintf("/events/%d/book", ev), nil)
+	for i := 0; i < 2; i++ {
+		page := c.get("/events")
+		if page.StatusCode != 200 || page.Doc.Find(`[data-testid="get-feed"]`).Length() != 1 {
+			t.Fatalf("events page: %d %q", page.StatusCode, page.text(`#calendar`))
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM calendar_feeds`); n != 0 {
+		t.Errorf("viewing the Events page wrote %d calendar feeds", n)
+	}
+	res := c.post("/calendar/reset", nil)
+	feed := res.text(`[data-testid="feed-url"]`)
+	if res.StatusCode != 200 || !strings.Contains(feed, "/calendar/") || !strings.Contains(res.Header.Get("Cache-Control"), "no-store") {
+		t.Fatalf("new address: %d %q %q", res.StatusCode, feed, res.Header.Get("Cache-Control"))
+	}
+	u, _ := url.Parse(strings.TrimSpace(feed))
+	token := strings.TrimSuffix(strings.TrimPrefix(u.Path, "/calendar/"), ".ics")
+	if n := a.count(`SELECT count(*) FROM calendar_feeds f WHERE strpos(f::text, $1) > 0`, token); n != 0 {
+		t.Error("the feed token is stored in clear")
+	}
+	if n := a.count(`SELECT count(*) FROM calendar_feeds WHERE token_hash = sha256(convert_to($1, 'UTF8'))`, token); n != 1 {
+		t.Error("the feed token's hash is not stored")
+	}
+	if res := a.client().get(u.Path); res.StatusCode != 200 || !strings.Contains(res.Body, "SUMMARY:Webinar 7") {
+		t.Fatalf("feed: %d", res.StatusCode)
+	}
+	// Later the page says an address exists but does not show it.
+	page := c.get("/events")
+	if strings.Contains(page.Body, token) || page.Doc.Find(`[data-testid="feed-made"]`).Length() != 1 {
+		t.Errorf("events page after making an address: %q", page.text(`#calendar`))
+	}
+	c.post("/calendar/reset", nil)
+	if res := a.client().get(u.Path); res.StatusCode != http.StatusNotFound {
+		t.Errorf("old address after making a new one: %d", res.StatusCode)
+	}
+	if n := a.count(`SELECT count(*) FROM calendar_feeds`); n != 1 {
+		t.Errorf("%d feeds for one participant", n)
+	}
+}
