@@ -13,7 +13,7 @@ import (
 // routes is the map of the app: every URL, who may use it, and its handler.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID)
+	r.Use(requestID)
 	if s.cfg.TrustProxyHeaders {
 		r.Use(middleware.RealIP)
 	}
