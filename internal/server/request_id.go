@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 )
 
@@ -19,4 +20,16 @@ func requestID(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), middleware.RequestIDKey, hex.EncodeToString(b))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// routeBeforeRouting is the route pattern of a request answered before routing (the
+// session could not be loaded, say), looked up in the router so the log line still names the
+// route and never the raw path, which may hold a secret token.
+func routeBeforeRouting(r *http.Request) string {
+	if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.Routes != nil {
+		if p := rctx.Routes.Find(chi.NewRouteContext(), r.Method, r.URL.EscapedPath()); p != "" {
+			return p
+		}
+	}
+	return "(unmatched)"
 }
