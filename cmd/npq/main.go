@@ -89,7 +89,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := seed(ctx, pool, log, false); err != nil {
 			return err
 		}
-		return serve(ctx, cfg, pool, log)
+		// Serving gets its own pool whose statements are cut short when the database stops
+		// answering; migrating and seeding above had no such limit.
+		pool.Close()
+		servePool, err := database.Open(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.DBStatementTimeout})
+		if err != nil {
+			return err
+		}
+		defer servePool.Close()
+		return serve(ctx, cfg, servePool, log)
 	}
 	fmt.Fprint(stdout, usage)
 	return fmt.Errorf("unknown command %q", args[0])

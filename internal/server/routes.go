@@ -29,6 +29,7 @@ func (s *Server) routes() http.Handler {
 		return httpError{Status: http.StatusForbidden, Message: "This request came from another site, so it was refused. Go back, reload the page and try again."}
 	}))
 	r.Use(csrf.Handler)
+	r.Use(s.requestTimeout)
 	r.Use(s.sessions.LoadAndSave)
 	r.Use(s.loadUser)
 	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
