@@ -30,8 +30,10 @@ func (s *Server) routes() http.Handler {
 	}))
 	r.Use(csrf.Handler)
 	r.Use(s.requestTimeout)
+	r.Use(privateResponses)
 	r.Use(s.sessions.LoadAndSave)
 	r.Use(s.loadUser)
+	r.Use(markSignedInPrivate)
 	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return httpError{Status: http.StatusMethodNotAllowed}
@@ -46,9 +48,9 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/sign-in", publicAccess, s.signInForm)
 	s.handle(r, "POST", "/sign-in", publicAccess, s.signIn)
 	s.handle(r, "POST", "/sign-out", publicAccess, s.signOut)
-	s.handle(r, "GET", "/invitations/{token}", publicAccess, s.invitationForm)
-	s.handle(r, "POST", "/invitations/{token}", publicAccess, s.invitationAccept)
-	s.handle(r, "GET", "/calendar/{token}.ics", publicAccess, s.calendarFeed)
+	s.handle(r, "GET", "/invitations/{token}", publicAccess, noStore(s.invitationForm))
+	s.handle(r, "POST", "/invitations/{token}", publicAccess, noStore(s.invitationAccept))
+	s.handle(r, "GET", "/calendar/{token}.ics", publicAccess, noStore(s.calendarFeed))
 	s.handle(r, "GET", "/frameworks", publicAccess, s.frameworkCatalogue)
 	s.handle(r, "GET", "/frameworks/search", publicAccess, s.frameworkSearch)
 	s.handle(r, "GET", "/frameworks/{slug}", publicAccess, s.frameworkPage)
