@@ -31,7 +31,7 @@ func (s *Server) routes() http.Handler {
 	r.Use(csrf.Handler)
 	r.Use(s.requestTimeout)
 	r.Use(privateResponses)
-	r.Use(s.sessions.LoadAndSave)
+	r.Use(s.loadAndSaveSession)
 	r.Use(s.loadUser)
 	r.Use(markSignedInPrivate)
 	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))

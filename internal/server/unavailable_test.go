@@ -44,6 +44,9 @@ func assertUnavailable(t *testing.T, a *testApp, res *testResponse) {
 	if res.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("status %d, want 503\n%s", res.StatusCode, res.Body)
 	}
+	if n := strings.Count(res.Body, "<html"); n != 1 {
+		t.Errorf("the response holds %d pages", n)
+	}
 	if res.Header.Get("Retry-After") == "" {
 		t.Error("no Retry-After header")
 	}
