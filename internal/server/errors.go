@@ -30,6 +30,10 @@ var (
 	errNotFound  = httpError{Status: http.StatusNotFound}
 )
 
+// ErrShuttingDown is the cause given to the context of requests cancelled because the
+// server is shutting down; they are answered with 503.
+var ErrShuttingDown = errors.New("the server is shutting down")
+
 // badRequest is the error for a request no form of ours would send.
 func badRequest(msg string) error { return httpError{Status: http.StatusBadRequest, Message: msg} }
 
@@ -53,6 +57,10 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	case errors.As(err, &he):
 	case errors.Is(err, database.ErrNotFound):
 		he = errNotFound
+	case errors.Is(context.Cause(r.Context()), ErrShuttingDown):
+		s.log.Warn("request cut short by shutdown", "err", err, "request_id", middleware.GetReqID(r.Context()))
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		he = httpError{Status: http.StatusServiceUnavailable}
 	case errors.Is(err, context.Canceled):
 		return // the client went away
 	case database.IsUnavailable(err):
