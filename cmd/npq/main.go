@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"sync"
@@ -167,10 +168,19 @@ func backgroundJobs(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) []j
 		log.Info("SMTP is not configured: mail stays in the outbox at /admin/outbox")
 		return jobs
 	}
-	sender := notify.Sender{DB: pool, Log: log, SMTP: notify.SMTPSettings{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
+	sender := notify.Sender{DB: pool, Log: log, MessageIDHost: hostOf(cfg.BaseURL), SMTP: notify.SMTPSettings{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
 		Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.MailFrom}}
 	log.Info("delivering mail by SMTP", "host", cfg.SMTPHost, "port", cfg.SMTPPort)
 	return append(jobs, job{"mail sender", sender.Run})
+}
+
+// hostOf is the host name of a URL, or "" when it has none.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 // serve runs the HTTP server and the background jobs until ctx ends, then shuts down.
