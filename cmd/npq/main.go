@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -36,7 +39,7 @@ commands:
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "npq:", err)
@@ -54,7 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	log := newLogger(cfg, stdout)
-	pool, err := database.Open(ctx, cfg.DatabaseURL)
+	pool, err := database.Open(ctx, cfg.DatabaseURL, database.Options{})
 	if err != nil {
 		return err
 	}
@@ -89,7 +92,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := seed(ctx, pool, log, false); err != nil {
 			return err
 		}
-		return serve(ctx, cfg, pool, log)
+		// Serving gets its own pool whose statements are cut short when the database stops
+		// answering; migrating and seeding above had no such limit.
+		pool.Close()
+		servePool, err := database.Open(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.DBStatementTimeout})
+		if err != nil {
+			return err
+		}
+		defer servePool.Close()
+		return serve(ctx, cfg, servePool, log)
 	}
 	fmt.Fprint(stdout, usage)
 	return fmt.Errorf("unknown command %q", args[0])
@@ -119,44 +130,143 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// serve runs the HTTP server until ctx ends, then lets in-flight requests finish.
+// signalContext is cancelled by the first SIGINT or SIGTERM, which starts a graceful
+// shutdown. Signals then get their default handling back, so a second one ends the process
+// at once.
+func signalContext() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-sigs:
+		case <-ctx.Done():
+		}
+		signal.Stop(sigs)
+		cancel()
+	}()
+	return ctx, cancel
+}
+
+// job is background work that runs until its context ends.
+type job struct {
+	name string
+	run  func(ctx context.Context)
+}
+
+// backgroundJobs are the loops npq serve runs beside the web server.
+func backgroundJobs(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) []job {
+	jobs := []job{
+		{"event reminders", func(ctx context.Context) {
+			events.Store{DB: pool, BaseURL: cfg.BaseURL}.RunReminders(ctx, log, time.Minute)
+		}},
+		{"deferral checks", func(ctx context.Context) {
+			lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL}.RunDaily(ctx, log, time.Hour)
+		}},
+	}
+	if cfg.SMTPHost == "" {
+		log.Info("SMTP is not configured: mail stays in the outbox at /admin/outbox")
+		return jobs
+	}
+	sender := notify.Sender{DB: pool, Log: log, MessageIDHost: hostOf(cfg.BaseURL), SMTP: notify.SMTPSettings{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
+		Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.MailFrom}}
+	log.Info("delivering mail by SMTP", "host", cfg.SMTPHost, "port", cfg.SMTPPort)
+	return append(jobs, job{"mail sender", sender.Run})
+}
+
+// hostOf is the host name of a URL, or "" when it has none.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
+// serve runs the HTTP server and the background jobs until ctx ends, then shuts down.
 func serve(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) error {
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	return serveOn(ctx, l, cfg, pool, log, backgroundJobs(cfg, pool, log))
+}
+
+// cancelGrace is how long requests cancelled at the end of the shutdown timeout get to send
+// their answer (a 503 page, or the redirect of a change that was already committed).
+const cancelGrace = time.Second
+
+// serveOn serves HTTP on l and runs jobs until ctx ends. Then it stops accepting requests,
+// lets those in flight finish for up to cfg.ShutdownTimeout, cancels whatever still runs
+// (its database work is rolled back and it answers 503) and returns once every job has
+// stopped, so the caller can close the pool.
+func serveOn(ctx context.Context, l net.Listener, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger, jobs []job) error {
 	srv := server.New(cfg, pool, log)
 	defer srv.Close()
-	go events.Store{DB: pool, BaseURL: cfg.BaseURL}.RunReminders(ctx, log, time.Minute)
-	go lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL}.RunDaily(ctx, log, time.Hour)
-	if cfg.SMTPHost != "" {
-		sender := notify.Sender{DB: pool, Log: log, SMTP: notify.SMTPSettings{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
-			Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.MailFrom}}
-		go sender.Run(ctx)
-		log.Info("delivering mail by SMTP", "host", cfg.SMTPHost, "port", cfg.SMTPPort)
-	} else {
-		log.Info("SMTP is not configured: mail stays in the outbox at /admin/outbox")
+
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Go(func() {
+			j.run(jobsCtx)
+			log.Info("background job stopped", "job", j.name)
+		})
 	}
+
+	// Every request's context derives from work, which is cancelled when the shutdown
+	// timeout runs out.
+	work, cancelWork := context.WithCancelCause(context.Background())
+	defer cancelWork(nil)
 	hs := &http.Server{
-		Addr:              cfg.Addr,
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return work },
 	}
 	errc := make(chan error, 1)
 	go func() {
-		log.Info("listening", "addr", cfg.Addr, "url", cfg.BaseURL)
-		errc <- hs.ListenAndServe()
+		log.Info("listening", "addr", l.Addr().String(), "url", cfg.BaseURL)
+		errc <- hs.Serve(l)
 	}()
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
+		log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	stopJobs()
+
+	deadline := time.Now().Add(cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		log.Warn("shutdown timeout reached: cancelling requests still running")
+		cancelWork(server.ErrShuttingDown)
+		graceCtx, cancelGraceCtx := context.WithTimeout(context.Background(), cancelGrace)
+		defer cancelGraceCtx()
+		if err := hs.Shutdown(graceCtx); err != nil {
+			hs.Close() //nolint:errcheck // closing anyway
+		}
 	}
-	return nil
+
+	// Jobs had their context cancelled when shutdown began; wait for them (within the same
+	// deadline) before the pool closes under them.
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(time.Until(deadline.Add(cancelGrace))):
+		log.Error("background jobs did not stop in time")
+		if serveErr == nil {
+			serveErr = errors.New("background jobs did not stop in time")
+		}
+	}
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	return serveErr
 }

@@ -31,6 +31,12 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// ShutdownTimeout bounds how long in-flight requests may take on shutdown.
 	ShutdownTimeout time.Duration
+	// RequestTimeout bounds how long a request may work before it is answered with 503
+	// (file uploads get longer, as reading the file takes time). Zero means no limit.
+	RequestTimeout time.Duration
+	// DBStatementTimeout cancels a database statement, or a wait for a lock, that takes
+	// longer while serving. Migrations and data loading have no limit.
+	DBStatementTimeout time.Duration
 	// SMTP settings; mail stays in the outbox when SMTPHost is empty.
 	SMTPHost     string
 	SMTPPort     int
@@ -143,8 +149,26 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.SMTPPort, err = strconv.Atoi(get("SMTP_PORT", "587")); err != nil || c.SMTPPort <= 0 {
 		errs = append(errs, fmt.Errorf("SMTP_PORT must be a port number, not %q", getenv("SMTP_PORT")))
 	}
-	if c.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "15s")); err != nil {
-		errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT must be a duration such as 15s: %w", err))
+	duration := func(key, def string) time.Duration {
+		d, err := time.ParseDuration(get(key, def))
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s must be a duration such as %s: %w", key, def, err))
+		case d <= 0:
+			errs = append(errs, fmt.Errorf("%s must be more than zero, not %s", key, d))
+		}
+		return d
+	}
+	c.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", "15s")
+	c.RequestTimeout = duration("REQUEST_TIMEOUT", "10s")
+	c.DBStatementTimeout = duration("DB_STATEMENT_TIMEOUT", "5s")
+	switch {
+	case c.DBStatementTimeout > 0 && c.DBStatementTimeout < time.Millisecond:
+		// PostgreSQL counts in milliseconds; less would mean no limit at all.
+		errs = append(errs, fmt.Errorf("DB_STATEMENT_TIMEOUT must be at least 1ms, not %s", c.DBStatementTimeout))
+	case c.RequestTimeout > 0 && c.DBStatementTimeout >= c.RequestTimeout:
+		errs = append(errs, fmt.Errorf("DB_STATEMENT_TIMEOUT (%s) must be shorter than REQUEST_TIMEOUT (%s), so a slow statement fails while the request can still answer",
+			c.DBStatementTimeout, c.RequestTimeout))
 	}
 	return c, errors.Join(errs...)
 }

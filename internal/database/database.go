@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -17,13 +19,25 @@ import (
 	"npq/migrations"
 )
 
+// Options tune a pool for the work it does.
+type Options struct {
+	// StatementTimeout cancels any statement (including one waiting for a lock) that runs
+	// longer; zero means no limit, as migrations and data loading need.
+	StatementTimeout time.Duration
+}
+
 // Open connects a pool to the database at url and checks that it answers.
-func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+func Open(ctx context.Context, url string, opts Options) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("database: parse url: %w", err)
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	if opts.StatementTimeout > 0 {
+		ms := strconv.FormatInt(max(opts.StatementTimeout.Milliseconds(), 1), 10)
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = ms
+		cfg.ConnConfig.RuntimeParams["lock_timeout"] = ms
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("database: connect: %w", err)

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/mail"
@@ -23,11 +24,14 @@ type SMTPSettings struct {
 // Sender delivers outbox messages by SMTP. Several app instances can run one each: a message
 // is claimed with a row lock, so it is sent once.
 type Sender struct {
-	DB       database.DB
-	SMTP     SMTPSettings
-	Log      *slog.Logger
-	Batch    int           // messages per round; 20 when zero
-	Interval time.Duration // time between rounds; 10s when zero
+	DB   database.DB
+	SMTP SMTPSettings
+	Log  *slog.Logger
+	// MessageIDHost is the host name in Message-IDs (the host of BASE_URL); the domain of
+	// the sender's address when empty.
+	MessageIDHost string
+	Batch         int           // messages per round; 20 when zero
+	Interval      time.Duration // time between rounds; 10s when zero
 }
 
 // MaxAttempts is how often a message is tried before it is left for an admin to see.
@@ -69,8 +73,13 @@ func (s Sender) Run(ctx context.Context) {
 	}
 }
 
-// DeliverPending sends one batch of due messages and returns how many were sent. A message
-// that fails is tried again later (after 1, 2, 4 ... minutes) up to MaxAttempts times.
+// DeliverPending sends due messages, up to one batch, and returns how many were sent. Each
+// message is claimed (with a row lock, so several instances never send the same one), sent
+// and marked in a transaction of its own, so a sender stopped part-way (its context
+// cancelled, or its instance killed) has marked every message it delivered and leaves the
+// rest untouched for the next round. A message that fails is tried again later (after 1, 2,
+// 4 ... minutes) up to MaxAttempts times; when the mail server cannot be reached the round
+// stops there.
 func (s Sender) DeliverPending(ctx context.Context) (int, error) {
 	batch := s.Batch
 	if batch == 0 {
@@ -80,85 +89,155 @@ func (s Sender) DeliverPending(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("notify: MAIL_FROM %q: %w", s.SMTP.From, err)
 	}
+	var conn *gomail.Client // dialled for the first message, then reused
+	defer func() {
+		if conn != nil {
+			conn.Close() //nolint:errcheck // the messages are already marked
+		}
+	}()
 	sent := 0
-	err = database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `
-			SELECT id, to_address, to_name, subject, body, attempts, attachment_name, attachment_type, attachment FROM outbox
-			WHERE sent_at IS NULL AND next_attempt_at <= now() AND attempts < $1
-			ORDER BY next_attempt_at, id LIMIT $2
-			FOR UPDATE SKIP LOCKED`, MaxAttempts, batch)
-		if err != nil {
-			return err
+	for range batch {
+		if ctx.Err() != nil {
+			return sent, nil // stopping: the rest wait for the next round
 		}
-		type pending struct {
-			id       int64
-			msg      Message
-			attempts int
-		}
-		due, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pending, error) {
-			var p pending
-			return p, r.Scan(&p.id, &p.msg.ToAddress, &p.msg.ToName, &p.msg.Subject, &p.msg.Body, &p.attempts,
-				&p.msg.AttachmentName, &p.msg.AttachmentType, &p.msg.Attachment)
-		})
-		if err != nil || len(due) == 0 {
-			return err
-		}
-		c, err := s.client()
-		if err != nil {
-			return err
-		}
-		var msgs []*gomail.Msg
-		var ids []int64
-		var attempts []int
-		for _, p := range due {
-			m := gomail.NewMsg()
-			m.FromMailAddress(from)
-			if err := m.AddToFormat(p.msg.ToName, p.msg.ToAddress); err != nil {
-				// An address the mail library refuses will never send: stop trying.
-				if _, err := tx.Exec(ctx, `UPDATE outbox SET attempts = $2, last_error = $3 WHERE id = $1`,
-					p.id, MaxAttempts, "invalid recipient: "+err.Error()); err != nil {
-					return err
-				}
-				continue
-			}
-			m.Subject(p.msg.Subject)
-			m.SetMessageID()
-			m.SetDate()
-			m.SetBodyString(gomail.TypeTextPlain, p.msg.Body)
-			if p.msg.AttachmentName != "" {
-				if err := m.AttachReader(p.msg.AttachmentName, strings.NewReader(p.msg.Attachment),
-					gomail.WithFileContentType(gomail.ContentType(p.msg.AttachmentType))); err != nil {
-					return err
-				}
-			}
-			msgs, ids, attempts = append(msgs, m), append(ids, p.id), append(attempts, p.attempts)
-		}
-		if len(msgs) == 0 {
-			return nil
-		}
-		dialErr := c.DialAndSendWithContext(ctx, msgs...)
-		for i, m := range msgs {
-			var failure error
-			switch {
-			case m.HasSendError():
-				failure = m.SendError()
-			case dialErr != nil && !m.IsDelivered():
-				failure = dialErr
-			}
-			if failure != nil {
-				wait := time.Duration(1<<attempts[i]) * time.Minute
-				if _, err := tx.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
-					next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`, ids[i], failure.Error(), wait.Seconds()); err != nil {
-					return err
-				}
-				continue
-			}
-			if _, err := tx.Exec(ctx, `UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = '' WHERE id = $1`, ids[i]); err != nil {
-				return err
-			}
+		found, ok, err := s.deliverOne(ctx, from, &conn)
+		if ok {
 			sent++
 		}
+		switch {
+		case errors.Is(err, errServerUnreachable):
+			return sent, nil
+		case err != nil:
+			if ctx.Err() != nil {
+				return sent, nil
+			}
+			return sent, fmt.Errorf("notify: deliver: %w", err)
+		case !found:
+			return sent, nil
+		}
+	}
+	return sent, nil
+}
+
+// errServerUnreachable ends a round: the mail server could not be reached.
+var errServerUnreachable = errors.New("mail server unreachable")
+
+// markTimeout bounds the database work around one message.
+const markTimeout = 30 * time.Second
+
+// deliverOne claims, sends and marks the next due message. found says there was one; sent
+// says the mail server accepted it.
+func (s Sender) deliverOne(ctx context.Context, from *mail.Address, conn **gomail.Client) (found, sent bool, err error) {
+	// The database work runs on even when ctx ends during the send: a message the mail server
+	// has accepted must be marked sent.
+	dbctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+	defer cancel()
+	unreachable := false
+	err = database.InTx(dbctx, s.DB, func(tx pgx.Tx) error {
+		var id int64
+		var key string
+		var attempts int
+		var msg Message
+		err := tx.QueryRow(dbctx, `
+			SELECT id, message_key, attempts, to_address, to_name, subject, body, attachment_name, attachment_type, attachment
+			FROM outbox
+			WHERE sent_at IS NULL AND next_attempt_at <= now() AND attempts < $1
+			ORDER BY next_attempt_at, id LIMIT 1
+			FOR UPDATE SKIP LOCKED`, MaxAttempts).
+			Scan(&id, &key, &attempts, &msg.ToAddress, &msg.ToName, &msg.Subject, &msg.Body, &msg.AttachmentName, &msg.AttachmentType, &msg.Attachment)
+		if database.IsNoRows(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		found = true
+		m, err := s.compose(from, id, key, msg)
+		if errors.Is(err, errInvalidRecipient) {
+			// An address the mail library refuses will never send: stop trying.
+			_, err = tx.Exec(dbctx, `UPDATE outbox SET attempts = $2, last_error = $3 WHERE id = $1`, id, MaxAttempts, err.Error())
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		var failure error
+		unreachable, failure = s.send(ctx, conn, m)
+		if failure != nil && ctx.Err() != nil {
+			return ctx.Err() // stopping, not a failed delivery: leave the message as it was
+		}
+		if failure != nil {
+			wait := time.Duration(1<<min(attempts, 16)) * time.Minute
+			_, err := tx.Exec(dbctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+				next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`, id, failure.Error(), wait.Seconds())
+			return err
+		}
+		if _, err := tx.Exec(dbctx, `UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = '' WHERE id = $1`, id); err != nil {
+			return err
+		}
+		sent = true
 		return nil
 	})
-	return sent, err
+	if err == nil && unreachable {
+		err = errServerUnreachable // recorded on this message; the others wait for the next round
+	}
+	return found, sent && err == nil, err
+}
+
+// errInvalidRecipient is a recipient address the mail library refuses.
+var errInvalidRecipient = errors.New("invalid recipient")
+
+// compose builds the email for outbox message id. Its Message-ID is derived from the row, so
+// every attempt to send it carries the same one.
+func (s Sender) compose(from *mail.Address, id int64, key string, msg Message) (*gomail.Msg, error) {
+	m := gomail.NewMsg()
+	m.FromMailAddress(from)
+	if err := m.AddToFormat(msg.ToName, msg.ToAddress); err != nil {
+		return nil, fmt.Errorf("%w: %w", errInvalidRecipient, err)
+	}
+	m.Subject(msg.Subject)
+	m.SetMessageIDWithValue(fmt.Sprintf("outbox-%d.%s@%s", id, key, s.messageIDHost(from)))
+	m.SetDate()
+	m.SetBodyString(gomail.TypeTextPlain, msg.Body)
+	if msg.AttachmentName != "" {
+		if err := m.AttachReader(msg.AttachmentName, strings.NewReader(msg.Attachment),
+			gomail.WithFileContentType(gomail.ContentType(msg.AttachmentType))); err != nil {
+			return nil, fmt.Errorf("notify: attach %s: %w", msg.AttachmentName, err)
+		}
+	}
+	return m, nil
+}
+
+// messageIDHost is the right-hand side of Message-IDs: MessageIDHost (the host of
+// BASE_URL), else the sender address's domain.
+func (s Sender) messageIDHost(from *mail.Address) string {
+	if s.MessageIDHost != "" {
+		return s.MessageIDHost
+	}
+	if _, domain, ok := strings.Cut(from.Address, "@"); ok && domain != "" {
+		return domain
+	}
+	return "localhost"
+}
+
+// send delivers one message on *conn, dialling first when there is no connection; unreachable
+// says the dial failed. After a failure the connection is dropped, so the next message starts
+// afresh.
+func (s Sender) send(ctx context.Context, conn **gomail.Client, m *gomail.Msg) (unreachable bool, err error) {
+	if *conn == nil {
+		c, err := s.client()
+		if err != nil {
+			return true, err
+		}
+		if err := c.DialWithContext(ctx); err != nil {
+			return true, err
+		}
+		*conn = c
+	}
+	if err := (*conn).Send(m); err != nil {
+		(*conn).Close() //nolint:errcheck // dropping it anyway
+		*conn = nil
+		return false, err
+	}
+	return false, nil
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -44,6 +45,29 @@ func (s *Server) adminOutboxMessage(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	body, hidden := hideSecretLinks(e.Message.Body)
 	return s.ok(w, r, admin.OutboxMessage(admin.OutboxMessageView{To: e.Message.ToAddress, Subject: e.Message.Subject,
-		CreatedAt: e.CreatedAt, SentAt: e.SentAt, LastError: e.LastError, Body: components.Linkify(e.Message.Body)}))
+		CreatedAt: e.CreatedAt, SentAt: e.SentAt, LastError: e.LastError, Body: components.Linkify(body), LinksHidden: hidden}))
+}
+
+// secretLinks are links that work as keys (whoever has one can set the invitee's password,
+// or read the participant's calendar). The outbox shows them to no one; the email itself
+// carries them.
+var secretLinks = []struct {
+	pattern     *regexp.Regexp
+	replacement string
+}{
+	{regexp.MustCompile(`\S*/invitations/[A-Za-z0-9_-]{16,}`), "[invitation link hidden: only the recipient can use it]"},
+	{regexp.MustCompile(`\S*/calendar/[A-Za-z0-9_-]{16,}(\.ics)?`), "[calendar link hidden: only the recipient can use it]"},
+}
+
+// hideSecretLinks replaces the secret links in a message body, and says whether it found any.
+func hideSecretLinks(body string) (string, bool) {
+	hidden := false
+	for _, l := range secretLinks {
+		if l.pattern.MatchString(body) {
+			body, hidden = l.pattern.ReplaceAllLiteralString(body, l.replacement), true
+		}
+	}
+	return body, hidden
 }

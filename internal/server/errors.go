@@ -30,6 +30,10 @@ var (
 	errNotFound  = httpError{Status: http.StatusNotFound}
 )
 
+// ErrShuttingDown is the cause given to the context of requests cancelled because the
+// server is shutting down; they are answered with 503.
+var ErrShuttingDown = errors.New("the server is shutting down")
+
 // badRequest is the error for a request no form of ours would send.
 func badRequest(msg string) error { return httpError{Status: http.StatusBadRequest, Message: msg} }
 
@@ -41,7 +45,11 @@ func (s *Server) wrap(h handlerFunc) http.HandlerFunc {
 	}
 }
 
-// renderError is the one place errors become pages. Unknown errors are logged with the
+// retryAfterSeconds is what a 503 answer suggests waiting before trying again.
+const retryAfterSeconds = "30"
+
+// renderError is the one place errors become pages. A database that cannot be reached or
+// does not answer in time gives a logged 503 page; other unknown errors are logged with the
 // request ID and shown as a plain 500 page that leaks nothing.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	var he httpError
@@ -49,8 +57,16 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	case errors.As(err, &he):
 	case errors.Is(err, database.ErrNotFound):
 		he = errNotFound
+	case errors.Is(context.Cause(r.Context()), ErrShuttingDown):
+		s.log.Warn("request cut short by shutdown", "err", err, "request_id", middleware.GetReqID(r.Context()))
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		he = httpError{Status: http.StatusServiceUnavailable}
 	case errors.Is(err, context.Canceled):
 		return // the client went away
+	case database.IsUnavailable(err):
+		s.log.Error("database unavailable", "err", err, "request_id", middleware.GetReqID(r.Context()))
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		he = httpError{Status: http.StatusServiceUnavailable}
 	default:
 		s.log.Error("request failed", "err", err, "request_id", middleware.GetReqID(r.Context()))
 		he = httpError{Status: http.StatusInternalServerError}
@@ -65,7 +81,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		m.Flash, m.Problem = m.PopFlash(), m.PopProblem()
 	}
 	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	// Rendering reads nothing from the database, so a request past its deadline still gets
+	// its page.
+	if err := c.Render(context.WithoutCancel(r.Context()), &buf); err != nil {
 		s.log.Error("render failed", "err", err, "request_id", middleware.GetReqID(r.Context()))
 		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
 		return

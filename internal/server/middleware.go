@@ -44,7 +44,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		next.ServeHTTP(ww, r)
 		route := chi.RouteContext(r.Context()).RoutePattern()
 		if route == "" {
-			route = "(unmatched)"
+			route = routeBeforeRouting(r)
 		}
 		level := slog.LevelInfo
 		if ww.Status() >= 500 {

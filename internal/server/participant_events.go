@@ -207,7 +207,6 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-	w.Header().Set("Cache-Control", "private, max-age=300")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	_, err = w.Write([]byte(body))
 	return err

@@ -13,7 +13,7 @@ import (
 // routes is the map of the app: every URL, who may use it, and its handler.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID)
+	r.Use(requestID)
 	r.Use(clientAddress(s.cfg.ProxyRanges()))
 	r.Use(s.logRequests)
 	r.Use(middleware.Compress(5, "text/html", "text/css", "text/plain", "text/javascript",
@@ -27,8 +27,11 @@ func (s *Server) routes() http.Handler {
 		return httpError{Status: http.StatusForbidden, Message: "This request came from another site, so it was refused. Go back, reload the page and try again."}
 	}))
 	r.Use(csrf.Handler)
-	r.Use(s.sessions.LoadAndSave)
+	r.Use(s.requestTimeout)
+	r.Use(privateResponses)
+	r.Use(s.loadAndSaveSession)
 	r.Use(s.loadUser)
+	r.Use(markSignedInPrivate)
 	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return httpError{Status: http.StatusMethodNotAllowed}
@@ -43,9 +46,9 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/sign-in", publicAccess, s.signInForm)
 	s.handle(r, "POST", "/sign-in", publicAccess, s.signIn)
 	s.handle(r, "POST", "/sign-out", publicAccess, s.signOut)
-	s.handle(r, "GET", "/invitations/{token}", publicAccess, s.invitationForm)
-	s.handle(r, "POST", "/invitations/{token}", publicAccess, s.invitationAccept)
-	s.handle(r, "GET", "/calendar/{token}.ics", publicAccess, s.calendarFeed)
+	s.handle(r, "GET", "/invitations/{token}", publicAccess, noStore(s.invitationForm))
+	s.handle(r, "POST", "/invitations/{token}", publicAccess, noStore(s.invitationAccept))
+	s.handle(r, "GET", "/calendar/{token}.ics", publicAccess, noStore(s.calendarFeed))
 	s.handle(r, "GET", "/frameworks", publicAccess, s.frameworkCatalogue)
 	s.handle(r, "GET", "/frameworks/search", publicAccess, s.frameworkSearch)
 	s.handle(r, "GET", "/frameworks/{slug}", publicAccess, s.frameworkPage)

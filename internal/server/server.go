@@ -67,6 +67,8 @@ func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 		assessment: assessment.Store{DB: pool, Provider: provider, BaseURL: cfg.BaseURL},
 		policies:   map[string]access{},
 	}
+	// A session that cannot be loaded (the database is down) gets the app's 503 page.
+	sm.ErrorFunc = s.sessionError
 	s.handler = s.routes()
 	return s
 }
