@@ -158,10 +158,17 @@ func (s *Server) participantAssessmentSave(w http.ResponseWriter, r *http.Reques
 	if v.Submission == nil || v.Submission.Stage != assessment.StageDraft {
 		return s.seeOtherProblem(w, r, "/assessment", "Your submission has been submitted and can no longer change")
 	}
+	// Only the texts sent are saved: a task missing from the request is left as it was, never emptied.
 	texts := map[string]string{}
 	for _, t := range v.Spec.Tasks {
+		if _, sent := r.PostForm["text-"+t.Key]; !sent {
+			continue
+		}
 		texts[t.Key] = r.PostForm.Get("text-" + t.Key)
 		v.Errors.Add("text-"+t.Key, maxLength(t.Name, texts[t.Key], 200000))
+	}
+	if len(texts) == 0 {
+		return badRequest("The draft was not understood, so nothing was saved. Go back, reload the page and try again.")
 	}
 	if v.Errors.Any() {
 		v.Texts = texts
