@@ -276,19 +276,26 @@ func (st Store) SaveDraft(ctx context.Context, id int64, texts map[string]string
 	return wrap("save draft", err)
 }
 
-// AddFile stores a supporting document in a slot of a draft.
+// AddFile stores a supporting document in a slot of a draft, under its cleaned name. The
+// submission row stays locked while the slot's count and the quota are checked, so uploads at
+// the same moment cannot together pass either limit.
 func (st Store) AddFile(ctx context.Context, id int64, slotKey, name, contentType string, data []byte) error {
+	name = CleanFileName(name)
 	sum := sha256.Sum256(data)
 	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
 		if err := lockDraft(ctx, tx, id); err != nil {
 			return err
 		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM submission_files WHERE submission_id = $1 AND slot_key = $2 AND removed_at IS NULL`, id, slotKey).Scan(&n); err != nil {
+		var inSlot, used int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE slot_key = $2), coalesce(sum(size), 0) FROM submission_files
+			WHERE submission_id = $1 AND removed_at IS NULL`, id, slotKey).Scan(&inSlot, &used); err != nil {
 			return err
 		}
-		if n >= 5 {
+		if inSlot >= 5 {
 			return Problem("Each document can have up to 5 files: remove one first")
+		}
+		if p := QuotaProblem(used, len(data)); p != "" {
+			return p
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO submission_files (submission_id, slot_key, file_name, content_type, size, sha256, data)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, slotKey, name, contentType, len(data), hex.EncodeToString(sum[:]), data)
@@ -297,13 +304,14 @@ func (st Store) AddFile(ctx context.Context, id int64, slotKey, name, contentTyp
 	return wrap("add file", err)
 }
 
-// RemoveFile takes a file out of a draft (it is kept, marked removed).
+// RemoveFile takes a file out of a draft: its bytes are deleted and its row kept as the record
+// of what was there.
 func (st Store) RemoveFile(ctx context.Context, id, fileID int64) error {
 	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
 		if err := lockDraft(ctx, tx, id); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE submission_files SET removed_at = now() WHERE id = $1 AND submission_id = $2 AND removed_at IS NULL`, fileID, id)
+		tag, err := tx.Exec(ctx, `UPDATE submission_files SET removed_at = now(), data = NULL WHERE id = $1 AND submission_id = $2 AND removed_at IS NULL`, fileID, id)
 		if err == nil && tag.RowsAffected() == 0 {
 			return database.ErrNotFound
 		}

@@ -1,10 +1,17 @@
 package server
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+
+	"npq/internal/assessment"
 )
 
 // A save with no form in it is refused and leaves the draft as it was.
@@ -43,5 +50,149 @@ func TestDraftSaveWithoutAFormKeepsTheDraft(t *testing.T) {
 		if body() != before {
 			t.Fatalf("%q %q changed the draft", tt.contentType, tt.body)
 		}
+	}
+}
+
+// officeBomb is a .docx whose parts unpack to far more than it weighs.
+func officeBomb(t *testing.T, unpacked int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	w, _ := z.Create("word/document.xml")
+	w.Write([]byte("<xml/>")) //nolint:errcheck
+	w, _ = z.Create("word/media/zeros.bin")
+	zeros := make([]byte, 1<<20)
+	for range unpacked >> 20 {
+		w.Write(zeros) //nolint:errcheck
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// Uploaded names are cleaned and shortened; archives that unpack to too much are refused.
+func TestUploadNamesAndUnpackedSize(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	spec := a.assessmentFixture(f)
+	pam := a.as(f.participant)
+	pam.post("/assessment/start", nil)
+	slot := spec.DocumentSlots()[0].Key()
+	for _, tt := range []struct{ name, want string }{
+		{`..\..\windows\evil.pdf`, "evil.pdf"},
+		{strings.Repeat("n", 300) + ".pdf", strings.Repeat("n", assessment.MaxFileNameLength-4) + ".pdf"},
+		{strings.Repeat("long name ", 500) + ".pdf", strings.TrimRight(strings.Repeat("long name ", 10)[:assessment.MaxFileNameLength-4], " ") + ".pdf"},
+	} {
+		if res := pam.uploadFile(slot, tt.name, testPDF); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload %q: %d %v", tt.name, res.StatusCode, res.errorSummary())
+		}
+		var got string
+		a.pool.QueryRow(context.Background(), `SELECT file_name FROM submission_files ORDER BY id DESC LIMIT 1`).Scan(&got) //nolint:errcheck
+		if got != tt.want {
+			t.Errorf("%.40q stored as %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	before := a.count(`SELECT count(*) FROM submission_files`)
+	res := pam.uploadFile(slot, "plan.docx", officeBomb(t, 200<<20))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(strings.Join(res.errorSummary(), " "), "too large once unpacked") {
+		t.Errorf("a zip bomb: %d %v", res.StatusCode, res.errorSummary())
+	}
+	if a.count(`SELECT count(*) FROM submission_files`) != before {
+		t.Error("the zip bomb was stored")
+	}
+}
+
+// A removed file's bytes are deleted; the record that it was there stays.
+func TestRemovedFilesLeaveNoBytes(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	spec := a.assessmentFixture(f)
+	pam := a.as(f.participant)
+	pam.post("/assessment/start", nil)
+	slot := spec.DocumentSlots()[0].Key()
+	big := append(append([]byte{}, testPDF...), make([]byte, 1<<20)...)
+	for range 4 {
+		if res := pam.uploadFile(slot, "evidence.pdf", big); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload: %d %v", res.StatusCode, res.errorSummary())
+		}
+		var id int64
+		a.pool.QueryRow(context.Background(), `SELECT max(id) FROM submission_files`).Scan(&id) //nolint:errcheck
+		if res := pam.post(fmt.Sprintf("/assessment/files/%d/remove", id), nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("remove: %d", res.StatusCode)
+		}
+		if res := pam.get(fmt.Sprintf("/assessment/files/%d", id)); res.StatusCode != http.StatusNotFound {
+			t.Errorf("a removed file downloads: %d", res.StatusCode)
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM submission_files WHERE removed_at IS NOT NULL`); n != 4 {
+		t.Errorf("%d removals recorded", n)
+	}
+	if n := a.count(`SELECT coalesce(sum(octet_length(data)), 0)::int FROM submission_files`); n != 0 {
+		t.Errorf("%d bytes of removed files kept", n)
+	}
+}
+
+// Each submission's documents share a quota; the upload that would pass it is refused clearly.
+func TestUploadQuota(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	spec := a.assessmentFixture(f)
+	pam := a.as(f.participant)
+	pam.post("/assessment/start", nil)
+	id, _ := a.submission(f.enrolment)
+	slots := spec.DocumentSlots()
+	// Most of the quota is already used (recorded sizes count, not the bytes stored here).
+	if _, err := a.pool.Exec(context.Background(), `INSERT INTO submission_files (submission_id, slot_key, file_name, content_type, size, sha256, data)
+		VALUES ($1, $2, 'earlier.pdf', 'application/pdf', $3, '', $4)`, id, slots[1].Key(), assessment.MaxStorageBytes-(2<<20), testPDF); err != nil {
+		t.Fatal(err)
+	}
+	three := append(append([]byte{}, testPDF...), make([]byte, 3<<20)...)
+	res := pam.uploadFile(slots[0].Key(), "three.pdf", three)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(strings.Join(res.errorSummary(), " "), "50 MB") {
+		t.Errorf("over the quota: %d %v", res.StatusCode, res.errorSummary())
+	}
+	if n := a.count(`SELECT count(*) FROM submission_files`); n != 1 {
+		t.Errorf("%d files after a refused upload", n)
+	}
+	if res := pam.uploadFile(slots[0].Key(), "small.pdf", testPDF); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("within the quota: %d %v", res.StatusCode, res.errorSummary())
+	}
+}
+
+// Uploads at the same moment cannot together pass the quota.
+func TestParallelUploadsKeepToTheQuota(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	spec := a.assessmentFixture(f)
+	pam := a.as(f.participant)
+	pam.post("/assessment/start", nil)
+	id, _ := a.submission(f.enrolment)
+	slots := spec.DocumentSlots()
+	ctx := context.Background()
+	if _, err := a.pool.Exec(ctx, `INSERT INTO submission_files (submission_id, slot_key, file_name, content_type, size, sha256, data)
+		VALUES ($1, $2, 'earlier.pdf', 'application/pdf', $3, '', $4)`, id, slots[1].Key(), assessment.MaxStorageBytes-(10<<20), testPDF); err != nil {
+		t.Fatal(err)
+	}
+	six := append(append([]byte{}, testPDF...), make([]byte, 6<<20)...)
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Go(func() { errs[i] = a.srv.assessment.AddFile(ctx, id, slots[0].Key(), "six.pdf", "application/pdf", six) })
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		var p assessment.Problem
+		switch {
+		case err == nil:
+			ok++
+		case !errors.As(err, &p):
+			t.Errorf("unexpected: %v", err)
+		}
+	}
+	used := a.count(`SELECT sum(size)::int FROM submission_files WHERE submission_id = $1 AND removed_at IS NULL`, id)
+	if ok != 1 || used > assessment.MaxStorageBytes {
+		t.Errorf("%d uploads stored, %d bytes used", ok, used)
 	}
 }

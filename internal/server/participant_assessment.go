@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -215,13 +214,18 @@ func (s *Server) participantAssessmentUpload(w http.ResponseWriter, r *http.Requ
 	if err != nil {
 		return err
 	}
-	name := filepath.Base(header.Filename)
+	name := assessment.CleanFileName(header.Filename)
 	contentType, problem := assessment.CheckUpload(name, data)
 	if problem != "" {
 		v.Errors.Add(field, problem)
 		return s.invalid(w, r, participant.Assessment(v))
 	}
 	err = s.assessment.AddFile(r.Context(), v.Submission.ID, slots[slot].Key(), name, contentType, data)
+	var refused assessment.Problem
+	if errors.As(err, &refused) { // a full slot or quota: shown on the upload it refused
+		v.Errors.Add(field, string(refused))
+		return s.invalid(w, r, participant.Assessment(v))
+	}
 	return s.assessmentDone(w, r, err, "Attached "+name)
 }
 
