@@ -6,12 +6,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
 	"npq/internal/assessment"
+	"npq/internal/auth"
 )
 
 // A save with no form in it is refused and leaves the draft as it was.
@@ -195,4 +198,132 @@ func TestParallelUploadsKeepToTheQuota(t *testing.T) {
 	if ok != 1 || used > assessment.MaxStorageBytes {
 		t.Errorf("%d uploads stored, %d bytes used", ok, used)
 	}
+}
+
+// pdfBy is a PDF whose document information names its author.
+func pdfBy(author string) []byte {
+	return []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n2 0 obj << /Author (" + author + ") /Creator (Microsoft Word) >> endobj\n" +
+		"trailer << /Root 1 0 R /Info 2 0 R >>\n%%EOF\n")
+}
+
+// docxBy is a Word document whose core properties name its author.
+func docxBy(t *testing.T, author string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	for name, body := range map[string]string{
+		"[Content_Types].xml": `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+		"word/document.xml":   `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Budget plan</w:t></w:r></w:p></w:body></w:document>`,
+		"docProps/core.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">` +
+			`<dc:creator>` + author + `</dc:creator><cp:lastModifiedBy>` + author + `</cp:lastModifiedBy></cp:coreProperties>`,
+	} {
+		w, _ := z.Create(name)
+		w.Write([]byte(body)) //nolint:errcheck
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// Markers and moderators see and download files named by candidate number and document, never
+// as the participant named them; author details are stripped from Office documents, and a
+// file that still names the participant is flagged to them and to admins.
+func TestMarkersSeeFilesByCandidateNumber(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	spec := a.assessmentFixture(f)
+	ctx := context.Background()
+	a.pool.Exec(ctx, `UPDATE users SET name = 'Zara Ahmed' WHERE id = $1`, f.participant.ID) //nolint:errcheck
+	pam := a.as(f.participant)
+	pam.post("/assessment/start", nil)
+	if got := pam.get("/assessment").text("[data-testid=anonymity-warning]"); !strings.Contains(got, "name") {
+		t.Errorf("no warning to keep names out of files: %q", got)
+	}
+	pam.post("/assessment", draftForm(spec))
+	slots := spec.DocumentSlots()
+	for i, sl := range slots {
+		name, data := "Zara-"+sl.Document+".docx", docxBy(t, "Zara Ahmed")
+		if i == 0 {
+			name, data = "Zara-"+sl.Document+".pdf", pdfBy("ZARA AHMED")
+		}
+		if res := pam.uploadFile(sl.Key(), name, data); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload %s: %d %v", name, res.StatusCode, res.errorSummary())
+		}
+	}
+	page := pam.get("/assessment")
+	if n := page.Doc.Find("[data-testid=names-you]").Length(); n != 1 {
+		t.Errorf("%d files flagged to the participant, want the PDF only", n)
+	}
+	if !strings.Contains(page.text("main"), "Zara-"+slots[0].Document+".pdf") {
+		t.Error("the participant does not see their own file name")
+	}
+	if res := pam.post("/assessment/submit", url.Values{"confirm": {"yes"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d", res.StatusCode)
+	}
+	id, _ := a.submission(f.enrolment)
+	var candidate string
+	a.pool.QueryRow(ctx, `SELECT candidate_number FROM submissions WHERE id = $1`, id).Scan(&candidate) //nolint:errcheck
+	var pdfID, docxID int64
+	a.pool.QueryRow(ctx, `SELECT min(id), max(id) FROM submission_files WHERE submission_id = $1`, id).Scan(&pdfID, &docxID) //nolint:errcheck
+
+	m := a.marker("first@markers.test", 0)
+	if err := a.srv.assessment.Allocate(ctx, id, assessment.RoleFirst, m.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	mc := a.as(m)
+	sheet := mc.get(fmt.Sprintf("/marking/%d/first", id))
+	if strings.Contains(sheet.Body, "Zara") {
+		t.Error("the marking page shows the participant's name")
+	}
+	slug := func(doc string) string { return strings.ToLower(strings.ReplaceAll(doc, " ", "-")) }
+	want := candidate + "-" + slug(slots[0].Document) + "-1.pdf"
+	if !strings.Contains(sheet.text("main"), want) {
+		t.Errorf("marking page lacks %q: %s", want, sheet.text("main"))
+	}
+	for _, fid := range []int64{pdfID, docxID} {
+		dl := mc.get(fmt.Sprintf("/assessment/files/%d", fid))
+		if dl.StatusCode != 200 || strings.Contains(dl.Header.Get("Content-Disposition"), "Zara") || !strings.Contains(dl.Header.Get("Content-Disposition"), candidate+"-") {
+			t.Errorf("marker's download %d: %d %s", fid, dl.StatusCode, dl.Header.Get("Content-Disposition"))
+		}
+		if fid == docxID && strings.Contains(unzipAll(t, dl.Body), "Zara") {
+			t.Error("the Word document still names its author")
+		}
+	}
+	if dl := mc.get(fmt.Sprintf("/assessment/files/%d", pdfID)); !strings.Contains(dl.Header.Get("Content-Disposition"), want) {
+		t.Errorf("marker's PDF download: %s", dl.Header.Get("Content-Disposition"))
+	}
+	// The participant and admins keep the original name; admins see the flag.
+	if dl := pam.get(fmt.Sprintf("/assessment/files/%d", pdfID)); !strings.Contains(dl.Header.Get("Content-Disposition"), "Zara-") {
+		t.Errorf("participant's download: %s", dl.Header.Get("Content-Disposition"))
+	}
+	admin, _ := a.signedIn(auth.RoleProviderAdmin)
+	if dl := admin.get(fmt.Sprintf("/assessment/files/%d", pdfID)); !strings.Contains(dl.Header.Get("Content-Disposition"), "Zara-") {
+		t.Errorf("admin's download: %s", dl.Header.Get("Content-Disposition"))
+	}
+	if n := admin.get(fmt.Sprintf("/admin/assessment/%d", id)).Doc.Find("[data-testid=names-participant]").Length(); n != 1 {
+		t.Errorf("%d files flagged to admins", n)
+	}
+}
+
+// unzipAll is every part of a zip archive, joined.
+func unzipAll(t *testing.T, data string) string {
+	t.Helper()
+	z, err := zip.NewReader(strings.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, f := range z.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r)
+		out.Write(b)
+	}
+	if !strings.Contains(out.String(), "Budget plan") {
+		t.Error("the document's content was lost")
+	}
+	return out.String()
 }

@@ -260,7 +260,8 @@ func (s *Server) participantAssessmentSubmit(w http.ResponseWriter, r *http.Requ
 	return s.assessmentDone(w, r, s.assessment.Submit(r.Context(), sub.ID, time.Now()), "Your assessment is submitted")
 }
 
-// assessmentFile serves a supporting document to the participant, their markers and admins.
+// assessmentFile serves a supporting document to the participant, their markers and admins,
+// named for markers by candidate number and document.
 func (s *Server) assessmentFile(w http.ResponseWriter, r *http.Request) error {
 	fileID, err := urlID(r, "file")
 	if err != nil {
@@ -271,8 +272,12 @@ func (s *Server) assessmentFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	name := f.MarkerName // markers and moderators never learn the participant's own file name
+	if u.Role == auth.RoleParticipant || u.Role == auth.RoleProviderAdmin {
+		name = f.Name
+	}
 	w.Header().Set("Content-Type", f.ContentType)
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": f.Name})
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": name})
 	if disposition == "" { // a name that cannot be encoded: still never shown inline
 		disposition = "attachment"
 	}
