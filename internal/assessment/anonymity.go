@@ -160,8 +160,10 @@ func fold(b []byte) []byte {
 // bracket in binary data must not start a long scan.
 const maxPDFString = 4096
 
-// pdfStrings calls yield with each literal "(...)" and hex "<...>" string in a PDF, decoded to
-// UTF-8 (from UTF-16 when it starts with a byte order mark), until yield returns false.
+// pdfStrings calls yield with each literal "(...)" and hex "<...>" string outside a PDF's
+// streams, decoded to lower-case UTF-8 (from UTF-16 when it starts with a byte order mark),
+// until yield returns false. Stream data is skipped: it is compressed, or it is plain text
+// the search of the whole file already covers. Each byte is read a bounded number of times.
 func pdfStrings(data []byte, yield func([]byte) bool) {
 	for i := 0; i < len(data); i++ {
 		var s []byte
@@ -171,25 +173,35 @@ func pdfStrings(data []byte, yield func([]byte) bool) {
 			s, end = pdfLiteral(data, i+1)
 		case data[i] == '<' && i+1 < len(data) && data[i+1] != '<':
 			s, end = pdfHex(data, i+1)
+		case data[i] == 's' && bytes.HasPrefix(data[i:], []byte("stream")) && (i == 0 || !isLetter(data[i-1])):
+			next := bytes.Index(data[i:], []byte("endstream"))
+			if next < 0 {
+				return
+			}
+			i += next + len("endstream") - 1
+			continue
 		default:
 			continue
 		}
-		if end < 0 {
-			continue
-		}
-		if !yield(pdfText(s)) {
+		if s != nil && !yield(pdfText(s)) {
 			return
 		}
-		i = end
+		// An unfinished string runs on to where the scan stopped: nothing inside it can
+		// start another.
+		i = max(i, end)
 	}
 }
 
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
 // pdfLiteral decodes a literal string starting after its "(", returning it and the index of
-// its closing ")", or -1 when there is none within maxPDFString.
+// its closing ")", or nil and the index where it gave up when there is none within
+// maxPDFString.
 func pdfLiteral(data []byte, i int) ([]byte, int) {
-	var out []byte
+	out := []byte{}
 	depth := 0
-	for j := i; j < len(data) && j-i < maxPDFString; j++ {
+	j := i
+	for ; j < len(data) && j-i < maxPDFString; j++ {
 		c := data[j]
 		switch c {
 		case '(':
@@ -202,7 +214,7 @@ func pdfLiteral(data []byte, i int) ([]byte, int) {
 		case '\\':
 			j++
 			if j >= len(data) {
-				return nil, -1
+				return nil, j
 			}
 			switch e := data[j]; {
 			case e >= '0' && e <= '7':
@@ -223,14 +235,15 @@ func pdfLiteral(data []byte, i int) ([]byte, int) {
 		}
 		out = append(out, c)
 	}
-	return nil, -1
+	return nil, j
 }
 
 // pdfHex decodes a hex string starting after its "<", returning it and the index of its ">",
-// or -1 when it is not a hex string.
+// or nil and the index of the first character that shows it is not one.
 func pdfHex(data []byte, i int) ([]byte, int) {
 	var digits []byte
-	for j := i; j < len(data) && j-i < 2*maxPDFString; j++ {
+	j := i
+	for ; j < len(data) && j-i < 2*maxPDFString; j++ {
 		c := data[j]
 		switch {
 		case c == '>':
@@ -246,10 +259,10 @@ func pdfHex(data []byte, i int) ([]byte, int) {
 		case unhex(c) != 0xff:
 			digits = append(digits, c)
 		default:
-			return nil, -1
+			return nil, j - 1
 		}
 	}
-	return nil, -1
+	return nil, j
 }
 
 func unhex(c byte) byte {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"npq/internal/assessment"
@@ -100,6 +101,7 @@ func TestMentionsName(t *testing.T) {
 		{"PDF author in capitals, spaced", "application/pdf", []byte("%PDF-1.4\n<< /Author (ZARA   AHMED) >>"), true},
 		{"PDF author in UTF-16", "application/pdf", []byte("%PDF-1.4\n<< /Author (\xfe\xff" + utf16be("Zara Ahmed") + ") >>"), true},
 		{"PDF author in hex UTF-16", "application/pdf", []byte("%PDF-1.4\n<< /Author <FEFF005A 0061007200610020 0041 0068 006d 0065 0064> >>"), true},
+		{"PDF author with escapes", "application/pdf", []byte("%PDF-1.4\n<< /Author (Zara\\040Ahm\\\ned) >>"), true},
 		{"XMP creator", "application/pdf", []byte("%PDF-1.4\n<dc:creator><rdf:Seq><rdf:li>Zara Ahmed</rdf:li></rdf:Seq></dc:creator>"), true},
 		{"PDF by someone else", "application/pdf", []byte("%PDF-1.4\n<< /Author (Sam Jones) /Creator (Zara's laptop) >>"), false},
 		{"CSV", "text/csv; charset=utf-8", []byte("prepared by,zara ahmed\n"), true},
@@ -115,6 +117,15 @@ func TestMentionsName(t *testing.T) {
 	}
 	if assessment.MentionsName("application/pdf", []byte("%PDF-1.4 a b"), " ") {
 		t.Error("an empty name matched")
+	}
+	if !assessment.MentionsName("application/pdf", []byte("%PDF-1.4\n<< /Author (Zo\xeb Ahmed) >>"), "Zoë Ahmed") {
+		t.Error("a Latin-1 name did not match")
+	}
+	// Brackets that never close cost one pass, not one scan each.
+	start := time.Now()
+	assessment.MentionsName("application/pdf", bytes.Repeat([]byte("("), 4<<20), "Zara Ahmed")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("unclosed brackets took %s", d)
 	}
 }
 
