@@ -3,6 +3,7 @@ package assessment
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -109,6 +110,10 @@ func CheckUpload(name string, data []byte) (contentType, problem string) {
 	}
 	if office, ok := officeParts[ext]; ok && detected == "application/zip" {
 		kind := strings.ToUpper(ext[1:])
+		// The count is checked before the archive's directory is read into memory as well as after.
+		if n, ok := zipEntries(data); ok && n > MaxOfficeParts {
+			return "", "The selected file has too many parts to be a real " + kind + " document"
+		}
 		z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return "", "The selected file is not a real " + kind + " document"
@@ -136,4 +141,21 @@ func CheckUpload(name string, data []byte) (contentType, problem string) {
 		return "text/csv; charset=utf-8", ""
 	}
 	return "", "The selected file must be a " + AllowedTypes
+}
+
+// zipEntries reads the number of entries a zip archive's end record declares; an archive in
+// the 64-bit format, which no Office document of an accepted size needs, counts as too many.
+func zipEntries(data []byte) (int, bool) {
+	const endLen, maxComment = 22, 0xffff
+	start := max(len(data)-endLen-maxComment, 0)
+	i := bytes.LastIndex(data[start:], []byte("PK\x05\x06"))
+	if i < 0 || start+i+endLen > len(data) {
+		return 0, false
+	}
+	end := data[start+i:]
+	n := int(binary.LittleEndian.Uint16(end[10:12]))
+	if n == 0xffff {
+		return MaxOfficeParts + 1, true
+	}
+	return n, true
 }

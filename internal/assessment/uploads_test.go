@@ -30,6 +30,13 @@ func officeWith(part string, extraParts, partSize int) []byte {
 	return b.Bytes()
 }
 
+// zip64Count marks an archive's end record as pointing to a 64-bit one with the real count.
+func zip64Count(data []byte) []byte {
+	end := bytes.LastIndex(data, []byte("PK\x05\x06"))
+	data[end+8], data[end+9], data[end+10], data[end+11] = 0xff, 0xff, 0xff, 0xff
+	return data
+}
+
 // Files are judged by their contents, not their names.
 func TestCheckUpload(t *testing.T) {
 	pdf := []byte("%PDF-1.4\n%%EOF\n")
@@ -57,6 +64,7 @@ func TestCheckUpload(t *testing.T) {
 		{"bomb.docx", officeWith("word/document.xml", 1, 200<<20), "", "too large once unpacked"},
 		{"bombs.docx", officeWith("word/document.xml", 3, 40<<20), "", "too large once unpacked"},
 		{"parts.xlsx", officeWith("xl/workbook.xml", assessment.MaxOfficeParts, 1), "", "too many parts"},
+		{"zip64.xlsx", zip64Count(officeWith("xl/workbook.xml", 0, 0)), "", "too many parts"},
 		{"images.pptx", officeWith("ppt/presentation.xml", 20, 1<<20), "application/vnd.openxmlformats-officedocument.presentationml.presentation", ""},
 		{"big.pdf", append(append([]byte{}, pdf...), make([]byte, assessment.MaxUploadBytes)...), "", "smaller than 25 MB"},
 	}
