@@ -40,8 +40,8 @@ func QuotaProblem(used, size int) Problem {
 }
 
 // CleanFileName is the name a file is kept under: its base name only, valid UTF-8 without
-// control or invisible formatting characters (a right-to-left override can disguise an
-// extension), characters Windows refuses replaced, and at most MaxFileNameLength characters
+// control, line-breaking or invisible formatting characters (a right-to-left override can
+// disguise an extension), characters Windows refuses replaced, and at most MaxFileNameLength characters
 // with the extension kept.
 func CleanFileName(name string) string {
 	name = strings.ToValidUTF8(name, "")
@@ -50,7 +50,7 @@ func CleanFileName(name string) string {
 	}
 	name = strings.Map(func(r rune) rune {
 		switch {
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+		case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp):
 			return -1
 		case strings.ContainsRune(`<>:"|?*`, r):
 			return '_'

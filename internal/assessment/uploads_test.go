@@ -88,6 +88,7 @@ func TestCleanFileName(t *testing.T) {
 		{"C:\\Users\\zara\\plan.docx", "plan.docx"},
 		{"bud\x00get\r\n.pdf", "budget.pdf"},
 		{"invoice\u202Efdp.exe", "invoicefdp.exe"},
+		{"two\u2028lines\u0085.pdf", "twolines.pdf"},
 		{"caf\xe9.pdf", "caf.pdf"},
 		{"  plan.pdf  ", "plan.pdf"},
 		{"plan.pdf.", "plan.pdf"},
