@@ -64,10 +64,13 @@ type Submission struct {
 type File struct {
 	ID          int64
 	SlotKey     string
-	Name        string
+	Name        string // as the participant named it: never shown to markers
+	MarkerName  string // the name markers see and download it under, from NameForMarkers
 	ContentType string
 	Size        int
 	UploadedAt  time.Time
+	// NamesParticipant is set when the participant's name was found in the file.
+	NamesParticipant bool
 }
 
 // Document is the name of the supporting document a file was attached as.
@@ -128,17 +131,18 @@ func (st Store) load(ctx context.Context, db database.DB, s *Submission) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = db.Query(ctx, `SELECT id, slot_key, file_name, content_type, size, uploaded_at FROM submission_files
+	rows, err = db.Query(ctx, `SELECT id, slot_key, file_name, content_type, size, uploaded_at, names_participant FROM submission_files
 		WHERE submission_id = $1 AND removed_at IS NULL ORDER BY id`, s.ID)
 	if err != nil {
 		return err
 	}
 	if s.Files, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (File, error) {
 		var f File
-		return f, r.Scan(&f.ID, &f.SlotKey, &f.Name, &f.ContentType, &f.Size, &f.UploadedAt)
+		return f, r.Scan(&f.ID, &f.SlotKey, &f.Name, &f.ContentType, &f.Size, &f.UploadedAt, &f.NamesParticipant)
 	}); err != nil {
 		return err
 	}
+	NameForMarkers(s.CandidateNumber, s.Files)
 	rows, err = db.Query(ctx, `SELECT a.role, a.marker_id, u.name, ms.completed_at IS NOT NULL FROM allocations a JOIN users u ON u.id = a.marker_id
 		LEFT JOIN mark_sheets ms ON ms.submission_id = a.submission_id AND ms.role = a.role WHERE a.submission_id = $1`, s.ID)
 	if err != nil {
@@ -276,34 +280,57 @@ func (st Store) SaveDraft(ctx context.Context, id int64, texts map[string]string
 	return wrap("save draft", err)
 }
 
-// AddFile stores a supporting document in a slot of a draft.
+// AddFile stores a supporting document (already passed by CheckUpload) in a slot of a draft,
+// under its cleaned name, with the people in an Office document's properties taken out and a
+// flag when the participant's name is still in it. The submission row stays locked while the
+// slot's count and the quota are checked, so uploads at the same moment cannot together pass
+// either limit.
 func (st Store) AddFile(ctx context.Context, id int64, slotKey, name, contentType string, data []byte) error {
+	name = CleanFileName(name)
+	var participant string
+	err := st.DB.QueryRow(ctx, `SELECT u.name FROM submissions s JOIN enrolments e ON e.id = s.enrolment_id JOIN users u ON u.id = e.user_id
+		WHERE s.id = $1`, id).Scan(&participant)
+	if database.IsNoRows(err) {
+		return database.ErrNotFound
+	}
+	if err != nil {
+		return wrap("add file", err)
+	}
+	if data, err = StripProperties(contentType, data); err != nil {
+		return Problem("The selected file could not be read: save it again and upload the new copy")
+	}
+	named := MentionsName(contentType, data, participant)
 	sum := sha256.Sum256(data)
-	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
+	err = database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
 		if err := lockDraft(ctx, tx, id); err != nil {
 			return err
 		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM submission_files WHERE submission_id = $1 AND slot_key = $2 AND removed_at IS NULL`, id, slotKey).Scan(&n); err != nil {
+		var inSlot, used int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE slot_key = $2), coalesce(sum(size), 0) FROM submission_files
+			WHERE submission_id = $1 AND removed_at IS NULL`, id, slotKey).Scan(&inSlot, &used); err != nil {
 			return err
 		}
-		if n >= 5 {
+		if inSlot >= 5 {
 			return Problem("Each document can have up to 5 files: remove one first")
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO submission_files (submission_id, slot_key, file_name, content_type, size, sha256, data)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, slotKey, name, contentType, len(data), hex.EncodeToString(sum[:]), data)
+		if p := QuotaProblem(used, len(data)); p != "" {
+			return p
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO submission_files (submission_id, slot_key, file_name, content_type, size, sha256, data, names_participant)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, slotKey, name, contentType, len(data), hex.EncodeToString(sum[:]), data, named)
 		return err
 	})
 	return wrap("add file", err)
 }
 
-// RemoveFile takes a file out of a draft (it is kept, marked removed).
+// RemoveFile takes a file out of a draft: its bytes are deleted and its row kept as the record
+// of what was there.
 func (st Store) RemoveFile(ctx context.Context, id, fileID int64) error {
 	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
 		if err := lockDraft(ctx, tx, id); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE submission_files SET removed_at = now() WHERE id = $1 AND submission_id = $2 AND removed_at IS NULL`, fileID, id)
+		tag, err := tx.Exec(ctx, `UPDATE submission_files SET removed_at = now(), data = NULL WHERE id = $1 AND submission_id = $2 AND removed_at IS NULL`, fileID, id)
 		if err == nil && tag.RowsAffected() == 0 {
 			return database.ErrNotFound
 		}
@@ -313,19 +340,30 @@ func (st Store) RemoveFile(ctx context.Context, id, fileID int64) error {
 }
 
 // FileData returns a file's bytes if the reader may see it: the participant, a marker
-// allocated to the submission, or an admin.
+// allocated to the submission, or an admin. The file carries its name for markers too.
 func (st Store) FileData(ctx context.Context, fileID, userID int64, admin bool) (File, []byte, error) {
 	var f File
 	var data []byte
-	err := st.DB.QueryRow(ctx, `SELECT f.id, f.slot_key, f.file_name, f.content_type, f.size, f.uploaded_at, f.data
+	var candidate string
+	var earlier []string // slots of the submission's files uploaded before this one
+	err := st.DB.QueryRow(ctx, `SELECT f.id, f.slot_key, f.file_name, f.content_type, f.size, f.uploaded_at, f.names_participant, f.data, s.candidate_number,
+		       (SELECT array_agg(g.slot_key ORDER BY g.id) FROM submission_files g WHERE g.submission_id = f.submission_id AND g.removed_at IS NULL AND g.id < f.id)
 		FROM submission_files f JOIN submissions s ON s.id = f.submission_id JOIN enrolments e ON e.id = s.enrolment_id
 		WHERE f.id = $1 AND f.removed_at IS NULL AND ($3 OR e.user_id = $2
 		      OR EXISTS (SELECT 1 FROM allocations a WHERE a.submission_id = s.id AND a.marker_id = $2))`, fileID, userID, admin).
-		Scan(&f.ID, &f.SlotKey, &f.Name, &f.ContentType, &f.Size, &f.UploadedAt, &data)
+		Scan(&f.ID, &f.SlotKey, &f.Name, &f.ContentType, &f.Size, &f.UploadedAt, &f.NamesParticipant, &data, &candidate, &earlier)
 	if database.IsNoRows(err) {
 		return f, nil, database.ErrNotFound
 	}
-	return f, data, err
+	if err != nil {
+		return f, nil, fmt.Errorf("assessment: file %d: %w", fileID, err)
+	}
+	files := make([]File, 0, len(earlier)+1)
+	for _, slot := range earlier {
+		files = append(files, File{SlotKey: slot})
+	}
+	files = NameForMarkers(candidate, append(files, f))
+	return files[len(files)-1], data, nil
 }
 
 // Submit makes a draft final: the hard rules must be met and the deadline not passed. It is

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -398,9 +397,7 @@ func (s *Server) adminDecisionsCSV(kind string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", kind+"s.csv"))
-		cw := csv.NewWriter(w)
+		cw := newCSV(w, kind+"s.csv")
 		header := []string{"participant_email", "participant_name", "course_identifier", "cohort", "delivery_partner", "training_status",
 			"reason", "effective_date", "requested_on", "decided_at", "decided_by"}
 		if kind == lifecycle.KindDeferral {
@@ -408,16 +405,16 @@ func (s *Server) adminDecisionsCSV(kind string) handlerFunc {
 		} else {
 			header = append(header, "refund", "refund_amount")
 		}
-		cw.Write(header) //nolint:errcheck
+		cw.Write(header...)
 		for _, q := range list {
 			status := "withdrawn"
 			if kind == lifecycle.KindDeferral {
 				status = "deferred"
 			}
-			row := []string{q.Email, csvSafe(q.Name), q.CourseIdentifier, csvSafe(q.CohortName), csvSafe(q.PartnerName), status, q.Reason,
-				q.EffectiveOn.Format("2006-01-02"), q.CreatedAt.In(layout.London).Format("2006-01-02"), q.DecidedAt.In(layout.London).Format("2006-01-02 15:04"), csvSafe(q.DecidedBy)}
+			row := []string{q.Email, q.Name, q.CourseIdentifier, q.CohortName, q.PartnerName, status, q.Reason,
+				q.EffectiveOn.Format("2006-01-02"), q.CreatedAt.In(layout.London).Format("2006-01-02"), q.DecidedAt.In(layout.London).Format("2006-01-02 15:04"), q.DecidedBy}
 			if kind == lifecycle.KindDeferral {
-				row = append(row, csvSafe(q.ReturnCohortName), q.ReturnOn.Format("2006-01-02"), csvSafe(q.ExceptionReason))
+				row = append(row, q.ReturnCohortName, q.ReturnOn.Format("2006-01-02"), q.ExceptionReason)
 			} else {
 				refund, amount := "", ""
 				if q.Refund != nil {
@@ -428,10 +425,9 @@ func (s *Server) adminDecisionsCSV(kind string) handlerFunc {
 				}
 				row = append(row, refund, amount)
 			}
-			cw.Write(row) //nolint:errcheck
+			cw.Write(row...)
 		}
-		cw.Flush()
-		return cw.Error()
+		return cw.Flush()
 	}
 }
 

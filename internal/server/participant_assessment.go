@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -158,10 +157,17 @@ func (s *Server) participantAssessmentSave(w http.ResponseWriter, r *http.Reques
 	if v.Submission == nil || v.Submission.Stage != assessment.StageDraft {
 		return s.seeOtherProblem(w, r, "/assessment", "Your submission has been submitted and can no longer change")
 	}
+	// Only the texts sent are saved: a task missing from the request is left as it was, never emptied.
 	texts := map[string]string{}
 	for _, t := range v.Spec.Tasks {
+		if _, sent := r.PostForm["text-"+t.Key]; !sent {
+			continue
+		}
 		texts[t.Key] = r.PostForm.Get("text-" + t.Key)
 		v.Errors.Add("text-"+t.Key, maxLength(t.Name, texts[t.Key], 200000))
+	}
+	if len(texts) == 0 {
+		return badRequest("The draft was not understood, so nothing was saved. Go back, reload the page and try again.")
 	}
 	if v.Errors.Any() {
 		v.Texts = texts
@@ -208,13 +214,18 @@ func (s *Server) participantAssessmentUpload(w http.ResponseWriter, r *http.Requ
 	if err != nil {
 		return err
 	}
-	name := filepath.Base(header.Filename)
+	name := assessment.CleanFileName(header.Filename)
 	contentType, problem := assessment.CheckUpload(name, data)
 	if problem != "" {
 		v.Errors.Add(field, problem)
 		return s.invalid(w, r, participant.Assessment(v))
 	}
 	err = s.assessment.AddFile(r.Context(), v.Submission.ID, slots[slot].Key(), name, contentType, data)
+	var refused assessment.Problem
+	if errors.As(err, &refused) { // a full slot or quota: shown on the upload it refused
+		v.Errors.Add(field, string(refused))
+		return s.invalid(w, r, participant.Assessment(v))
+	}
 	return s.assessmentDone(w, r, err, "Attached "+name)
 }
 
@@ -249,7 +260,8 @@ func (s *Server) participantAssessmentSubmit(w http.ResponseWriter, r *http.Requ
 	return s.assessmentDone(w, r, s.assessment.Submit(r.Context(), sub.ID, time.Now()), "Your assessment is submitted")
 }
 
-// assessmentFile serves a supporting document to the participant, their markers and admins.
+// assessmentFile serves a supporting document to the participant, their markers and admins,
+// named for markers by candidate number and document.
 func (s *Server) assessmentFile(w http.ResponseWriter, r *http.Request) error {
 	fileID, err := urlID(r, "file")
 	if err != nil {
@@ -260,8 +272,12 @@ func (s *Server) assessmentFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	name := f.MarkerName // markers and moderators never learn the participant's own file name
+	if u.Role == auth.RoleParticipant || u.Role == auth.RoleProviderAdmin {
+		name = f.Name
+	}
 	w.Header().Set("Content-Type", f.ContentType)
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": f.Name})
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": name})
 	if disposition == "" { // a name that cannot be encoded: still never shown inline
 		disposition = "attachment"
 	}

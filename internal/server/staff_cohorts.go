@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"slices"
@@ -75,11 +74,9 @@ func (s *Server) rosterView(r *http.Request, c programme.Cohort, basePath string
 
 // writeRosterCSV sends a cohort's roster as a CSV file.
 func writeRosterCSV(w http.ResponseWriter, c programme.Cohort, entries []programme.RosterEntry, now time.Time) error {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"roster-cohort-%d.csv\"", c.ID))
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"name", "email", "status", "funding_route", "required_done", "required_total", "progress_percent", //nolint:errcheck
-		"current_block", "last_active", "days_since_active"})
+	cw := newCSV(w, fmt.Sprintf("roster-cohort-%d.csv", c.ID))
+	cw.Write("name", "email", "status", "funding_route", "required_done", "required_total", "progress_percent",
+		"current_block", "last_active", "days_since_active")
 	for _, e := range entries {
 		last, days := "", ""
 		if e.LastActivityAt != nil {
@@ -90,11 +87,10 @@ func writeRosterCSV(w http.ResponseWriter, c programme.Cohort, entries []program
 		if e.CurrentBlock != "" {
 			block = strconv.Itoa(e.CurrentBlockNo) + ". " + e.CurrentBlock
 		}
-		cw.Write([]string{csvSafe(e.Name), e.Email, string(e.Status), string(e.FundingRoute), strconv.Itoa(e.Progress.Done), //nolint:errcheck
-			strconv.Itoa(e.Progress.Required), strconv.Itoa(e.Progress.Percent()), csvSafe(block), last, days})
+		cw.Write(e.Name, e.Email, string(e.Status), string(e.FundingRoute), strconv.Itoa(e.Progress.Done),
+			strconv.Itoa(e.Progress.Required), strconv.Itoa(e.Progress.Percent()), block, last, days)
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // csvSafe stops a spreadsheet from running a cell as a formula.

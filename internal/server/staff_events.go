@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -536,16 +535,12 @@ func (s *Server) staffRegisterCSV(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"register-event-%d.csv\"", e.ID))
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"event", "starts_at", "name", "email", "status", "attendance", "note"}) //nolint:errcheck
+	cw := newCSV(w, fmt.Sprintf("register-event-%d.csv", e.ID))
+	cw.Write("event", "starts_at", "name", "email", "status", "attendance", "note")
 	for _, b := range bookings {
-		cw.Write([]string{csvSafe(e.Title), e.StartsAt.In(layout.London).Format("2006-01-02 15:04"), csvSafe(b.Name), b.Email, b.Status, //nolint:errcheck
-			b.Attendance, csvSafe(b.AttendanceNote)})
+		cw.Write(e.Title, e.StartsAt.In(layout.London).Format("2006-01-02 15:04"), b.Name, b.Email, b.Status, b.Attendance, b.AttendanceNote)
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 func (s *Server) cohortEngagement(w http.ResponseWriter, r *http.Request) error {
