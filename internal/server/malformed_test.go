@@ -30,7 +30,8 @@ type walker struct {
 	roles   map[string]auth.Role
 	// failures are the requests answered with a 5xx (or not at all), keyed to keep one per kind.
 	failures map[string]string
-	// wrong are the requests with bad encoding that were not refused with 400 or 422.
+	// wrong are the other requests answered as they must not be: a bad encoding not refused
+	// with 400 or 422, a bad route parameter that found something.
 	wrong    map[string]string
 	requests int
 }
@@ -170,7 +171,12 @@ func TestMalformedRouteParameters(t *testing.T) {
 				if method == http.MethodPost {
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				}
-				w.send(who, req, fmt.Sprintf("%s with %.20s", key, bad), badEncodings[bad])
+				what := fmt.Sprintf("%s with %.20s", key, bad)
+				res := w.send(who, req, what, badEncodings[bad])
+				// Nothing is found at an address with a bad value, whoever asks.
+				if _, signedIn := w.roles[who]; res != nil && signedIn && res.StatusCode != http.StatusBadRequest && res.StatusCode != http.StatusNotFound {
+					w.wrong[what] = fmt.Sprintf("%s as %s: %d, want 400 or 404", what, who, res.StatusCode)
+				}
 			}
 		}
 	}
@@ -673,6 +679,25 @@ func (w *walker) csvRequest(content string) *http.Request {
 	req, _ := http.NewRequest(http.MethodPost, w.a.ts.URL+"/admin/enrolments/import", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return req
+}
+
+// Saving a partner at an address whose id is zero or negative finds nothing, rather than
+// creating a new partner or reaching the database.
+func TestPartnerSaveWithBadIDIsNotFound(t *testing.T) {
+	a := newTestApp(t)
+	admin, _ := a.signedIn(auth.RoleProviderAdmin)
+	for _, id := range []string{"0", "-1", "99999999999999999999", "x"} {
+		res := admin.post("/admin/partners/"+id, url.Values{"name": {"Partner " + id}})
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("POST /admin/partners/%s: status %d, want 404", id, res.StatusCode)
+		}
+		if res := admin.get("/admin/partners/" + id); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET /admin/partners/%s: status %d, want 404", id, res.StatusCode)
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM delivery_partners`); n != 0 {
+		t.Errorf("%d partners created", n)
+	}
 }
 
 // Text as typed or pasted is clean, white space included; other control characters,
