@@ -1,6 +1,7 @@
 package programme
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -49,7 +50,9 @@ func ParseEnrolmentCSV(r io.Reader) ([]EnrolmentRow, []ImportProblem, error) {
 	if len(b) > MaxImportBytes {
 		return nil, nil, ErrBadFile("The file must be smaller than 2 MB")
 	}
-	if !utf8.Valid(b) {
+	// A NUL byte is valid UTF-8 but no text: it is what a UTF-16 file is full of, and
+	// PostgreSQL refuses it in text.
+	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
 		return nil, nil, ErrBadFile("The file must be a CSV file saved as UTF-8")
 	}
 	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))

@@ -25,11 +25,14 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := admin.ImportView{Cohorts: cohorts}
 	r.Body = http.MaxBytesReader(w, r.Body, programme.MaxImportBytes+64<<10)
-	if err := r.ParseMultipartForm(programme.MaxImportBytes + 64<<10); err != nil {
+	if err := parseMultipartForm(r, programme.MaxImportBytes+64<<10); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			v.Errors.Add("file", "The file must be smaller than 2 MB")
 			return s.invalid(w, r, admin.Import(v))
+		}
+		if errors.Is(err, errMalformed) {
+			return err
 		}
 		v.Errors.Add("file", "Choose a CSV file to upload")
 		return s.invalid(w, r, admin.Import(v))

@@ -26,9 +26,9 @@ func (s *Server) adminPartnerNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminPartnerEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "partner"), 10, 64)
+	id, err := urlID(r, "partner")
 	if err != nil {
-		return errNotFound
+		return err
 	}
 	p, err := s.programme.PartnerByID(r.Context(), id)
 	if err != nil {
@@ -50,10 +50,11 @@ func (s *Server) adminPartnerSave(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	f := admin.PartnerForm{Name: field(r, "name"), ContactName: field(r, "contact_name"), ContactEmail: field(r, "contact_email"), Region: field(r, "region")}
-	if p := chi.URLParam(r, "partner"); p != "" {
-		id, err := strconv.ParseInt(p, 10, 64)
+	// The same handler creates (no id in the address) and edits; an id of 0 would create.
+	if chi.URLParam(r, "partner") != "" {
+		id, err := urlID(r, "partner")
 		if err != nil {
-			return errNotFound
+			return err
 		}
 		f.ID = id
 	}

@@ -186,7 +186,7 @@ func (s *Server) participantAssessmentUpload(w http.ResponseWriter, r *http.Requ
 	if v.Submission == nil || v.Submission.Stage != assessment.StageDraft {
 		return s.seeOtherProblem(w, r, "/assessment", "Your submission has been submitted and can no longer change")
 	}
-	perr := r.ParseMultipartForm(1 << 20)
+	perr := parseMultipartForm(r, 1<<20)
 	slots := v.Spec.DocumentSlots()
 	slot := -1
 	for i, sl := range slots {
@@ -200,6 +200,8 @@ func (s *Server) participantAssessmentUpload(w http.ResponseWriter, r *http.Requ
 		// The slot is not known when the body was cut short: show the problem on the first.
 		v.Errors.Add("slot-"+strconv.Itoa(max(slot, 0)), "The selected file must be smaller than 25 MB")
 		return s.invalid(w, r, participant.Assessment(v))
+	case errors.Is(perr, errMalformed):
+		return perr
 	case perr != nil || slot < 0:
 		return httpError{Status: http.StatusBadRequest, Message: "The upload was not understood. Go back and try again."}
 	}

@@ -21,6 +21,7 @@ func (s *Server) routes() http.Handler {
 	r.Use(s.securityHeaders)
 	r.Use(s.recoverPanics)
 	r.Use(limitBodies)
+	r.Use(s.rejectMalformed)
 	// Cross-origin unsafe requests (CSRF) are refused before any handler runs.
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
