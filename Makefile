@@ -7,7 +7,7 @@ export ADDR
 
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: run test assets build generate check-generated fmt-check vet go-test db-dev db-test db-stop clean
+.PHONY: run test assets build generate check-generated fmt-check vet lint go-test db-dev db-test db-stop clean
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -51,8 +51,13 @@ fmt-check:
 vet:
 	go vet ./...
 
-# make test: database bootstrap, formatting, vet, templ check, then every test including the browser suite.
-test: assets fmt-check check-generated vet
+# Static analysis and module hygiene, with tools pinned in go.mod so a fresh machine needs nothing else.
+lint:
+	go mod tidy -diff
+	go tool staticcheck ./...
+
+# make test: database bootstrap, formatting, vet, templ check, staticcheck and go mod tidy, then every test including the browser suite.
+test: assets fmt-check check-generated vet lint
 	@set -e; \
 	if [ -z "$$TEST_DATABASE_URL" ]; then \
 	  if [ -n "$$DATABASE_URL" ]; then export TEST_DATABASE_URL="$$DATABASE_URL"; \

@@ -185,10 +185,10 @@ func TestMalformedRouteParameters(t *testing.T) {
 
 // harvestedForm is a form found on a page, filled in as a user would.
 type harvestedForm struct {
-	who, page, method, action, pattern string
-	multipart                          bool
-	fields                             [][2]string
-	files                              []string
+	who, method, action, pattern string
+	multipart                    bool
+	fields                       [][2]string
+	files                        []string
 }
 
 // crawl visits every page each client can reach by links from where it starts, and returns
