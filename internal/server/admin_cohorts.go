@@ -11,7 +11,7 @@ import (
 	"npq/internal/programme"
 	"npq/web/components"
 	"npq/web/pages/admin"
-	"npq/web/pages/staff"
+	"npq/web/pages/partner"
 )
 
 func (s *Server) adminCohorts(w http.ResponseWriter, r *http.Request) error {
@@ -19,7 +19,7 @@ func (s *Server) adminCohorts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, staff.Cohorts("Cohorts", "All delivery partners", cohortRows(cohorts, "/admin/cohorts/"), "/admin/cohorts/new"))
+	return s.ok(w, r, partner.Cohorts("Cohorts", "All delivery partners", cohortRows(cohorts, "/admin/cohorts/"), "/admin/cohorts/new"))
 }
 
 func (s *Server) adminCohort(w http.ResponseWriter, r *http.Request) error {
@@ -35,7 +35,7 @@ func (s *Server) adminCohort(w http.ResponseWriter, r *http.Request) error {
 	v.EnrolmentHref = func(e programme.RosterEntry) string {
 		return "/admin/enrolments/" + strconv.FormatInt(e.EnrolmentID, 10)
 	}
-	return s.ok(w, r, staff.Roster(v))
+	return s.ok(w, r, partner.Roster(v))
 }
 
 // Schedules are DfE's schedule identifiers a cohort can use.

@@ -15,14 +15,6 @@ import (
 	"npq/web/pages/admin"
 )
 
-func urlID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errNotFound
-	}
-	return id, nil
-}
-
 func (s *Server) adminCourses(w http.ResponseWriter, r *http.Request) error {
 	courses, err := s.programme.Courses(r.Context())
 	if err != nil {
@@ -49,21 +41,6 @@ func (s *Server) adminCourseNew(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.ok(w, r, admin.CourseNew(f))
-}
-
-// wholeNumber reads a whole number in [lo, hi], or explains the problem.
-func wholeNumber(what, s string, lo, hi int) (int, string) {
-	if s == "" {
-		return 0, "Enter the " + strings.ToLower(what)
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, what + " must be a whole number, like 18"
-	}
-	if n < lo || n > hi {
-		return 0, what + " must be between " + strconv.Itoa(lo) + " and " + strconv.Itoa(hi)
-	}
-	return n, ""
 }
 
 func (s *Server) adminCourseCreate(w http.ResponseWriter, r *http.Request) error {

@@ -92,12 +92,3 @@ func (s *Server) adminInvitationCreate(w http.ResponseWriter, r *http.Request) e
 	}
 	return s.seeOther(w, r, "/admin/invitations", "Invitation sent to "+auth.NormaliseEmail(f.Email))
 }
-
-func hasOption(opts []components.Option, v string) bool {
-	for _, o := range opts {
-		if o.Value == v {
-			return true
-		}
-	}
-	return false
-}

@@ -3,8 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -35,14 +33,6 @@ func (s *Server) adminPartnerEdit(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return s.ok(w, r, admin.PartnerEdit(admin.PartnerForm{ID: p.ID, Name: p.Name, ContactName: p.ContactName, ContactEmail: p.ContactEmail, Region: p.Region}))
-}
-
-// maxLength explains a text that is too long, or returns "".
-func maxLength(what, s string, n int) string {
-	if utf8.RuneCountInString(s) > n {
-		return what + " must be " + strconv.Itoa(n) + " characters or fewer"
-	}
-	return ""
 }
 
 func (s *Server) adminPartnerSave(w http.ResponseWriter, r *http.Request) error {

@@ -33,3 +33,11 @@ func (c *csvWriter) Flush() error {
 	c.w.Flush()
 	return c.w.Error()
 }
+
+// csvSafe stops a spreadsheet from running a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}

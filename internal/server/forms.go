@@ -3,7 +3,11 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"npq/web/components"
 )
 
 // parseForm reads a posted form. A body we cannot read is a 400 (or 413 when too large), and
@@ -38,4 +42,36 @@ func parseMultipartForm(r *http.Request, maxMemory int64) error {
 // field returns a form value with surrounding white space removed.
 func field(r *http.Request, name string) string {
 	return strings.TrimSpace(r.PostForm.Get(name))
+}
+
+// maxLength explains a text that is too long, or returns "".
+func maxLength(what, s string, n int) string {
+	if utf8.RuneCountInString(s) > n {
+		return what + " must be " + strconv.Itoa(n) + " characters or fewer"
+	}
+	return ""
+}
+
+// wholeNumber reads a whole number in [lo, hi], or explains the problem.
+func wholeNumber(what, s string, lo, hi int) (int, string) {
+	if s == "" {
+		return 0, "Enter the " + strings.ToLower(what)
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, what + " must be a whole number, like 18"
+	}
+	if n < lo || n > hi {
+		return 0, what + " must be between " + strconv.Itoa(lo) + " and " + strconv.Itoa(hi)
+	}
+	return n, ""
+}
+
+func hasOption(opts []components.Option, v string) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
 }

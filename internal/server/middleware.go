@@ -77,7 +77,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 // securityHeaders sets the Content-Security-Policy (with a per-request nonce for the few
-// inline scripts) and the other protective headers.
+// inline scripts, kept in the page's layout.Meta) and the other protective headers.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b := make([]byte, 18)
@@ -95,13 +95,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		if s.cfg.SecureCookies() {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
-		m := &layout.Meta{Nonce: nonce, Path: r.URL.Path, CSS: s.assets.Path("build/app.css")}
-		if s.assets.Has("build/govuk-frontend.min.js") {
-			m.JS = s.assets.Path("build/govuk-frontend.min.js")
-		}
-		if s.assets.Has("govuk/assets/images/favicon.ico") {
-			m.Favicon = s.assets.Path("govuk/assets/images/favicon.ico")
-		}
+		m := &layout.Meta{Nonce: nonce, Path: r.URL.Path}
 		next.ServeHTTP(w, r.WithContext(layout.WithMeta(r.Context(), m)))
 	})
 }
@@ -139,26 +133,6 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		m.PopProblem = func() string { return s.sessions.PopString(ctx, "problem") }
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// navFor is the header navigation for each role.
-func navFor(role auth.Role) []layout.NavItem {
-	switch role {
-	case auth.RoleParticipant:
-		return []layout.NavItem{{Label: "Home", Href: "/home"}, {Label: "Progress", Href: "/progress"}, {Label: "Learn", Href: "/learn"},
-			{Label: "Events", Href: "/events"}, {Label: "Assessment", Href: "/assessment"}, {Label: "Requests", Href: "/requests"}}
-	case auth.RolePartnerStaff:
-		return []layout.NavItem{{Label: "Cohorts", Href: "/partner"}, {Label: "Events", Href: "/partner/events"}, {Label: "Deferrals and withdrawals", Href: "/partner/decisions"}, {Label: "Frameworks", Href: "/frameworks"}}
-	case auth.RoleProviderAdmin:
-		return []layout.NavItem{{Label: "Overview", Href: "/admin"}, {Label: "Courses", Href: "/admin/courses"},
-			{Label: "Cohorts", Href: "/admin/cohorts"}, {Label: "Events", Href: "/admin/events"}, {Label: "Participants", Href: "/admin/participants"},
-			{Label: "Deferrals", Href: "/admin/deferrals"}, {Label: "Withdrawals", Href: "/admin/withdrawals"}, {Label: "Assessment", Href: "/admin/assessment"},
-			{Label: "Partners", Href: "/admin/partners"}, {Label: "News", Href: "/admin/news"},
-			{Label: "Invitations", Href: "/admin/invitations"}, {Label: "Outbox", Href: "/admin/outbox"}}
-	case auth.RoleAssessor:
-		return []layout.NavItem{{Label: "Marking", Href: "/marking"}, {Label: "Frameworks", Href: "/frameworks"}}
-	}
-	return nil
 }
 
 // redirectToSignIn sends a signed-out visitor to sign in, then back to where they were going.

@@ -6,15 +6,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"npq/internal/database"
 	"npq/internal/events"
 	"npq/internal/programme"
 	"npq/web/pages/participant"
 )
-
-func (s *Server) feedURL(token string) string { return s.cfg.BaseURL + "/calendar/" + token + ".ics" }
 
 // eventOption works out what a participant can do with an offered event now.
 func eventOption(o events.Offer, bookedOther map[int64]bool, now time.Time) participant.EventOption {
@@ -171,13 +167,6 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, act func(
 	return s.seeOther(w, r, "/events#event-"+strconv.FormatInt(eventID, 10), messages[out])
 }
 
-// seeOtherProblem redirects with a message explaining why nothing changed.
-func (s *Server) seeOtherProblem(w http.ResponseWriter, r *http.Request, to, problem string) error {
-	s.sessions.Put(r.Context(), "problem", problem)
-	http.Redirect(w, r, to, http.StatusSeeOther)
-	return nil
-}
-
 func (s *Server) participantBook(w http.ResponseWriter, r *http.Request) error {
 	return s.bookingAction(w, r, func(enrolmentID, eventID, actor int64, now time.Time) (events.Outcome, error) {
 		return s.events.Book(r.Context(), enrolmentID, eventID, actor, now)
@@ -194,32 +183,4 @@ func (s *Server) participantCancelBooking(w http.ResponseWriter, r *http.Request
 	return s.bookingAction(w, r, func(enrolmentID, eventID, actor int64, now time.Time) (events.Outcome, error) {
 		return s.events.CancelBooking(r.Context(), enrolmentID, eventID, actor, now)
 	})
-}
-
-// calendarFeed serves a participant's private iCalendar feed; the token is the only key.
-func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) error {
-	token := chi.URLParam(r, "token")
-	if len(token) < 20 || len(token) > 64 {
-		return errNotFound
-	}
-	body, err := s.events.Feed(r.Context(), token, time.Now())
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	_, err = w.Write([]byte(body))
-	return err
-}
-
-// calendarReset makes the participant a new calendar address (retiring any old one) and shows
-// it this once: only its hash is kept, and the page is not cached.
-func (s *Server) calendarReset(w http.ResponseWriter, r *http.Request) error {
-	token, err := s.events.NewFeedToken(r.Context(), currentUser(r.Context()).ID)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	return s.ok(w, r, participant.CalendarLink(s.feedURL(token)))
 }

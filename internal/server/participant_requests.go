@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -199,26 +198,4 @@ func (s *Server) participantReturnAnswer(w http.ResponseWriter, r *http.Request)
 		return s.seeOther(w, r, "/requests", "Thank you: we will reopen your course on your return date")
 	}
 	return s.seeOther(w, r, "/requests", "Thank you for telling us. The programme team will confirm your withdrawal in writing.")
-}
-
-// letterPage shows a letter to the participant it is for, their partner's staff, or admins.
-func (s *Server) letterPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := urlID(r, "letter")
-	if err != nil {
-		return err
-	}
-	u := currentUser(r.Context())
-	a := lifecycle.Access{UserID: u.ID, PartnerID: u.DeliveryPartnerID, Admin: u.Role == "provider_admin"}
-	l, err := s.lifecycle.LetterByID(r.Context(), id, a)
-	if err != nil {
-		return err
-	}
-	back := "/requests"
-	switch {
-	case a.Admin:
-		back = "/admin/enrolments/" + strconv.FormatInt(l.EnrolmentID, 10)
-	case a.PartnerID != nil:
-		back = "/partner/decisions"
-	}
-	return s.ok(w, r, lettersPage(l, back))
 }

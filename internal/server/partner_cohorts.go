@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"npq/web/pages/staff"
+	"npq/web/pages/partner"
 )
 
 func (s *Server) partnerHome(w http.ResponseWriter, r *http.Request) error {
@@ -17,7 +17,7 @@ func (s *Server) partnerHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, staff.Cohorts(p.Name, "Delivery partner", cohortRows(cohorts, "/partner/cohorts/"), ""))
+	return s.ok(w, r, partner.Cohorts(p.Name, "Delivery partner", cohortRows(cohorts, "/partner/cohorts/"), ""))
 }
 
 func (s *Server) partnerCohort(w http.ResponseWriter, r *http.Request) error {
@@ -29,5 +29,5 @@ func (s *Server) partnerCohort(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, staff.Roster(v))
+	return s.ok(w, r, partner.Roster(v))
 }

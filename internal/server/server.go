@@ -17,6 +17,7 @@ import (
 	"npq/internal/events"
 	"npq/internal/frameworks"
 	"npq/internal/lifecycle"
+	"npq/internal/overview"
 	"npq/internal/programme"
 	"npq/web/static"
 )
@@ -34,6 +35,7 @@ type Server struct {
 	events     events.Store
 	lifecycle  lifecycle.Store
 	assessment assessment.Store
+	overview   overview.Store
 	// policies records the access rule of every registered route; see routes.go.
 	policies map[string]access
 	handler  http.Handler
@@ -65,6 +67,7 @@ func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 		events:     events.Store{DB: pool, BaseURL: cfg.BaseURL},
 		lifecycle:  lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL},
 		assessment: assessment.Store{DB: pool, Provider: provider, BaseURL: cfg.BaseURL},
+		overview:   overview.Store{DB: pool},
 		policies:   map[string]access{},
 	}
 	// A session that cannot be loaded (the database is down) gets the app's 503 page.

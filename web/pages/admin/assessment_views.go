@@ -57,17 +57,6 @@ func (v SubmissionView) Roles() []components.Option {
 	return nil
 }
 
-// ExtensionForm grants an individual deadline.
-type ExtensionForm struct {
-	EnrolmentID     int64
-	ParticipantName string
-	CourseName      string
-	Deadline        components.DateValue
-	Current         string
-	Reason          string
-	Errors          components.Errors
-}
-
 func submissionPath(id int64) string { return "/admin/assessment/" + strconv.FormatInt(id, 10) }
 
 func roleName(role string) string {

@@ -1,4 +1,4 @@
-package staff
+package partner
 
 import (
 	"npq/internal/events"

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -8,20 +9,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/a-h/templ"
-
 	"npq/internal/lifecycle"
 	"npq/internal/programme"
 	"npq/web/components"
 	"npq/web/layout"
 	"npq/web/pages/admin"
-	"npq/web/pages/letters"
-	"npq/web/pages/staff"
 )
 
 var adminAccess = lifecycle.Access{Admin: true}
-
-func lettersPage(l lifecycle.Letter, back string) templ.Component { return letters.Letter(l, back) }
 
 func (s *Server) adminQueue(kind string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -250,47 +245,35 @@ func (s *Server) adminMoveCohort(w http.ResponseWriter, r *http.Request) error {
 	return s.seeOther(w, r, fmt.Sprintf("/letters/%d", letterID), "Enrolment moved and confirmed in writing")
 }
 
-func (s *Server) adminReturns(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.lifecycle.Returns(r.Context())
+// adminAskReturn asks a deferred participant to confirm their return.
+func (s *Server) adminAskReturn(w http.ResponseWriter, r *http.Request) error {
+	return s.returnAction(w, r, s.lifecycle.AskReturn, "Asked the participant to confirm their return")
+}
+
+// adminConfirmReturn records a deferred participant's return on their behalf.
+func (s *Server) adminConfirmReturn(w http.ResponseWriter, r *http.Request) error {
+	return s.returnAction(w, r, s.lifecycle.ConfirmReturn, "Return confirmed: the enrolment is active again")
+}
+
+// returnAction runs one of the return steps on the request in the URL, then goes back to returns.
+func (s *Server) returnAction(w http.ResponseWriter, r *http.Request,
+	act func(ctx context.Context, requestID, actorID int64, now time.Time) error, done string) error {
+	id, err := urlID(r, "request")
 	if err != nil {
 		return err
 	}
-	today := programme.Today(time.Now())
-	v := admin.ReturnsView{}
-	for _, req := range list {
-		if lifecycle.DueForReturnCheck(*req.ReturnOn, today) {
-			v.Due = append(v.Due, req)
-		} else {
-			v.Later = append(v.Later, req)
-		}
+	if _, err := s.lifecycle.RequestByID(r.Context(), id, adminAccess); err != nil {
+		return err
 	}
-	return s.ok(w, r, admin.Returns(v))
-}
-
-func (s *Server) adminReturnAction(ask bool) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := urlID(r, "request")
-		if err != nil {
-			return err
-		}
-		if _, err := s.lifecycle.RequestByID(r.Context(), id, adminAccess); err != nil {
-			return err
-		}
-		var msg string
-		if ask {
-			err, msg = s.lifecycle.AskReturn(r.Context(), id, currentUser(r.Context()).ID, time.Now()), "Asked the participant to confirm their return"
-		} else {
-			err, msg = s.lifecycle.ConfirmReturn(r.Context(), id, currentUser(r.Context()).ID, time.Now()), "Return confirmed: the enrolment is active again"
-		}
-		var problem lifecycle.Problem
-		if errors.As(err, &problem) {
-			return s.seeOtherProblem(w, r, "/admin/returns", string(problem))
-		}
-		if err != nil {
-			return err
-		}
-		return s.seeOther(w, r, "/admin/returns", msg)
+	err = act(r.Context(), id, currentUser(r.Context()).ID, time.Now())
+	var problem lifecycle.Problem
+	if errors.As(err, &problem) {
+		return s.seeOtherProblem(w, r, "/admin/returns", string(problem))
 	}
+	if err != nil {
+		return err
+	}
+	return s.seeOther(w, r, "/admin/returns", done)
 }
 
 func (s *Server) recordRequestForm(r *http.Request) (admin.RecordRequestForm, programme.Enrolment, error) {
@@ -429,17 +412,4 @@ func (s *Server) adminDecisionsCSV(kind string) handlerFunc {
 		}
 		return cw.Flush()
 	}
-}
-
-func (s *Server) partnerDecisions(w http.ResponseWriter, r *http.Request) error {
-	a := lifecycle.Access{PartnerID: partnerScope(r)}
-	requests, err := s.lifecycle.RequestsFor(r.Context(), a, 200)
-	if err != nil {
-		return err
-	}
-	list, err := s.lifecycle.LettersFor(r.Context(), a, 200)
-	if err != nil {
-		return err
-	}
-	return s.ok(w, r, staff.Decisions(requests, list))
 }

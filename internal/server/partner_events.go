@@ -16,7 +16,7 @@ import (
 	"npq/internal/programme"
 	"npq/web/components"
 	"npq/web/layout"
-	"npq/web/pages/staff"
+	"npq/web/pages/partner"
 )
 
 // eventsBase is where the signed-in staff member's event pages live.
@@ -27,7 +27,7 @@ func eventsBase(r *http.Request) string {
 	return "/admin/events"
 }
 
-func (s *Server) staffEvents(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) partnerEvents(w http.ResponseWriter, r *http.Request) error {
 	now := time.Now()
 	upcoming, err := s.events.Events(r.Context(), partnerScope(r), true, now, 200)
 	if err != nil {
@@ -37,7 +37,7 @@ func (s *Server) staffEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, staff.EventsList(staff.EventsListView{BasePath: eventsBase(r), Upcoming: upcoming, Past: past}))
+	return s.ok(w, r, partner.EventsList(partner.EventsListView{BasePath: eventsBase(r), Upcoming: upcoming, Past: past}))
 }
 
 func (s *Server) eventFromURL(r *http.Request) (events.Event, error) {
@@ -49,7 +49,7 @@ func (s *Server) eventFromURL(r *http.Request) (events.Event, error) {
 }
 
 // eventFormChoices fills the activity and cohort choices within the user's scope.
-func (s *Server) eventFormChoices(r *http.Request, f *staff.EventForm) error {
+func (s *Server) eventFormChoices(r *http.Request, f *partner.EventForm) error {
 	items, err := s.events.SessionItems(r.Context(), partnerScope(r))
 	if err != nil {
 		return err
@@ -89,16 +89,16 @@ func (s *Server) eventFormChoices(r *http.Request, f *staff.EventForm) error {
 	return nil
 }
 
-func (s *Server) staffEventNew(w http.ResponseWriter, r *http.Request) error {
-	f := staff.EventForm{BasePath: eventsBase(r), Limit: "limited", Capacity: "30", ClosesHours: "24", CutoffHours: "48", StartTime: "9:30am", EndTime: "3:30pm"}
+func (s *Server) partnerEventNew(w http.ResponseWriter, r *http.Request) error {
+	f := partner.EventForm{BasePath: eventsBase(r), Limit: "limited", Capacity: "30", ClosesHours: "24", CutoffHours: "48", StartTime: "9:30am", EndTime: "3:30pm"}
 	if err := s.eventFormChoices(r, &f); err != nil {
 		return err
 	}
-	return s.ok(w, r, staff.EventEdit(f))
+	return s.ok(w, r, partner.EventEdit(f))
 }
 
-// staffEventCopy starts a new event from an existing one: everything but the date.
-func (s *Server) staffEventCopy(w http.ResponseWriter, r *http.Request) error {
+// partnerEventCopy starts a new event from an existing one: everything but the date.
+func (s *Server) partnerEventCopy(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.eventFromURL(r)
 	if err != nil {
 		return err
@@ -109,11 +109,11 @@ func (s *Server) staffEventCopy(w http.ResponseWriter, r *http.Request) error {
 	if err := s.eventFormChoices(r, &f); err != nil {
 		return err
 	}
-	return s.ok(w, r, staff.EventEdit(f))
+	return s.ok(w, r, partner.EventEdit(f))
 }
 
-func eventFormFrom(e events.Event) staff.EventForm {
-	f := staff.EventForm{EventID: e.ID, Editing: true, ItemID: strconv.FormatInt(e.ItemID, 10), ItemLocked: e.ItemTitle,
+func eventFormFrom(e events.Event) partner.EventForm {
+	f := partner.EventForm{EventID: e.ID, Editing: true, ItemID: strconv.FormatInt(e.ItemID, 10), ItemLocked: e.ItemTitle,
 		CohortIDs: map[string]bool{}, Title: e.Title, Description: e.Description, Facilitator: e.Facilitator,
 		Date: components.DateOf(e.StartsAt.In(layout.London)), StartTime: clockValue(e.StartsAt), EndTime: clockValue(e.EndsAt),
 		Venue: e.Venue, JoiningLink: e.JoiningLink, Limit: "unlimited",
@@ -163,7 +163,7 @@ func parseClock(s string) (hour, minute int, ok bool) {
 }
 
 // readEventForm reads and checks the event form; problems go into f.Errors.
-func readEventForm(r *http.Request, f *staff.EventForm, now time.Time, kindOf func(int64) (events.Kind, bool)) events.NewEvent {
+func readEventForm(r *http.Request, f *partner.EventForm, now time.Time, kindOf func(int64) (events.Kind, bool)) events.NewEvent {
 	get := func(k string) string { return field(r, k) }
 	if !f.Editing {
 		f.ItemID = get("item")
@@ -289,7 +289,7 @@ func (s *Server) partnerForCohorts(r *http.Request, ids []int64) (int64, string,
 	if scope := partnerScope(r); scope != nil {
 		return *scope, "", nil
 	}
-	var partner int64
+	var partnerID int64
 	for _, id := range ids {
 		c, err := s.programme.CohortByID(r.Context(), id, nil)
 		if errors.Is(err, database.ErrNotFound) {
@@ -298,19 +298,19 @@ func (s *Server) partnerForCohorts(r *http.Request, ids []int64) (int64, string,
 		if err != nil {
 			return 0, "", err
 		}
-		if partner != 0 && c.PartnerID != partner {
+		if partnerID != 0 && c.PartnerID != partnerID {
 			return 0, "Choose cohorts of one delivery partner: an event belongs to the partner that runs it", nil
 		}
-		partner = c.PartnerID
+		partnerID = c.PartnerID
 	}
-	return partner, "", nil
+	return partnerID, "", nil
 }
 
-func (s *Server) staffEventCreate(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) partnerEventCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	f := staff.EventForm{BasePath: eventsBase(r)}
+	f := partner.EventForm{BasePath: eventsBase(r)}
 	if err := s.eventFormChoices(r, &f); err != nil {
 		return err
 	}
@@ -322,22 +322,22 @@ func (s *Server) staffEventCreate(w http.ResponseWriter, r *http.Request) error 
 	if n.Title == "" {
 		n.Title = titles[n.ItemID]
 	}
-	partner, problem, err := s.partnerForCohorts(r, n.CohortIDs)
+	partnerID, problem, err := s.partnerForCohorts(r, n.CohortIDs)
 	if err != nil {
 		return err
 	}
 	f.Errors.Add("cohorts", problem)
 	if f.Errors.Any() {
-		return s.invalid(w, r, staff.EventEdit(f))
+		return s.invalid(w, r, partner.EventEdit(f))
 	}
-	id, err := s.events.Create(r.Context(), n, partner, currentUser(r.Context()).ID)
+	id, err := s.events.Create(r.Context(), n, partnerID, currentUser(r.Context()).ID)
 	if errors.Is(err, events.ErrCohortsNotAllowed) {
 		f.Errors.Add("cohorts", "Choose cohorts that run this session's course")
-		return s.invalid(w, r, staff.EventEdit(f))
+		return s.invalid(w, r, partner.EventEdit(f))
 	}
 	if errors.Is(err, events.ErrItemNotSession) {
 		f.Errors.Add("item", "Choose one of the sessions listed")
-		return s.invalid(w, r, staff.EventEdit(f))
+		return s.invalid(w, r, partner.EventEdit(f))
 	}
 	if err != nil {
 		return err
@@ -345,7 +345,7 @@ func (s *Server) staffEventCreate(w http.ResponseWriter, r *http.Request) error 
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d", eventsBase(r), id), "Event scheduled: participants can book it now")
 }
 
-func (s *Server) staffEventEdit(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) partnerEventEdit(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.eventFromURL(r)
 	if err != nil {
 		return err
@@ -355,10 +355,10 @@ func (s *Server) staffEventEdit(w http.ResponseWriter, r *http.Request) error {
 	if err := s.eventFormChoices(r, &f); err != nil {
 		return err
 	}
-	return s.ok(w, r, staff.EventEdit(f))
+	return s.ok(w, r, partner.EventEdit(f))
 }
 
-func (s *Server) staffEventUpdate(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.eventFromURL(r)
 	if err != nil {
 		return err
@@ -376,7 +376,7 @@ func (s *Server) staffEventUpdate(w http.ResponseWriter, r *http.Request) error 
 		n.Title = e.ItemTitle
 	}
 	if f.Errors.Any() {
-		return s.invalid(w, r, staff.EventEdit(f))
+		return s.invalid(w, r, partner.EventEdit(f))
 	}
 	err = s.events.Update(r.Context(), e.ID, n, partnerScope(r), currentUser(r.Context()).ID, time.Now())
 	var below events.ErrCapacityBelowBooked
@@ -384,10 +384,10 @@ func (s *Server) staffEventUpdate(w http.ResponseWriter, r *http.Request) error 
 	switch {
 	case errors.As(err, &below):
 		f.Errors.Add("capacity", "Number of places must be at least "+strconv.Itoa(int(below))+": that many people are booked")
-		return s.invalid(w, r, staff.EventEdit(f))
+		return s.invalid(w, r, partner.EventEdit(f))
 	case errors.Is(err, events.ErrCohortsNotAllowed):
 		f.Errors.Add("cohorts", "Choose cohorts of this event's partner that run its course")
-		return s.invalid(w, r, staff.EventEdit(f))
+		return s.invalid(w, r, partner.EventEdit(f))
 	case errors.As(err, &problem):
 		return httpError{Status: http.StatusConflict, Message: string(problem)}
 	case err != nil:
@@ -396,7 +396,7 @@ func (s *Server) staffEventUpdate(w http.ResponseWriter, r *http.Request) error 
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d", eventsBase(r), e.ID), "Changes saved: everyone booked has been told")
 }
 
-func (s *Server) staffEvent(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) partnerEvent(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.eventFromURL(r)
 	if err != nil {
 		return err
@@ -409,7 +409,7 @@ func (s *Server) staffEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := staff.EventPage{BasePath: eventsBase(r), Event: e, History: history}
+	v := partner.EventPage{BasePath: eventsBase(r), Event: e, History: history}
 	for _, b := range bookings {
 		if b.Status == "waiting" {
 			v.Waiting = append(v.Waiting, b)
@@ -417,18 +417,18 @@ func (s *Server) staffEvent(w http.ResponseWriter, r *http.Request) error {
 			v.Booked = append(v.Booked, b)
 		}
 	}
-	return s.ok(w, r, staff.Event(v))
+	return s.ok(w, r, partner.Event(v))
 }
 
-func (s *Server) staffEventCancelForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) partnerEventCancelForm(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.eventFromURL(r)
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, staff.CancelEvent(staff.CancelForm{BasePath: eventsBase(r), Event: e}))
+	return s.ok(w, r, partner.CancelEvent(partner.CancelForm{BasePath: eventsBase(r), Event: e}))
 }
 
-func (s *Server) staffEventCancel(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) partnerEventCancel(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.eventFromURL(r)
 	if err != nil {
 		return err
@@ -436,13 +436,13 @@ func (s *Server) staffEventCancel(w http.ResponseWriter, r *http.Request) error 
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	f := staff.CancelForm{BasePath: eventsBase(r), Event: e, Reason: strings.TrimSpace(r.PostForm.Get("reason"))}
+	f := partner.CancelForm{BasePath: eventsBase(r), Event: e, Reason: strings.TrimSpace(r.PostForm.Get("reason"))}
 	if f.Reason == "" {
 		f.Errors.Add("reason", "Enter the reason: participants see it")
 	}
 	f.Errors.Add("reason", maxLength("Reason", f.Reason, 1000))
 	if f.Errors.Any() {
-		return s.invalid(w, r, staff.CancelEvent(f))
+		return s.invalid(w, r, partner.CancelEvent(f))
 	}
 	err = s.events.Cancel(r.Context(), e.ID, f.Reason, partnerScope(r), currentUser(r.Context()).ID)
 	var problem events.Problem
@@ -455,12 +455,12 @@ func (s *Server) staffEventCancel(w http.ResponseWriter, r *http.Request) error 
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d", eventsBase(r), e.ID), "Event cancelled: everyone booked has been told")
 }
 
-func (s *Server) registerView(r *http.Request, e events.Event) (staff.RegisterView, error) {
+func (s *Server) registerView(r *http.Request, e events.Event) (partner.RegisterView, error) {
 	bookings, err := s.events.Bookings(r.Context(), e.ID)
 	if err != nil {
-		return staff.RegisterView{}, err
+		return partner.RegisterView{}, err
 	}
-	v := staff.RegisterView{BasePath: eventsBase(r), Event: e, Marks: map[int64]string{}, Notes: map[int64]string{},
+	v := partner.RegisterView{BasePath: eventsBase(r), Event: e, Marks: map[int64]string{}, Notes: map[int64]string{},
 		Open: !programme.Today(time.Now()).Before(programme.Today(e.StartsAt)) && !e.Cancelled()}
 	for _, b := range bookings {
 		if b.Status == "booked" {
@@ -471,7 +471,7 @@ func (s *Server) registerView(r *http.Request, e events.Event) (staff.RegisterVi
 	return v, nil
 }
 
-func (s *Server) staffRegister(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) partnerRegister(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.eventFromURL(r)
 	if err != nil {
 		return err
@@ -480,10 +480,10 @@ func (s *Server) staffRegister(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, staff.Register(v))
+	return s.ok(w, r, partner.Register(v))
 }
 
-func (s *Server) staffRegisterSave(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) partnerRegisterSave(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.eventFromURL(r)
 	if err != nil {
 		return err
@@ -512,13 +512,13 @@ func (s *Server) staffRegisterSave(w http.ResponseWriter, r *http.Request) error
 		marks = append(marks, m)
 	}
 	if v.Errors.Any() {
-		return s.invalid(w, r, staff.Register(v))
+		return s.invalid(w, r, partner.Register(v))
 	}
 	n, err := s.events.MarkRegister(r.Context(), e.ID, marks, partnerScope(r), currentUser(r.Context()).ID, time.Now())
 	var problem events.Problem
 	if errors.As(err, &problem) {
 		v.Errors.Add("mark-0", string(problem))
-		return s.invalid(w, r, staff.Register(v))
+		return s.invalid(w, r, partner.Register(v))
 	}
 	if err != nil {
 		return err
@@ -526,7 +526,7 @@ func (s *Server) staffRegisterSave(w http.ResponseWriter, r *http.Request) error
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d/register", eventsBase(r), e.ID), fmt.Sprintf("Register saved (%d changes)", n))
 }
 
-func (s *Server) staffRegisterCSV(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) partnerRegisterCSV(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.eventFromURL(r)
 	if err != nil {
 		return err
@@ -541,41 +541,4 @@ func (s *Server) staffRegisterCSV(w http.ResponseWriter, r *http.Request) error 
 		cw.Write(e.Title, e.StartsAt.In(layout.London).Format("2006-01-02 15:04"), b.Name, b.Email, b.Status, b.Attendance, b.AttendanceNote)
 	}
 	return cw.Flush()
-}
-
-func (s *Server) cohortEngagement(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.cohortFromURL(r)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	en, err := s.events.EngagementFor(r.Context(), c.ID, now)
-	if err != nil {
-		return err
-	}
-	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID)
-	if err != nil {
-		return err
-	}
-	roster, err := s.programme.Roster(r.Context(), c.ID, blocks, programme.Today(now))
-	if err != nil {
-		return err
-	}
-	base := "/partner/cohorts/"
-	if partnerScope(r) == nil {
-		base = "/admin/cohorts/"
-	}
-	v := staff.EngagementView{Cohort: c, BasePath: base + strconv.FormatInt(c.ID, 10), Engagement: en, InactiveDays: programme.InactiveDays}
-	if n, err := strconv.Atoi(r.URL.Query().Get("inactive")); err == nil && n >= 1 && n <= 365 {
-		v.InactiveDays = n
-	}
-	for _, e := range roster {
-		if e.Inactive(now, v.InactiveDays) {
-			v.Inactive = append(v.Inactive, e)
-		}
-	}
-	if partnerScope(r) == nil {
-		v.PersonHref = func(id int64) string { return "/admin/enrolments/" + strconv.FormatInt(id, 10) }
-	}
-	return s.ok(w, r, staff.Engagement(v))
 }

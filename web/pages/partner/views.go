@@ -1,5 +1,5 @@
-// Package staff holds pages delivery-partner staff and admins share: cohort lists and rosters.
-package staff
+// Package partner holds the pages of delivery-partner staff, which admins share for every partner: cohorts, rosters, engagement, events and decisions.
+package partner
 
 import (
 	"net/url"

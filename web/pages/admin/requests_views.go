@@ -45,12 +45,6 @@ type DecisionForm struct {
 	Errors          components.Errors
 }
 
-// ReturnsView lists deferred participants and their returns.
-type ReturnsView struct {
-	Due   []lifecycle.Request
-	Later []lifecycle.Request
-}
-
 // RecordRequestForm records a request that arrived by email.
 type RecordRequestForm struct {
 	EnrolmentID     int64

@@ -11,27 +11,18 @@ import (
 
 	"npq/internal/programme"
 	"npq/web/layout"
-	"npq/web/pages/staff"
+	"npq/web/pages/partner"
 )
 
 // cohortRows turns cohorts into list rows linking under base ("/partner/cohorts/").
-func cohortRows(cohorts []programme.Cohort, base string) []staff.CohortRow {
+func cohortRows(cohorts []programme.Cohort, base string) []partner.CohortRow {
 	today := programme.Today(time.Now())
-	rows := make([]staff.CohortRow, len(cohorts))
+	rows := make([]partner.CohortRow, len(cohorts))
 	for i, c := range cohorts {
-		rows[i] = staff.CohortRow{Href: base + strconv.FormatInt(c.ID, 10), Name: c.Name, Course: c.CourseName, Partner: c.PartnerName,
+		rows[i] = partner.CohortRow{Href: base + strconv.FormatInt(c.ID, 10), Name: c.Name, Course: c.CourseName, Partner: c.PartnerName,
 			Stage: c.Stage(today), StartsOn: c.StartsOn, Participants: c.Participants, Active: c.Active}
 	}
 	return rows
-}
-
-// partnerScope is the delivery partner whose data a request may see: the user's own for
-// partner staff, nil (everything) for admins.
-func partnerScope(r *http.Request) *int64 {
-	if u := currentUser(r.Context()); u != nil && u.DeliveryPartnerID != nil {
-		return u.DeliveryPartnerID
-	}
-	return nil
 }
 
 // cohortFromURL loads the cohort in the URL within the user's scope; another partner's
@@ -45,19 +36,19 @@ func (s *Server) cohortFromURL(r *http.Request) (programme.Cohort, error) {
 }
 
 // rosterView builds a cohort's roster page from the query string (sort, dir, inactive).
-func (s *Server) rosterView(r *http.Request, c programme.Cohort, basePath string) (staff.RosterView, error) {
+func (s *Server) rosterView(r *http.Request, c programme.Cohort, basePath string) (partner.RosterView, error) {
 	now := time.Now()
 	today := programme.Today(now)
 	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID)
 	if err != nil {
-		return staff.RosterView{}, err
+		return partner.RosterView{}, err
 	}
 	entries, err := s.programme.Roster(r.Context(), c.ID, blocks, today)
 	if err != nil {
-		return staff.RosterView{}, err
+		return partner.RosterView{}, err
 	}
 	q := r.URL.Query()
-	v := staff.RosterView{Cohort: c, Stage: c.Stage(today), Blocks: blocks, Entries: entries, Now: now, BasePath: basePath,
+	v := partner.RosterView{Cohort: c, Stage: c.Stage(today), Blocks: blocks, Entries: entries, Now: now, BasePath: basePath,
 		Sort: q.Get("sort"), Dir: q.Get("dir"), InactiveDays: programme.InactiveDays}
 	if !slices.Contains(programme.RosterSorts, v.Sort) {
 		v.Sort = "name"
@@ -93,15 +84,7 @@ func writeRosterCSV(w http.ResponseWriter, c programme.Cohort, entries []program
 	return cw.Flush()
 }
 
-// csvSafe stops a spreadsheet from running a cell as a formula.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
-}
-
-func (s *Server) cohortRosterCSV(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) partnerRosterCSV(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.cohortFromURL(r)
 	if err != nil {
 		return err

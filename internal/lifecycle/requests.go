@@ -1,0 +1,453 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"npq/internal/audit"
+	"npq/internal/database"
+	"npq/internal/events"
+	"npq/internal/programme"
+	"npq/web/layout"
+)
+
+// Request is a request to defer or withdraw, with its decision.
+type Request struct {
+	ID, EnrolmentID      int64
+	Kind, Reason         string
+	Details              string
+	StartsOn             time.Time
+	PlannedReturnOn      *time.Time
+	Source               string
+	DiscussedWithPartner bool
+	State                string
+	CreatedAt            time.Time
+	DecidedAt            *time.Time
+	DecidedBy            string
+	DecisionNotes        string
+	EffectiveOn          *time.Time
+	ExceptionReason      string
+	ReturnCohortID       *int64
+	ReturnCohortName     string
+	ReturnBlockID        *int64
+	ReturnOn             *time.Time
+	Refund               *string
+	RefundPence          *int
+	ReturnAskedAt        *time.Time
+	ReturnAnswer         *string
+	ReturnedAt           *time.Time
+	// The enrolment's facts.
+	UserID            int64
+	Name, Email       string
+	Status            programme.Status
+	CohortID          int64
+	CohortName        string
+	CourseID          int64
+	CourseName        string
+	QualificationCode string
+	CourseIdentifier  string
+	PartnerID         int64
+	PartnerName       string
+	FundingRoute      programme.FundingRoute
+	PaymentReceivedOn *time.Time
+	EnrolmentStarts   time.Time
+	StudyEndsOn       time.Time
+	Done, Required    int
+	FutureBookings    int
+}
+
+// ReasonLabel is the request's reason in words.
+func (r Request) ReasonLabel() string { return ReasonLabel(r.Kind, r.Reason) }
+
+// Facts are the request's eligibility facts.
+func (r Request) Facts() Facts {
+	return Facts{Status: r.Status, FundingRoute: r.FundingRoute, PaymentReceivedOn: r.PaymentReceivedOn, StartsOn: r.EnrolmentStarts}
+}
+
+const requestColumns = `r.id, r.enrolment_id, r.kind, r.reason, r.details, r.starts_on, r.planned_return_on, r.source,
+	r.discussed_with_partner, r.state, r.created_at, r.decided_at, coalesce(du.name, ''), r.decision_notes, r.effective_on,
+	r.exception_reason, r.return_cohort_id, coalesce(rc.name, ''), r.return_block_id, r.return_on, r.refund, r.refund_pence,
+	r.return_asked_at, r.return_answer, r.returned_at,
+	e.user_id, u.name, u.email, e.status, e.cohort_id, h.name, h.course_id, c.name, c.qualification_code, q.course_identifier,
+	h.delivery_partner_id, p.name, e.funding_route, e.payment_received_on, e.starts_on, h.study_ends_on,
+	(SELECT count(*) FROM block_items i JOIN blocks b ON b.id = i.block_id WHERE b.course_id = h.course_id AND i.required
+	   AND coalesce((SELECT ic.completed FROM item_completions ic WHERE ic.enrolment_id = e.id AND ic.item_id = i.id ORDER BY ic.id DESC LIMIT 1), false)),
+	(SELECT count(*) FROM block_items i JOIN blocks b ON b.id = i.block_id WHERE b.course_id = h.course_id AND i.required),
+	(SELECT count(*) FROM bookings bk JOIN events ev ON ev.id = bk.event_id WHERE bk.enrolment_id = e.id AND bk.status IN ('booked', 'waiting') AND ev.starts_at > now())`
+
+const requestFrom = `FROM status_requests r JOIN enrolments e ON e.id = r.enrolment_id JOIN users u ON u.id = e.user_id
+	JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id JOIN qualifications q ON q.code = c.qualification_code
+	JOIN delivery_partners p ON p.id = h.delivery_partner_id
+	LEFT JOIN users du ON du.id = r.decided_by LEFT JOIN cohorts rc ON rc.id = r.return_cohort_id`
+
+func scanRequest(row pgx.Row) (Request, error) {
+	var r Request
+	err := row.Scan(&r.ID, &r.EnrolmentID, &r.Kind, &r.Reason, &r.Details, &r.StartsOn, &r.PlannedReturnOn, &r.Source,
+		&r.DiscussedWithPartner, &r.State, &r.CreatedAt, &r.DecidedAt, &r.DecidedBy, &r.DecisionNotes, &r.EffectiveOn,
+		&r.ExceptionReason, &r.ReturnCohortID, &r.ReturnCohortName, &r.ReturnBlockID, &r.ReturnOn, &r.Refund, &r.RefundPence,
+		&r.ReturnAskedAt, &r.ReturnAnswer, &r.ReturnedAt,
+		&r.UserID, &r.Name, &r.Email, &r.Status, &r.CohortID, &r.CohortName, &r.CourseID, &r.CourseName, &r.QualificationCode, &r.CourseIdentifier,
+		&r.PartnerID, &r.PartnerName, &r.FundingRoute, &r.PaymentReceivedOn, &r.EnrolmentStarts, &r.StudyEndsOn,
+		&r.Done, &r.Required, &r.FutureBookings)
+	return r, err
+}
+
+func (s Store) requests(ctx context.Context, where string, args ...any) ([]Request, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+requestColumns+` `+requestFrom+` WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("lifecycle: requests: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Request, error) { return scanRequest(r) })
+}
+
+// Access says whose requests and letters someone may see.
+type Access struct {
+	UserID    int64  // a participant: their own
+	PartnerID *int64 // partner staff: their partner's participants
+	Admin     bool
+}
+
+func (a Access) where(n int) (string, []any) {
+	switch {
+	case a.Admin:
+		return "true", nil
+	case a.PartnerID != nil:
+		return fmt.Sprintf("h.delivery_partner_id = $%d", n), []any{*a.PartnerID}
+	}
+	return fmt.Sprintf("e.user_id = $%d", n), []any{a.UserID}
+}
+
+// RequestByID returns a request visible to a, or database.ErrNotFound.
+func (s Store) RequestByID(ctx context.Context, id int64, a Access) (Request, error) {
+	where, args := a.where(2)
+	list, err := s.requests(ctx, "r.id = $1 AND "+where, append([]any{id}, args...)...)
+	if err != nil {
+		return Request{}, err
+	}
+	if len(list) == 0 {
+		return Request{}, database.ErrNotFound
+	}
+	return list[0], nil
+}
+
+// RequestsFor lists the requests visible to a, newest first.
+func (s Store) RequestsFor(ctx context.Context, a Access, limit int) ([]Request, error) {
+	where, args := a.where(1)
+	return s.requests(ctx, where+fmt.Sprintf(" ORDER BY r.created_at DESC, r.id DESC LIMIT %d", limit), args...)
+}
+
+// Queue lists the open requests of a kind, oldest first, with the facts needed to decide.
+func (s Store) Queue(ctx context.Context, kind string) ([]Request, error) {
+	return s.requests(ctx, "r.kind = $1 AND r.state = 'open' ORDER BY r.created_at, r.id", kind)
+}
+
+// Returns lists approved deferrals not yet returned, soonest return first.
+func (s Store) Returns(ctx context.Context) ([]Request, error) {
+	return s.requests(ctx, "r.kind = 'deferral' AND r.state = 'approved' AND r.returned_at IS NULL AND r.withdrawal_case_id IS NULL ORDER BY r.return_on, r.id")
+}
+
+// NewRequest is a request as submitted.
+type NewRequest struct {
+	EnrolmentID          int64
+	Kind, Reason         string
+	Details              string
+	StartsOn             time.Time
+	PlannedReturnOn      *time.Time
+	Source               string
+	DiscussedWithPartner bool
+	RequestedBy          int64
+}
+
+// Problems people can act on.
+var (
+	ErrOpenRequest = Problem("There is already an open request for this enrolment: it must be decided or cancelled first")
+)
+
+// Problem is a refusal people can act on.
+type Problem string
+
+func (p Problem) Error() string { return string(p) }
+
+// lockEnrolmentStatus locks an enrolment and returns its status.
+func lockEnrolmentStatus(ctx context.Context, tx pgx.Tx, enrolmentID int64) (programme.Status, error) {
+	var st programme.Status
+	err := tx.QueryRow(ctx, `SELECT status FROM enrolments WHERE id = $1 FOR UPDATE`, enrolmentID).Scan(&st)
+	if database.IsNoRows(err) {
+		return st, database.ErrNotFound
+	}
+	return st, err
+}
+
+// Create records a request. One request can be open per enrolment (the database enforces it).
+func (s Store) Create(ctx context.Context, n NewRequest) (int64, error) {
+	var id int64
+	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
+		st, err := lockEnrolmentStatus(ctx, tx, n.EnrolmentID)
+		if err != nil {
+			return err
+		}
+		if p := StateProblem(n.Kind, st); p != "" {
+			return Problem(p)
+		}
+		if !ValidReason(n.Kind, n.Reason) {
+			return Problem("Choose one of the reasons listed")
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO status_requests (enrolment_id, kind, reason, details, starts_on, planned_return_on, source,
+				discussed_with_partner, requested_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, n.EnrolmentID, n.Kind, n.Reason, n.Details, n.StartsOn,
+			n.PlannedReturnOn, n.Source, n.DiscussedWithPartner, database.NullID(n.RequestedBy)).Scan(&id)
+		if database.IsUniqueViolation(err, "status_requests_one_open") {
+			return ErrOpenRequest
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, n.RequestedBy, n.Kind+".requested", fmt.Sprintf("request:%d", id), map[string]any{"reason": n.Reason, "source": n.Source})
+	})
+	return id, wrap("create request", err)
+}
+
+func wrap(what string, err error) error {
+	var p Problem
+	if err == nil || errors.As(err, &p) || errors.Is(err, database.ErrNotFound) {
+		return err
+	}
+	return fmt.Errorf("lifecycle: %s: %w", what, err)
+}
+
+// Cancel withdraws an open request; participants can cancel only their own. The change and
+// its audit entry are one transaction.
+func (s Store) Cancel(ctx context.Context, id int64, a Access, actorID int64) error {
+	where, args := a.where(2)
+	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE status_requests r SET state = 'cancelled' FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id
+			WHERE r.id = $1 AND e.id = r.enrolment_id AND r.state = 'open' AND `+where, append([]any{id}, args...)...)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return Problem("This request is no longer open")
+		}
+		return audit.Record(ctx, tx, actorID, "request.cancelled", fmt.Sprintf("request:%d", id), nil)
+	})
+	return wrap("cancel request", err)
+}
+
+// Candidates lists the cohorts of a course a participant could return to, with block dates.
+func (s Store) Candidates(ctx context.Context, courseID int64) ([]CohortSchedule, error) {
+	rows, err := s.DB.Query(ctx, `SELECT h.id, h.name, h.delivery_partner_id, p.name, b.position, b.id, cb.opens_on
+		FROM cohorts h JOIN delivery_partners p ON p.id = h.delivery_partner_id
+		JOIN cohort_blocks cb ON cb.cohort_id = h.id JOIN blocks b ON b.id = cb.block_id
+		WHERE h.course_id = $1 ORDER BY h.starts_on, h.id, b.position`, courseID)
+	if err != nil {
+		return nil, fmt.Errorf("lifecycle: candidates: %w", err)
+	}
+	defer rows.Close()
+	var out []CohortSchedule
+	for rows.Next() {
+		var c CohortSchedule
+		var pos int
+		var blockID int64
+		var opens time.Time
+		if err := rows.Scan(&c.CohortID, &c.Name, &c.PartnerID, &c.PartnerName, &pos, &blockID, &opens); err != nil {
+			return nil, err
+		}
+		if n := len(out); n == 0 || out[n-1].CohortID != c.CohortID {
+			c.BlockOpens, c.BlockIDs = map[int]time.Time{}, map[int]int64{}
+			out = append(out, c)
+		}
+		last := &out[len(out)-1]
+		last.BlockOpens[pos], last.BlockIDs[pos] = opens, blockID
+	}
+	return out, rows.Err()
+}
+
+// Decision is an admin's decision on a request.
+type Decision struct {
+	RequestID       int64
+	Approve         bool
+	Notes           string
+	EffectiveOn     time.Time
+	ReturnCohortID  int64
+	ReturnBlockID   int64
+	ReturnOn        time.Time
+	ExceptionReason string
+	Refund          string // none, partial, full (withdrawals of paid places)
+	RefundPence     int
+	ActorID         int64
+	Now             time.Time
+}
+
+// Decide approves or refuses an open request. Approving changes the training status (with the
+// effective date, reason code and deciding admin), cancels future bookings (waiting lists move
+// up), stops access to content, and confirms the decision in writing to the participant and
+// their delivery partner.
+func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
+	var letterID int64
+	err := database.InTxRetry(ctx, s.DB, func(tx pgx.Tx) error {
+		r, err := lockedRequest(ctx, tx, d.RequestID)
+		if err != nil {
+			return err
+		}
+		if r.State != "open" {
+			return Problem("This request has already been decided or cancelled")
+		}
+		st, err := lockEnrolmentStatus(ctx, tx, r.EnrolmentID)
+		if err != nil {
+			return err
+		}
+		if !d.Approve {
+			if _, err := tx.Exec(ctx, `UPDATE status_requests SET state = 'refused', decided_by = $2, decided_at = now(), decision_notes = $3 WHERE id = $1`,
+				r.ID, d.ActorID, d.Notes); err != nil {
+				return err
+			}
+			letterID, err = s.letter(ctx, tx, r, "refusal", "Your "+r.Kind+" request", refusalLetter(r, d))
+			if err != nil {
+				return err
+			}
+			return audit.Record(ctx, tx, d.ActorID, r.Kind+".refused", fmt.Sprintf("request:%d", r.ID), map[string]any{"notes": d.Notes})
+		}
+		if p := StateProblem(r.Kind, st); p != "" {
+			return Problem(p)
+		}
+		status := programme.StatusWithdrawn
+		if r.Kind == KindDeferral {
+			status = programme.StatusDeferred
+			if ps := DeferralProblems(r.Facts(), programme.Today(d.Now)); len(ps) > 0 {
+				return Problem("Not eligible to defer: " + strings.Join(ps, "; ") + ". Offer a move to the next cohort instead.")
+			}
+			if d.ReturnCohortID == 0 || d.ReturnOn.IsZero() {
+				return Problem("Choose the cohort and date the participant returns to")
+			}
+			if ReturnTooLate(d.EffectiveOn, d.ReturnOn) && strings.TrimSpace(d.ExceptionReason) == "" {
+				return Problem("The return is more than 12 months after the deferral starts: record the reason for the exception")
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE status_requests SET state = 'approved', decided_by = $2, decided_at = now(), decision_notes = $3,
+				effective_on = $4, return_cohort_id = $5, return_block_id = $6, return_on = $7, exception_reason = $8,
+				refund = $9, refund_pence = $10 WHERE id = $1`,
+			r.ID, d.ActorID, d.Notes, d.EffectiveOn, database.NullID(d.ReturnCohortID), database.NullID(d.ReturnBlockID),
+			nullDate(d.ReturnOn), d.ExceptionReason, nullString(d.Refund), nullPence(d.Refund, d.RefundPence)); err != nil {
+			return err
+		}
+		if err := programme.RecordStatus(ctx, tx, r.EnrolmentID, status, d.EffectiveOn, r.Reason, d.ActorID); err != nil {
+			return err
+		}
+		cancelled, err := events.Store{DB: tx, BaseURL: s.BaseURL}.CancelForEnrolment(ctx, tx, r.EnrolmentID, d.ActorID, d.Now, string(status))
+		if err != nil {
+			return err
+		}
+		r, err = lockedRequest(ctx, tx, d.RequestID)
+		if err != nil {
+			return err
+		}
+		subject, body := "Your withdrawal is confirmed", ""
+		if r.Kind == KindDeferral {
+			subject, body = "Your deferral is confirmed", deferralLetter(r, cancelled)
+		} else {
+			body = withdrawalLetter(r, cancelled)
+		}
+		letterID, err = s.letter(ctx, tx, r, r.Kind, subject, body)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, d.ActorID, r.Kind+".approved", fmt.Sprintf("request:%d", r.ID), map[string]any{
+			"reason": r.Reason, "effective_on": d.EffectiveOn.Format("2006-01-02"), "bookings_cancelled": cancelled, "refund": d.Refund})
+	})
+	return letterID, wrap("decide", err)
+}
+
+func lockedRequest(ctx context.Context, tx pgx.Tx, id int64) (Request, error) {
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM status_requests WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return Request{}, err
+	}
+	r, err := scanRequest(tx.QueryRow(ctx, `SELECT `+requestColumns+` `+requestFrom+` WHERE r.id = $1`, id))
+	if database.IsNoRows(err) {
+		return r, database.ErrNotFound
+	}
+	return r, err
+}
+
+func nullDate(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func nullPence(refund string, p int) *int {
+	if refund != "partial" {
+		return nil
+	}
+	return &p
+}
+
+// MoveToNextCohort moves an enrolment to another cohort of the same course (offered instead of
+// a deferral to someone not eligible to defer), closes the request, and confirms it in writing.
+func (s Store) MoveToNextCohort(ctx context.Context, requestID, cohortID, actorID int64, now time.Time) (int64, error) {
+	var letterID int64
+	err := database.InTxRetry(ctx, s.DB, func(tx pgx.Tx) error {
+		r, err := lockedRequest(ctx, tx, requestID)
+		if err != nil {
+			return err
+		}
+		if r.State != "open" {
+			return Problem("This request has already been decided or cancelled")
+		}
+		if _, err := lockEnrolmentStatus(ctx, tx, r.EnrolmentID); err != nil {
+			return err
+		}
+		var starts time.Time
+		var name string
+		err = tx.QueryRow(ctx, `SELECT starts_on, name FROM cohorts WHERE id = $1 AND course_id = $2 AND id <> $3`, cohortID, r.CourseID, r.CohortID).Scan(&starts, &name)
+		if database.IsNoRows(err) {
+			return Problem("Choose another cohort of the same course")
+		}
+		if err != nil {
+			return err
+		}
+		ev := events.Store{DB: tx, BaseURL: s.BaseURL}
+		if _, err := ev.CancelForEnrolment(ctx, tx, r.EnrolmentID, actorID, now, "moved to another cohort"); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE enrolments SET cohort_id = $2, starts_on = $3 WHERE id = $1`, r.EnrolmentID, cohortID, starts); err != nil {
+			if database.IsUniqueViolation(err, "") {
+				return Problem("The participant already has a place in that cohort")
+			}
+			return err
+		}
+		if err := programme.RecordStatus(ctx, tx, r.EnrolmentID, programme.StatusActive, starts, "Moved to cohort "+name, actorID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE status_requests SET state = 'moved', decided_by = $2, decided_at = now(), effective_on = $3,
+			return_cohort_id = $4, decision_notes = 'Moved to the next cohort instead of deferring' WHERE id = $1`, r.ID, actorID, starts, cohortID); err != nil {
+			return err
+		}
+		letterID, err = s.letter(ctx, tx, r, "cohort-move", "Your place has moved to "+name, fmt.Sprintf(
+			"Dear %s,\n\nYou asked to defer your place on %s. You are not yet eligible to defer (%s), so as our policy sets out, your enrolment has moved to the next cohort instead: %s, starting on %s.\n\n"+
+				"We may need to repeat some eligibility checks before you start. Your progress so far is kept.\n\nYour delivery partner, %s, will be in touch about the arrangements.\n",
+			r.Name, r.CourseName, strings.Join(DeferralProblems(r.Facts(), programme.Today(now)), "; "), name, layout.Date(starts), r.PartnerName))
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actorID, "enrolment.moved", fmt.Sprintf("enrolment:%d", r.EnrolmentID), map[string]any{"cohort_id": cohortID, "request_id": r.ID})
+	})
+	return letterID, wrap("move to cohort", err)
+}
+
+// RequestsForEnrolment lists an enrolment's requests, newest first.
+func (s Store) RequestsForEnrolment(ctx context.Context, enrolmentID int64) ([]Request, error) {
+	return s.requests(ctx, "r.enrolment_id = $1 ORDER BY r.created_at DESC, r.id DESC", enrolmentID)
+}

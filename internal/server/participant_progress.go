@@ -1,0 +1,23 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"npq/internal/programme"
+	"npq/web/pages/participant"
+)
+
+func (s *Server) participantProgress(w http.ResponseWriter, r *http.Request) error {
+	e, ok, err := s.primaryEnrolment(w, r)
+	if err != nil || !ok {
+		return err
+	}
+	blocks, err := s.programme.Journey(r.Context(), e)
+	if err != nil {
+		return err
+	}
+	views, _, cont := journeyView(blocks, lastItem(e), programme.Today(time.Now()))
+	return s.ok(w, r, participant.Progress(participant.ProgressView{Enrolment: enrolmentView(e), Overall: programme.CourseProgress(blocks),
+		Blocks: views, Continue: cont}))
+}
