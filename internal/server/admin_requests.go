@@ -2,12 +2,13 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"npq/internal/lifecycle"
 	"npq/internal/programme"
@@ -185,15 +186,10 @@ func (s *Server) adminDecide(w http.ResponseWriter, r *http.Request) error {
 		v.Form = f
 		return s.invalid(w, r, admin.Decide(v))
 	}
+	v.Form = f
 	letterID, err := s.lifecycle.Decide(r.Context(), d)
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		f.Errors.Add("decision", string(problem))
-		v.Form = f
-		return s.invalid(w, r, admin.Decide(v))
-	}
 	if err != nil {
-		return err
+		return onField(err, &v.Form.Errors, "decision", func() templ.Component { return admin.Decide(v) })
 	}
 	return s.seeOther(w, r, fmt.Sprintf("/letters/%d", letterID), "Decision recorded and sent to the participant and their delivery partner")
 }
@@ -234,13 +230,8 @@ func (s *Server) adminMoveCohort(w http.ResponseWriter, r *http.Request) error {
 	}
 	cohortID, _ := strconv.ParseInt(v.Form.MoveCohort, 10, 64)
 	letterID, err := s.lifecycle.MoveToNextCohort(r.Context(), id, cohortID, currentUser(r.Context()).ID, time.Now())
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		v.Form.Errors.Add("move_cohort", string(problem))
-		return s.invalid(w, r, admin.Decide(v))
-	}
 	if err != nil {
-		return err
+		return onField(err, &v.Form.Errors, "move_cohort", func() templ.Component { return admin.Decide(v) })
 	}
 	return s.seeOther(w, r, fmt.Sprintf("/letters/%d", letterID), "Enrolment moved and confirmed in writing")
 }
@@ -266,14 +257,7 @@ func (s *Server) returnAction(w http.ResponseWriter, r *http.Request,
 		return err
 	}
 	err = act(r.Context(), id, currentUser(r.Context()).ID, time.Now())
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		return s.seeOtherProblem(w, r, "/admin/returns", string(problem))
-	}
-	if err != nil {
-		return err
-	}
-	return s.seeOther(w, r, "/admin/returns", done)
+	return s.seeOtherAfter(w, r, err, "/admin/returns", done)
 }
 
 func (s *Server) recordRequestForm(r *http.Request) (admin.RecordRequestForm, programme.Enrolment, error) {
@@ -335,13 +319,8 @@ func (s *Server) adminRecordRequest(w http.ResponseWriter, r *http.Request) erro
 	}
 	id, err := s.lifecycle.Create(r.Context(), lifecycle.NewRequest{EnrolmentID: e.ID, Kind: f.Kind, Reason: f.Reason, Details: f.Details,
 		StartsOn: start, PlannedReturnOn: planned, Source: "email", DiscussedWithPartner: true, RequestedBy: currentUser(r.Context()).ID})
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		f.Errors.Add("kind", string(problem))
-		return s.invalid(w, r, admin.RecordRequest(f))
-	}
 	if err != nil {
-		return err
+		return onField(err, &f.Errors, "kind", func() templ.Component { return admin.RecordRequest(f) })
 	}
 	return s.seeOther(w, r, fmt.Sprintf("/admin/requests/%d", id), "Request recorded")
 }
@@ -363,14 +342,7 @@ func (s *Server) adminReinstate(w http.ResponseWriter, r *http.Request) error {
 		return s.seeOtherProblem(w, r, back, "Enter the reason for reinstating (1,000 characters or fewer)")
 	}
 	err = s.lifecycle.Reinstate(r.Context(), id, reason, currentUser(r.Context()).ID, time.Now())
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		return s.seeOtherProblem(w, r, back, string(problem))
-	}
-	if err != nil {
-		return err
-	}
-	return s.seeOther(w, r, back, "Reinstated: the participant is active again and has been told")
+	return s.seeOtherAfter(w, r, err, back, "Reinstated: the participant is active again and has been told")
 }
 
 // adminDecisionsCSV exports decided deferrals or withdrawals with DfE's values.

@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"npq/internal/problem"
 	"npq/web/components"
 )
 
@@ -45,11 +45,14 @@ func field(r *http.Request, name string) string {
 }
 
 // maxLength explains a text that is too long, or returns "".
-func maxLength(what, s string, n int) string {
-	if utf8.RuneCountInString(s) > n {
-		return what + " must be " + strconv.Itoa(n) + " characters or fewer"
+func maxLength(what, s string, n int) string { return problem.TooLong(what, s, n) }
+
+// addProblems puts problems onto a form's errors, in their order: the one mapping from
+// problem.Problems to components.Errors.
+func addProblems(errs *components.Errors, ps problem.Problems) {
+	for _, p := range ps {
+		errs.Add(p.Field, p.Message)
 	}
-	return ""
 }
 
 // wholeNumber reads a whole number in [lo, hi], or explains the problem.

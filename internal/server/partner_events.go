@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"npq/internal/database"
 	"npq/internal/events"
 	"npq/internal/programme"
@@ -380,7 +382,6 @@ func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) erro
 	}
 	err = s.events.Update(r.Context(), e.ID, n, partnerScope(r), currentUser(r.Context()).ID, time.Now())
 	var below events.ErrCapacityBelowBooked
-	var problem events.Problem
 	switch {
 	case errors.As(err, &below):
 		f.Errors.Add("capacity", "Number of places must be at least "+strconv.Itoa(int(below))+": that many people are booked")
@@ -388,10 +389,8 @@ func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) erro
 	case errors.Is(err, events.ErrCohortsNotAllowed):
 		f.Errors.Add("cohorts", "Choose cohorts of this event's partner that run its course")
 		return s.invalid(w, r, partner.EventEdit(f))
-	case errors.As(err, &problem):
-		return httpError{Status: http.StatusConflict, Message: string(problem)}
 	case err != nil:
-		return err
+		return err // a refusal, such as a cancelled event, is answered 409
 	}
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d", eventsBase(r), e.ID), "Changes saved: everyone booked has been told")
 }
@@ -444,12 +443,8 @@ func (s *Server) partnerEventCancel(w http.ResponseWriter, r *http.Request) erro
 	if f.Errors.Any() {
 		return s.invalid(w, r, partner.CancelEvent(f))
 	}
-	err = s.events.Cancel(r.Context(), e.ID, f.Reason, partnerScope(r), currentUser(r.Context()).ID)
-	var problem events.Problem
-	if errors.As(err, &problem) {
-		return httpError{Status: http.StatusConflict, Message: string(problem)}
-	}
-	if err != nil {
+	// A refusal, such as an event already cancelled, is answered 409.
+	if err := s.events.Cancel(r.Context(), e.ID, f.Reason, partnerScope(r), currentUser(r.Context()).ID); err != nil {
 		return err
 	}
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d", eventsBase(r), e.ID), "Event cancelled: everyone booked has been told")
@@ -515,13 +510,8 @@ func (s *Server) partnerRegisterSave(w http.ResponseWriter, r *http.Request) err
 		return s.invalid(w, r, partner.Register(v))
 	}
 	n, err := s.events.MarkRegister(r.Context(), e.ID, marks, partnerScope(r), currentUser(r.Context()).ID, time.Now())
-	var problem events.Problem
-	if errors.As(err, &problem) {
-		v.Errors.Add("mark-0", string(problem))
-		return s.invalid(w, r, partner.Register(v))
-	}
 	if err != nil {
-		return err
+		return onField(err, &v.Errors, "mark-0", func() templ.Component { return partner.Register(v) })
 	}
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d/register", eventsBase(r), e.ID), fmt.Sprintf("Register saved (%d changes)", n))
 }
