@@ -3,11 +3,14 @@ package server
 import (
 	"errors"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"npq/internal/problem"
 	"npq/web/components"
+	"npq/web/layout"
 )
 
 // parseForm reads a posted form. A body we cannot read is a 400 (or 413 when too large), and
@@ -77,4 +80,76 @@ func hasOption(opts []components.Option, v string) bool {
 		}
 	}
 	return false
+}
+
+var clockPattern = regexp.MustCompile(`^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$`)
+
+// parseClock reads a time of day such as "9:30am", "14:00" or "2pm".
+func parseClock(s string) (hour, minute int, ok bool) {
+	m := clockPattern.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	if m == nil {
+		return 0, 0, false
+	}
+	hour, _ = strconv.Atoi(m[1])
+	if m[2] != "" {
+		minute, _ = strconv.Atoi(m[2])
+	}
+	switch m[3] {
+	case "am":
+		if hour < 1 || hour > 12 {
+			return 0, 0, false
+		}
+		if hour == 12 {
+			hour = 0
+		}
+	case "pm":
+		if hour < 1 || hour > 12 {
+			return 0, 0, false
+		}
+		if hour != 12 {
+			hour += 12
+		}
+	}
+	return hour, minute, hour <= 23 && minute <= 59
+}
+
+// readClock reads a time of day from a field, called what; a problem with it goes into ps,
+// with an example of a time that reads.
+func readClock(ps *problem.Problems, field, what, s, example string) (hour, minute int, ok bool) {
+	if s == "" {
+		ps.Add(field, "Enter the "+strings.ToLower(what))
+		return 0, 0, false
+	}
+	hour, minute, ok = parseClock(s)
+	if !ok {
+		ps.Add(field, what+" must be a time, like "+example)
+	}
+	return hour, minute, ok
+}
+
+// readDay reads a date, called what, from a date input; a problem with it goes into ps
+// against field, and the date is then zero.
+func readDay(ps *problem.Problems, field, what string, d components.DateValue) time.Time {
+	t, p := d.Parse(what)
+	if p != "" {
+		ps.Add(field, p)
+		return time.Time{}
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, layout.London)
+}
+
+// chosenIDs reads the ids ticked in a list of checkboxes, each once, with the set of values
+// kept to show the form again; values that are not ids are left out.
+func chosenIDs(values []string) (map[string]bool, []int64) {
+	chosen := map[string]bool{}
+	var ids []int64
+	for _, v := range values {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || chosen[v] {
+			continue
+		}
+		chosen[v] = true
+		ids = append(ids, id)
+	}
+	return chosen, ids
 }

@@ -1,0 +1,78 @@
+package server
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"npq/internal/problem"
+	"npq/web/components"
+)
+
+func TestParseClock(t *testing.T) {
+	for _, tt := range []struct {
+		in           string
+		hour, minute int
+		ok           bool
+	}{
+		{"9:30am", 9, 30, true},
+		{"9.30 AM", 9, 30, true},
+		{"14:00", 14, 0, true},
+		{"2pm", 14, 0, true},
+		{"12pm", 12, 0, true},
+		{"12am", 0, 0, true},
+		{"12:15am", 0, 15, true},
+		{" 7 ", 7, 0, true},
+		{"0:00", 0, 0, true},
+		{"23:59", 23, 59, true},
+		{"24:00", 0, 0, false},
+		{"25:00", 0, 0, false},
+		{"9:60", 0, 0, false},
+		{"13pm", 0, 0, false},
+		{"0am", 0, 0, false},
+		{"noon", 0, 0, false},
+		{"9:3", 0, 0, false},
+		{"", 0, 0, false},
+	} {
+		h, m, ok := parseClock(tt.in)
+		if ok != tt.ok || (ok && (h != tt.hour || m != tt.minute)) {
+			t.Errorf("parseClock(%q) = %d, %d, %v; want %d, %d, %v", tt.in, h, m, ok, tt.hour, tt.minute, tt.ok)
+		}
+	}
+}
+
+func TestReadClock(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+	}{
+		{"9:30am", ""},
+		{"", "Enter the start time"},
+		{"noon", "Start time must be a time, like 9:30am or 14:00"},
+	} {
+		var ps problem.Problems
+		readClock(&ps, "start_time", "Start time", tt.in, "9:30am or 14:00")
+		if got := ps.For("start_time"); got != tt.want {
+			t.Errorf("readClock(%q): %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestReadDay(t *testing.T) {
+	var ps problem.Problems
+	if d := readDay(&ps, "opens-day", "Booking opening date", components.DateValue{Day: "3", Month: "3", Year: "2027"}); d.Format("2006-01-02 15:04 MST") != "2027-03-03 00:00 GMT" || len(ps) != 0 {
+		t.Errorf("a good date: %v %v", d, ps)
+	}
+	if d := readDay(&ps, "opens-day", "Booking opening date", components.DateValue{Day: "31", Month: "2", Year: "2027"}); !d.IsZero() || ps.For("opens-day") != "Booking opening date must be a real date" {
+		t.Errorf("a bad date: %v %v", d, ps)
+	}
+}
+
+func TestChosenIDs(t *testing.T) {
+	chosen, ids := chosenIDs([]string{"3", "x", "1", "3", ""})
+	if !slices.Equal(ids, []int64{3, 1}) || fmt.Sprint(chosen) != "map[1:true 3:true]" {
+		t.Errorf("got %v %v", chosen, ids)
+	}
+	if chosen, ids := chosenIDs(nil); len(ids) != 0 || chosen == nil {
+		t.Errorf("none chosen: %v %v", chosen, ids)
+	}
+}
