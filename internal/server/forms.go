@@ -127,13 +127,22 @@ func readClock(ps *problem.Problems, field, what, s, example string) (hour, minu
 	return hour, minute, ok
 }
 
-// readDay reads a date, called what, from a date input; a problem with it goes into ps
+// readDate reads a date, called what, from a date input; a problem with it goes into ps
 // against field, and the date is then zero.
-func readDay(ps *problem.Problems, field, what string, d components.DateValue) time.Time {
+func readDate(ps *problem.Problems, field, what string, d components.DateValue) time.Time {
 	t, p := d.Parse(what)
+	ps.Add(field, p)
 	if p != "" {
-		ps.Add(field, p)
 		return time.Time{}
+	}
+	return t
+}
+
+// readDay reads a date as readDate does, as the start of that day in London.
+func readDay(ps *problem.Problems, field, what string, d components.DateValue) time.Time {
+	t := readDate(ps, field, what, d)
+	if t.IsZero() {
+		return t
 	}
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, layout.London)
 }
@@ -152,4 +161,24 @@ func chosenIDs(values []string) (map[string]bool, []int64) {
 		ids = append(ids, id)
 	}
 	return chosen, ids
+}
+
+// parsePounds reads an amount like "450", "450.5" or "£450.00" into pence.
+func parsePounds(s string) (int, bool) {
+	s = strings.TrimPrefix(strings.ReplaceAll(strings.TrimSpace(s), ",", ""), "£")
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || len(frac) > 2 {
+		return 0, false
+	}
+	w, err := strconv.Atoi(whole)
+	if err != nil || w < 0 || w > 100000 {
+		return 0, false
+	}
+	f := 0
+	if frac != "" {
+		if f, err = strconv.Atoi((frac + "0")[:2]); err != nil {
+			return 0, false
+		}
+	}
+	return w*100 + f, true
 }

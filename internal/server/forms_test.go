@@ -76,3 +76,30 @@ func TestChosenIDs(t *testing.T) {
 		t.Errorf("none chosen: %v %v", chosen, ids)
 	}
 }
+
+func TestParsePounds(t *testing.T) {
+	for _, tt := range []struct {
+		in    string
+		pence int
+		ok    bool
+	}{
+		{"450", 45000, true},
+		{"450.5", 45050, true},
+		{"£450.00", 45000, true},
+		{" 1,250.99 ", 125099, true},
+		{"0", 0, true},
+		{"100000", 10000000, true},
+		{"100001", 0, false},
+		{".50", 0, false},
+		{"450.505", 0, false},
+		{"-5", 0, false},
+		{"lots", 0, false},
+		{"4.x", 0, false},
+		{"", 0, false},
+	} {
+		pence, ok := parsePounds(tt.in)
+		if ok != tt.ok || (ok && pence != tt.pence) {
+			t.Errorf("parsePounds(%q) = %d, %v; want %d, %v", tt.in, pence, ok, tt.pence, tt.ok)
+		}
+	}
+}
