@@ -73,6 +73,20 @@ func wholeNumber(what, s string, lo, hi int) (int, string) {
 	return n, ""
 }
 
+// readChoice reports whether value is one of the options listed; when it is not, ps gets
+// missing for no choice at all or unlisted for another value.
+func readChoice(ps *problem.Problems, field, value string, opts []components.Option, missing, unlisted string) bool {
+	switch {
+	case value == "":
+		ps.Add(field, missing)
+	case !hasOption(opts, value):
+		ps.Add(field, unlisted)
+	default:
+		return true
+	}
+	return false
+}
+
 func hasOption(opts []components.Option, v string) bool {
 	for _, o := range opts {
 		if o.Value == v {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"npq/internal/problem"
 	"npq/web/components"
@@ -101,5 +102,33 @@ func TestParsePounds(t *testing.T) {
 		if ok != tt.ok || (ok && pence != tt.pence) {
 			t.Errorf("parsePounds(%q) = %d, %v; want %d, %v", tt.in, pence, ok, tt.pence, tt.ok)
 		}
+	}
+}
+
+func TestReadChoice(t *testing.T) {
+	opts := []components.Option{{Value: "", Label: "Choose"}, {Value: "3", Label: "Three"}}
+	for _, tt := range []struct {
+		value, want string
+		ok          bool
+	}{
+		{"3", "", true},
+		{"", "Choose the partner", false},
+		{"4", "Choose one of the partners listed", false},
+	} {
+		var ps problem.Problems
+		ok := readChoice(&ps, "partner", tt.value, opts, "Choose the partner", "Choose one of the partners listed")
+		if ok != tt.ok || ps.For("partner") != tt.want {
+			t.Errorf("readChoice(%q) = %v %q; want %v %q", tt.value, ok, ps.For("partner"), tt.ok, tt.want)
+		}
+	}
+}
+
+func TestReadDate(t *testing.T) {
+	var ps problem.Problems
+	if d := readDate(&ps, "starts_on-day", "Start date", components.DateValue{Day: "1", Month: "10", Year: "2027"}); d.Format(time.RFC3339) != "2027-10-01T00:00:00Z" || len(ps) != 0 {
+		t.Errorf("a good date: %v %v", d, ps)
+	}
+	if d := readDate(&ps, "starts_on-day", "Start date", components.DateValue{Day: "1", Year: "2027"}); !d.IsZero() || ps.For("starts_on-day") != "Start date must include a month" {
+		t.Errorf("a date without its month: %v %v", d, ps)
 	}
 }
