@@ -64,3 +64,25 @@ func known(dates ...time.Time) bool {
 	}
 	return true
 }
+
+// MaxItemStatements is the most framework statements one activity can cover.
+const MaxItemStatements = 500
+
+// Check applies the rules for an activity: a kind from the list, a title, and content and
+// statements within their limits. Its problems are keyed by the form's field names.
+func (n NewItem) Check() problem.Problems {
+	var p problem.Problems
+	switch {
+	case n.Kind == "":
+		p.Add("kind", "Choose the kind of activity")
+	case !n.Kind.Valid():
+		p.Add("kind", "Choose one of the kinds listed")
+	}
+	p.Required("title", n.Title, "Enter the title")
+	p.MaxLength("title", "Title", n.Title, 200)
+	p.MaxLength("body", "Content", n.Body, 20000)
+	if len(n.Statements) > MaxItemStatements {
+		p.Add("statements", "Choose "+strconv.Itoa(MaxItemStatements)+" statements or fewer")
+	}
+	return p
+}

@@ -70,3 +70,25 @@ func TestCohortDraftCohort(t *testing.T) {
 		t.Errorf("got %+v", n)
 	}
 }
+
+func TestNewItemCheck(t *testing.T) {
+	many := make([]string, MaxItemStatements+1)
+	for _, tt := range []struct {
+		name string
+		n    NewItem
+		want string
+	}{
+		{"good", NewItem{Kind: KindWebinar, Title: "Webinar", Statements: many[:MaxItemStatements]}, ""},
+		{"nothing", NewItem{}, "kind: Choose the kind of activity|title: Enter the title"},
+		{"a made-up kind", NewItem{Kind: "lecture", Title: "Webinar"}, "kind: Choose one of the kinds listed"},
+		{"long title", NewItem{Kind: KindWebinar, Title: strings.Repeat("t", 201)}, "title: Title must be 200 characters or fewer"},
+		{"long content", NewItem{Kind: KindWebinar, Title: "Webinar", Body: strings.Repeat("b", 20001)}, "body: Content must be 20000 characters or fewer"},
+		{"too many statements", NewItem{Kind: KindWebinar, Title: "Webinar", Statements: many}, "statements: Choose 500 statements or fewer"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := summary(tt.n.Check()); got != tt.want {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}

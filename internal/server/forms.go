@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -159,6 +160,39 @@ func readDay(ps *problem.Problems, field, what string, d components.DateValue) t
 		return t
 	}
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, layout.London)
+}
+
+// readHours reads a number of hours such as 1.5, called what, from 0 to most, as minutes; a
+// problem with it goes into ps and the minutes are then 0.
+func readHours(ps *problem.Problems, field, what, s string, most int) int {
+	if s == "" {
+		ps.Add(field, "Enter the "+strings.ToLower(what))
+		return 0
+	}
+	h, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil || math.IsNaN(h):
+		ps.Add(field, what+" must be a number, like 1.5")
+	case h < 0 || h > float64(most):
+		ps.Add(field, what+" must be between 0 and "+strconv.Itoa(most))
+	default:
+		return int(math.Round(h * 60))
+	}
+	return 0
+}
+
+// chosen reads the values ticked in a list of checkboxes, each once, with the set of them
+// kept to show the form again.
+func chosen(values []string) (map[string]bool, []string) {
+	set := map[string]bool{}
+	var out []string
+	for _, v := range values {
+		if !set[v] {
+			set[v] = true
+			out = append(out, v)
+		}
+	}
+	return set, out
 }
 
 // chosenIDs reads the ids ticked in a list of checkboxes, each once, with the set of values

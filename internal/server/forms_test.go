@@ -132,3 +132,37 @@ func TestReadDate(t *testing.T) {
 		t.Errorf("a date without its month: %v %v", d, ps)
 	}
 }
+
+func TestReadHours(t *testing.T) {
+	for _, tt := range []struct {
+		in      string
+		minutes int
+		want    string
+	}{
+		{"1.5", 90, ""},
+		{"0", 0, ""},
+		{"100", 6000, ""},
+		{"0.01", 1, ""},
+		{"", 0, "Enter the expected hours"},
+		{"lots", 0, "Expected hours must be a number, like 1.5"},
+		{"NaN", 0, "Expected hours must be a number, like 1.5"},
+		{"-1", 0, "Expected hours must be between 0 and 100"},
+		{"100.5", 0, "Expected hours must be between 0 and 100"},
+		{"Inf", 0, "Expected hours must be between 0 and 100"},
+	} {
+		var ps problem.Problems
+		if got := readHours(&ps, "hours", "Expected hours", tt.in, 100); got != tt.minutes || ps.For("hours") != tt.want {
+			t.Errorf("readHours(%q) = %d %q; want %d %q", tt.in, got, ps.For("hours"), tt.minutes, tt.want)
+		}
+	}
+}
+
+func TestChosen(t *testing.T) {
+	set, values := chosen([]string{"b", "a", "b"})
+	if !slices.Equal(values, []string{"b", "a"}) || len(set) != 2 || !set["a"] {
+		t.Errorf("got %v %v", set, values)
+	}
+	if set, values := chosen(nil); set == nil || len(values) != 0 {
+		t.Errorf("none chosen: %v %v", set, values)
+	}
+}
