@@ -287,13 +287,13 @@ func (st Store) AddFile(ctx context.Context, id int64, slotKey, name, contentTyp
 	err := st.DB.QueryRow(ctx, `SELECT u.name FROM submissions s JOIN enrolments e ON e.id = s.enrolment_id JOIN users u ON u.id = e.user_id
 		WHERE s.id = $1`, id).Scan(&participant)
 	if database.IsNoRows(err) {
-		return database.ErrNotFound
+		err = database.ErrNotFound
 	}
 	if err != nil {
 		return wrap("add file", err)
 	}
 	if data, err = StripProperties(contentType, data); err != nil {
-		return problem.New("The selected file could not be read: save it again and upload the new copy")
+		return wrap("add file", problem.New("The selected file could not be read: save it again and upload the new copy"))
 	}
 	named := MentionsName(contentType, data, participant)
 	sum := sha256.Sum256(data)
