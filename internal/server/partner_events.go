@@ -159,11 +159,10 @@ func readEventForm(r *http.Request, f *partner.EventForm, now time.Time, kindOf 
 		Facilitator: f.Facilitator, Venue: f.Venue, JoiningLink: f.JoiningLink}}
 	d.ItemID, d.Kind = readSession(&ps, f.ItemID, kindOf)
 	f.CohortIDs, d.CohortIDs = chosenIDs(r.PostForm["cohorts"])
-	day, p := f.Date.Parse("Date")
-	ps.Add("date-day", p)
+	day := readDate(&ps, "date-day", "Date", f.Date)
 	sh, sm, okStart := readClock(&ps, "start_time", "Start time", f.StartTime, "9:30am or 14:00")
 	eh, em, okEnd := readClock(&ps, "end_time", "End time", f.EndTime, "3:30pm or 15:30")
-	if p == "" && okStart && okEnd {
+	if !day.IsZero() && okStart && okEnd {
 		d.StartsAt = time.Date(day.Year(), day.Month(), day.Day(), sh, sm, 0, 0, layout.London)
 		d.EndsAt = time.Date(day.Year(), day.Month(), day.Day(), eh, em, 0, 0, layout.London)
 	}
@@ -178,8 +177,8 @@ func readEventForm(r *http.Request, f *partner.EventForm, now time.Time, kindOf 
 	}
 	closes, closesProblem := wholeNumber("Hours before the start that booking closes", f.ClosesHours, 0, 24*60)
 	ps.Add("closes_hours", closesProblem)
-	cutoff, p := wholeNumber("Hours before the start for cancelling", f.CutoffHours, 0, 24*60)
-	ps.Add("cutoff_hours", p)
+	cutoff, cutoffProblem := wholeNumber("Hours before the start for cancelling", f.CutoffHours, 0, 24*60)
+	ps.Add("cutoff_hours", cutoffProblem)
 	d.BookingOpensAt = now
 	if !f.Opens.Empty() {
 		d.BookingOpensAt = readDay(&ps, "opens-day", "Booking opening date", f.Opens)
