@@ -11,6 +11,7 @@ import (
 	"npq/internal/audit"
 	"npq/internal/database"
 	"npq/internal/notify"
+	"npq/internal/problem"
 	"npq/internal/programme"
 )
 
@@ -76,7 +77,7 @@ func (st Store) Allocate(ctx context.Context, submissionID int64, role string, m
 
 func allocate(ctx context.Context, tx pgx.Tx, submissionID int64, role string, markerID, actorID int64) error {
 	if role != RoleFirst && role != RoleSecond && role != RoleModerator {
-		return Problem("Choose first marker, second marker or moderator")
+		return problem.New("Choose first marker, second marker or moderator")
 	}
 	var stage Stage
 	var partnerID int64
@@ -92,9 +93,9 @@ func allocate(ctx context.Context, tx pgx.Tx, submissionID int64, role string, m
 	}
 	switch {
 	case role == RoleFirst && stage != StageSubmitted && stage != StageInMarking:
-		return Problem("A first marker can be allocated only before first marking is complete")
+		return problem.New("A first marker can be allocated only before first marking is complete")
 	case role != RoleFirst && stage != StageModeration:
-		return Problem("Second markers and moderators are allocated only to sampled submissions in moderation")
+		return problem.New("Second markers and moderators are allocated only to sampled submissions in moderation")
 	}
 	// Assessors mark; a lead-provider admin may also moderate.
 	var isAssessor, ownPartner, alreadyMarking bool
@@ -106,11 +107,11 @@ func allocate(ctx context.Context, tx pgx.Tx, submissionID int64, role string, m
 	}
 	switch {
 	case !isAssessor:
-		return Problem("Choose an assessor (an admin can only moderate)")
+		return problem.New("Choose an assessor (an admin can only moderate)")
 	case noOwn && ownPartner:
-		return Problem("This assessor works for the participant's delivery partner, so cannot mark this submission")
+		return problem.New("This assessor works for the participant's delivery partner, so cannot mark this submission")
 	case alreadyMarking:
-		return Problem("This assessor already marks this submission in another role: choose someone else")
+		return problem.New("This assessor already marks this submission in another role: choose someone else")
 	}
 	var completed bool
 	err = tx.QueryRow(ctx, `SELECT completed_at IS NOT NULL FROM mark_sheets WHERE submission_id = $1 AND role = $2`, submissionID, role).Scan(&completed)
@@ -118,7 +119,7 @@ func allocate(ctx context.Context, tx pgx.Tx, submissionID int64, role string, m
 		return err
 	}
 	if completed {
-		return Problem("This marking is complete, so it cannot be reallocated")
+		return problem.New("This marking is complete, so it cannot be reallocated")
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO allocations (submission_id, role, marker_id, allocated_by) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (submission_id, role) DO UPDATE SET marker_id = EXCLUDED.marker_id, allocated_by = EXCLUDED.allocated_by, allocated_at = now()`,
@@ -258,7 +259,7 @@ func (st Store) AgreedJudgements(ctx context.Context, submissionID int64) (map[s
 }
 
 // ErrStale means someone saved the sheet after the page was loaded.
-var ErrStale = Problem("These marks were changed by someone else after you opened the page. Your changes were not saved: reload the page to see the latest marks.")
+var ErrStale = problem.New("These marks were changed by someone else after you opened the page. Your changes were not saved: reload the page to see the latest marks.")
 
 // SheetInput is what a marker sends: marks by criterion key, overall feedback, the version
 // of the sheet they loaded, and whether they are finishing.
@@ -304,7 +305,7 @@ func (st Store) SaveSheet(ctx context.Context, submissionID int64, role string, 
 			return database.ErrNotFound
 		}
 		if s.Stage != StageForRole(role) {
-			return Problem("This submission is no longer at this stage of marking, so these marks cannot change")
+			return problem.New("This submission is no longer at this stage of marking, so these marks cannot change")
 		}
 		spec, err := SpecFor(ctx, tx, st.Provider, s.Qualification)
 		if err != nil {
@@ -316,7 +317,7 @@ func (st Store) SaveSheet(ctx context.Context, submissionID int64, role string, 
 		}
 		keys := CriteriaFor(spec, role, all)
 		if role == RoleModerator && len(keys) == 0 {
-			return Problem("There is nothing to moderate until the second marker has finished and disagrees with the first")
+			return problem.New("There is nothing to moderate until the second marker has finished and disagrees with the first")
 		}
 		tag, err := tx.Exec(ctx, `UPDATE mark_sheets SET feedback = $4, version = version + 1, updated_at = now()
 			WHERE submission_id = $1 AND role = $2 AND version = $3 AND completed_at IS NULL`, submissionID, role, in.Version, in.Feedback)
@@ -349,7 +350,7 @@ func (st Store) SaveSheet(ctx context.Context, submissionID int64, role string, 
 			}
 		}
 		if len(missing) > 0 {
-			return Problem(fmt.Sprintf("Record a judgement for every criterion before completing: %d still to do. Your marks were saved as a draft.", len(missing)))
+			return problem.Newf("Record a judgement for every criterion before completing: %d still to do. Your marks were saved as a draft.", len(missing))
 		}
 		if _, err := tx.Exec(ctx, `UPDATE mark_sheets SET completed_at = $3 WHERE submission_id = $1 AND role = $2`, submissionID, role, now); err != nil {
 			return err
@@ -444,7 +445,7 @@ func (st Store) Release(ctx context.Context, ids []int64, actorID int64, now tim
 				return err
 			}
 			if !CanMove(s.Stage, StageReleased) || s.Passed == nil {
-				return Problem(fmt.Sprintf("Candidate %s is not ready for release", s.CandidateNumber))
+				return problem.Newf("Candidate %s is not ready for release. Nothing was released.", s.CandidateNumber)
 			}
 			outcome := "failed"
 			if *s.Passed {

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"npq/internal/audit"
 	"npq/internal/database"
 	"npq/internal/notify"
+	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/web/layout"
 )
@@ -26,11 +26,6 @@ type Store struct {
 	Provider map[string]Spec // provider-defined specifications by qualification
 	BaseURL  string
 }
-
-// Problem is a refusal people can act on.
-type Problem string
-
-func (p Problem) Error() string { return string(p) }
 
 // Submission is one attempt at the assessment.
 type Submission struct {
@@ -206,7 +201,7 @@ func (st Store) StartAttempt(ctx context.Context, enrolmentID int64, now time.Ti
 			return fmt.Errorf("enrolment %d: %w", enrolmentID, err)
 		}
 		if status != string(programme.StatusActive) {
-			return Problem("Only an active enrolment can make an assessment submission")
+			return problem.New("Only an active enrolment can make an assessment submission")
 		}
 		var last int
 		var stage *string
@@ -220,9 +215,9 @@ func (st Store) StartAttempt(ctx context.Context, enrolmentID int64, now time.Ti
 		case *stage != string(StageReleased):
 			return tx.QueryRow(ctx, `SELECT id FROM submissions WHERE enrolment_id = $1 AND attempt = $2`, enrolmentID, last).Scan(&id)
 		case passed != nil && *passed:
-			return Problem("You have passed: there is nothing more to submit")
+			return problem.New("You have passed: there is nothing more to submit")
 		case last >= allowed:
-			return Problem(fmt.Sprintf("You have used all %d attempts", allowed))
+			return problem.Newf("You have used all %d attempts", allowed)
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO submissions (enrolment_id, attempt, candidate_number) VALUES ($1, $2, $3) RETURNING id`,
 			enrolmentID, last+1, candidateNumber()).Scan(&id); err != nil {
@@ -239,10 +234,11 @@ func (st Store) StartAttempt(ctx context.Context, enrolmentID int64, now time.Ti
 	return id, wrap("start attempt", err)
 }
 
+// wrap adds context to an error, keeping it (a problem.Problem, database.ErrNotFound) for
+// errors.As and errors.Is.
 func wrap(what string, err error) error {
-	var p Problem
-	if err == nil || errors.As(err, &p) || errors.Is(err, database.ErrNotFound) {
-		return err
+	if err == nil {
+		return nil
 	}
 	return fmt.Errorf("assessment: %s: %w", what, err)
 }
@@ -258,7 +254,7 @@ func lockDraft(ctx context.Context, tx pgx.Tx, id int64) error {
 		return err
 	}
 	if stage != StageDraft {
-		return Problem("This submission has been submitted and can no longer change")
+		return problem.New("This submission has been submitted and can no longer change")
 	}
 	return nil
 }
@@ -291,13 +287,13 @@ func (st Store) AddFile(ctx context.Context, id int64, slotKey, name, contentTyp
 	err := st.DB.QueryRow(ctx, `SELECT u.name FROM submissions s JOIN enrolments e ON e.id = s.enrolment_id JOIN users u ON u.id = e.user_id
 		WHERE s.id = $1`, id).Scan(&participant)
 	if database.IsNoRows(err) {
-		return database.ErrNotFound
+		err = database.ErrNotFound
 	}
 	if err != nil {
 		return wrap("add file", err)
 	}
 	if data, err = StripProperties(contentType, data); err != nil {
-		return Problem("The selected file could not be read: save it again and upload the new copy")
+		return wrap("add file", problem.New("The selected file could not be read: save it again and upload the new copy"))
 	}
 	named := MentionsName(contentType, data, participant)
 	sum := sha256.Sum256(data)
@@ -311,10 +307,10 @@ func (st Store) AddFile(ctx context.Context, id int64, slotKey, name, contentTyp
 			return err
 		}
 		if inSlot >= 5 {
-			return Problem("Each document can have up to 5 files: remove one first")
+			return problem.New("Each document can have up to 5 files: remove one first")
 		}
 		if p := QuotaProblem(used, len(data)); p != "" {
-			return p
+			return problem.New(p)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO submission_files (submission_id, slot_key, file_name, content_type, size, sha256, data, names_participant)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, slotKey, name, contentType, len(data), hex.EncodeToString(sum[:]), data, named)
@@ -382,17 +378,17 @@ func (st Store) Submit(ctx context.Context, id int64, now time.Time) error {
 		}
 		today := programme.Today(now)
 		if today.Before(s.AssessmentOpensOn) {
-			return Problem("The assessment window opens on " + layout.Date(s.AssessmentOpensOn))
+			return problem.New("The assessment window opens on " + layout.Date(s.AssessmentOpensOn))
 		}
 		if today.After(s.Deadline) {
-			return Problem("The deadline was " + layout.Date(s.Deadline) + ". Ask your lead provider about an extension.")
+			return problem.New("The deadline was " + layout.Date(s.Deadline) + ". Ask your lead provider about an extension.")
 		}
 		spec, err := SpecFor(ctx, tx, st.Provider, s.Qualification)
 		if err != nil {
 			return err
 		}
 		if f := Check(spec, s.Draft()); !CanSubmit(f) {
-			return Problem("Your submission does not meet the rules yet: see the check")
+			return problem.New("Your submission does not meet the rules yet: see the check")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE submissions SET stage = 'submitted', submitted_at = $2 WHERE id = $1`, id, now); err != nil {
 			return err

@@ -30,13 +30,13 @@ const MaxFileNameLength = 100
 
 // QuotaProblem says why a file of size bytes cannot join documents already using used bytes
 // of the submission's MaxStorageBytes, or "" when it fits.
-func QuotaProblem(used, size int) Problem {
+func QuotaProblem(used, size int) string {
 	if used+size <= MaxStorageBytes {
 		return ""
 	}
 	left := max(MaxStorageBytes-used, 0)
-	return Problem(fmt.Sprintf("Your supporting documents can use up to %d MB in all and %.1f MB is left: remove a file or upload a smaller one",
-		MaxStorageBytes>>20, float64(left)/(1<<20)))
+	return fmt.Sprintf("Your supporting documents can use up to %d MB in all and %.1f MB is left: remove a file or upload a smaller one",
+		MaxStorageBytes>>20, float64(left)/(1<<20))
 }
 
 // CleanFileName is the name a file is kept under: its base name only, valid UTF-8 without

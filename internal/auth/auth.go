@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"npq/internal/problem"
+
 	"github.com/alexedwards/argon2id"
 )
 
@@ -197,4 +199,24 @@ func NameProblem(s string) string {
 		return fmt.Sprintf("Full name must be %d characters or fewer", MaxNameLength)
 	}
 	return ""
+}
+
+// Check applies the rules for inviting someone: a name and an email address that can be
+// used, a role, and a delivery partner exactly when the role is delivery partner staff. Its
+// problems are keyed by the form's field names.
+func (n NewInvitation) Check() problem.Problems {
+	var p problem.Problems
+	p.Add("name", NameProblem(n.Name))
+	p.Add("email", EmailProblem(n.Email))
+	switch {
+	case n.Role == "":
+		p.Add("role", "Select a role")
+	case !n.Role.Valid():
+		p.Add("role", "Select one of the roles listed")
+	case n.Role == RolePartnerStaff && n.DeliveryPartnerID == nil:
+		p.Add("partner", "Select the delivery partner this person works for")
+	case n.Role != RolePartnerStaff && n.DeliveryPartnerID != nil:
+		p.Add("partner", "Only delivery partner staff belong to a delivery partner: choose “Not a delivery partner's staff”")
+	}
+	return p
 }

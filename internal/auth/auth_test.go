@@ -154,3 +154,33 @@ func TestInvitationLifecycle(t *testing.T) {
 		t.Errorf("newest invitation state %v", state)
 	}
 }
+
+func TestNewInvitationCheck(t *testing.T) {
+	partner := int64(3)
+	for _, tt := range []struct {
+		name string
+		n    auth.NewInvitation
+		want string
+	}{
+		{"an admin", auth.NewInvitation{Name: "Ada", Email: "ada@lp.test", Role: auth.RoleProviderAdmin}, ""},
+		{"partner staff", auth.NewInvitation{Name: "Sam", Email: "sam@hub.test", Role: auth.RolePartnerStaff, DeliveryPartnerID: &partner}, ""},
+		{"nothing", auth.NewInvitation{}, "name: Enter a full name|email: Enter an email address|role: Select a role"},
+		{"a bad email", auth.NewInvitation{Name: "Ada", Email: "ada@", Role: auth.RoleAssessor},
+			"email: Enter an email address in the correct format, like name@example.com"},
+		{"a made-up role", auth.NewInvitation{Name: "Ada", Email: "ada@lp.test", Role: "owner", DeliveryPartnerID: &partner}, "role: Select one of the roles listed"},
+		{"partner staff without a partner", auth.NewInvitation{Name: "Sam", Email: "sam@hub.test", Role: auth.RolePartnerStaff},
+			"partner: Select the delivery partner this person works for"},
+		{"an assessor with a partner", auth.NewInvitation{Name: "Ada", Email: "ada@lp.test", Role: auth.RoleAssessor, DeliveryPartnerID: &partner},
+			"partner: Only delivery partner staff belong to a delivery partner: choose “Not a delivery partner's staff”"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, p := range tt.n.Check() {
+				got = append(got, p.Field+": "+p.Message)
+			}
+			if strings.Join(got, "|") != tt.want {
+				t.Errorf("got  %q\nwant %q", strings.Join(got, "|"), tt.want)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"npq/internal/events"
+	"npq/internal/problem"
 )
 
 // Twenty people move from date A to date B while twenty move from B to A, several times
@@ -48,7 +49,7 @@ func TestOppositeDateChangesDoNotDeadlock(t *testing.T) {
 		close(start)
 		wg.Wait()
 		for i, e := range f.enrolments {
-			var problem events.Problem
+			var refused problem.Problem
 			switch {
 			case errs[i] == nil && outcomes[i] == events.OutcomeChanged:
 				if on[e] == a {
@@ -56,7 +57,7 @@ func TestOppositeDateChangesDoNotDeadlock(t *testing.T) {
 				} else {
 					on[e] = a
 				}
-			case errorsAs(errs[i], &problem):
+			case errorsAs(errs[i], &refused):
 			default:
 				t.Errorf("round %d, change %d: %s %v", round, i, outcomes[i], errs[i])
 			}

@@ -4,10 +4,10 @@
 package events
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
+	"npq/internal/problem"
 	"npq/web/layout"
 )
 
@@ -91,30 +91,26 @@ func (e Event) PlacesLabel() string {
 	}
 }
 
-// Problem is why a participant cannot do something now, in words they can act on.
-type Problem string
-
-func (p Problem) Error() string { return string(p) }
-
-// BookingProblem says why the event cannot be booked at now, or "" if it can.
-func BookingProblem(e Event, now time.Time) Problem {
+// BookingProblem says why the event cannot be booked at now, in words a participant can act
+// on, or "" if it can.
+func BookingProblem(e Event, now time.Time) string {
 	switch {
 	case e.Cancelled():
 		return "This event has been cancelled"
 	case !now.Before(e.StartsAt):
 		return "This event has already started"
 	case now.Before(e.BookingOpensAt):
-		return Problem("Booking opens on " + layout.DateTime(e.BookingOpensAt))
+		return "Booking opens on " + layout.DateTime(e.BookingOpensAt)
 	case !now.Before(e.BookingClosesAt):
-		return Problem("Booking closed on " + layout.DateTime(e.BookingClosesAt))
+		return "Booking closed on " + layout.DateTime(e.BookingClosesAt)
 	}
 	return ""
 }
 
 // CancellationProblem says why a booking on the event cannot be cancelled at now, or "".
-func CancellationProblem(e Event, now time.Time) Problem {
+func CancellationProblem(e Event, now time.Time) string {
 	if !now.Before(e.CancellationCutoff) {
-		return Problem("You can no longer cancel: the cut-off was " + layout.DateTime(e.CancellationCutoff) + ". Contact your delivery partner.")
+		return "You can no longer cancel: the cut-off was " + layout.DateTime(e.CancellationCutoff) + ". Contact your delivery partner."
 	}
 	return ""
 }
@@ -142,8 +138,8 @@ func Clash(e Event, booked []Slot) *Slot {
 }
 
 // ClashProblem words a clash for the participant.
-func ClashProblem(s Slot) Problem {
-	return Problem(fmt.Sprintf("This clashes with your booking for %s on %s", s.Title, layout.DateTime(s.StartsAt)))
+func ClashProblem(s Slot) problem.Problem {
+	return problem.Newf("This clashes with your booking for %s on %s", s.Title, layout.DateTime(s.StartsAt))
 }
 
 // Timing is when an event is, as people read it, e.g. "Tuesday 3 March 2027, 9:30am to 3pm".

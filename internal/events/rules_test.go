@@ -39,7 +39,7 @@ func TestBookingWindowAndCutOff(t *testing.T) {
 		{"cancelled", cancelled, "2027-02-01 10:00", "cancelled"},
 	}
 	for _, tt := range tests {
-		got := string(BookingProblem(tt.e, at(tt.now)))
+		got := BookingProblem(tt.e, at(tt.now))
 		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
@@ -47,7 +47,7 @@ func TestBookingWindowAndCutOff(t *testing.T) {
 	if p := CancellationProblem(event(), at("2027-02-28 09:29")); p != "" {
 		t.Errorf("before the cut-off: %q", p)
 	}
-	if p := CancellationProblem(event(), at("2027-02-28 09:30")); !strings.Contains(string(p), "cut-off was") {
+	if p := CancellationProblem(event(), at("2027-02-28 09:30")); !strings.Contains(p, "cut-off was") {
 		t.Errorf("at the cut-off: %q", p)
 	}
 }
@@ -96,7 +96,7 @@ func TestClashes(t *testing.T) {
 		}
 	}
 	p := ClashProblem(Slot{Title: "Webinar", StartsAt: at("2027-03-02 09:00")})
-	if !strings.Contains(string(p), "clashes with your booking for Webinar on 2 March 2027 at 9:00am") {
+	if !strings.Contains(p.Message, "clashes with your booking for Webinar on 2 March 2027 at 9:00am") {
 		t.Errorf("clash message %q", p)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"npq/internal/audit"
 	"npq/internal/database"
+	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/web/layout"
 )
@@ -173,10 +174,7 @@ func (s Store) Create(ctx context.Context, n NewEvent, partnerID, actorID int64)
 		}
 		return audit.Record(ctx, tx, actorID, "event.created", fmt.Sprintf("event:%d", id), map[string]any{"item_id": n.ItemID})
 	})
-	if err != nil && !errors.Is(err, ErrItemNotSession) && !errors.Is(err, ErrCohortsNotAllowed) {
-		err = fmt.Errorf("events: create: %w", err)
-	}
-	return id, err
+	return id, wrap("create", err)
 }
 
 // lockEvent locks an event row for the rest of the transaction, within the partner scope.
@@ -200,7 +198,7 @@ func (s Store) Update(ctx context.Context, id int64, n NewEvent, partnerID *int6
 			return err
 		}
 		if e.Cancelled() {
-			return Problem("This event has been cancelled and cannot be changed")
+			return problem.New("This event has been cancelled and cannot be changed")
 		}
 		n.ItemID = e.ItemID // the activity an event is an option for does not change once scheduled
 		if _, err := checkCohorts(ctx, tx, n, e.PartnerID); err != nil {
@@ -236,7 +234,7 @@ func (s Store) Update(ctx context.Context, id int64, n NewEvent, partnerID *int6
 		}
 		return audit.Record(ctx, tx, actorID, "event.updated", fmt.Sprintf("event:%d", id), nil)
 	})
-	return wrapProblem("events: update", err)
+	return wrap("update", err)
 }
 
 // changedForAttendees reports whether an edit changes something people booked need to know.
@@ -254,7 +252,7 @@ func (s Store) Cancel(ctx context.Context, id int64, reason string, partnerID *i
 			return err
 		}
 		if e.Cancelled() {
-			return Problem("This event is already cancelled")
+			return problem.New("This event is already cancelled")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE events SET cancelled_at = now(), cancelled_reason = $2, sequence = sequence + 1 WHERE id = $1`, id, reason); err != nil {
 			return err
@@ -282,7 +280,7 @@ func (s Store) Cancel(ctx context.Context, id int64, reason string, partnerID *i
 		}
 		return audit.Record(ctx, tx, actorID, "event.cancelled", fmt.Sprintf("event:%d", id), map[string]any{"reason": reason, "bookings": len(ids)})
 	})
-	return wrapProblem("events: cancel", err)
+	return wrap("cancel", err)
 }
 
 func history(ctx context.Context, tx pgx.Tx, bookingID int64, action, note string, actorID int64) error {
@@ -290,16 +288,13 @@ func history(ctx context.Context, tx pgx.Tx, bookingID int64, action, note strin
 	return err
 }
 
-// wrapProblem adds context to unexpected errors and leaves the ones people act on alone.
-func wrapProblem(what string, err error) error {
-	var p Problem
-	var c ErrCapacityBelowBooked
-	switch {
-	case err == nil, errors.As(err, &p), errors.As(err, &c), errors.Is(err, database.ErrNotFound),
-		errors.Is(err, ErrItemNotSession), errors.Is(err, ErrCohortsNotAllowed):
-		return err
+// wrap adds context to an error, keeping it (a problem.Problem, database.ErrNotFound, the
+// errors above) for errors.As and errors.Is.
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
 	}
-	return fmt.Errorf("%s: %w", what, err)
+	return fmt.Errorf("events: %s: %w", what, err)
 }
 
 // Booking is a participant's place (or waiting-list entry) on an event.
@@ -455,7 +450,7 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 			return err
 		}
 		if p.status != string(programme.StatusActive) {
-			return Problem("Only participants with an active place on the course can book")
+			return problem.New("Only participants with an active place on the course can book")
 		}
 		e, oldBooking, old, err := lockChange(ctx, tx, enrolmentID, eventID)
 		if err != nil {
@@ -477,11 +472,11 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 			return nil
 		}
 		if p := BookingProblem(e, now); p != "" {
-			return p
+			return problem.New(p)
 		}
 		if oldBooking != 0 {
 			if p := CancellationProblem(old, now); p != "" {
-				return Problem("You cannot change from " + old.Timing() + ": the cut-off for changing it was " + layout.DateTime(old.CancellationCutoff))
+				return problem.New("You cannot change from " + old.Timing() + ": the cut-off for changing it was " + layout.DateTime(old.CancellationCutoff))
 			}
 		}
 		slots, err := bookedSlots(ctx, tx, p.userID)
@@ -535,7 +530,7 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 		}
 		return nil
 	})
-	return out, wrapProblem("events: book", err)
+	return out, wrap("book", err)
 }
 
 // JoinWaitingList puts a participant on a full event's waiting list (first come, first
@@ -548,7 +543,7 @@ func (s Store) JoinWaitingList(ctx context.Context, enrolmentID, eventID, actorI
 			return err
 		}
 		if p.status != string(programme.StatusActive) {
-			return Problem("Only participants with an active place on the course can join a waiting list")
+			return problem.New("Only participants with an active place on the course can join a waiting list")
 		}
 		e, err := lockEvent(ctx, tx, eventID, nil)
 		if err != nil {
@@ -561,7 +556,7 @@ func (s Store) JoinWaitingList(ctx context.Context, enrolmentID, eventID, actorI
 			return err
 		}
 		if p := BookingProblem(e, now); p != "" {
-			return p
+			return problem.New(p)
 		}
 		_, status, err := currentBooking(ctx, tx, eventID, enrolmentID)
 		switch {
@@ -580,7 +575,7 @@ func (s Store) JoinWaitingList(ctx context.Context, enrolmentID, eventID, actorI
 		if w, _, err := otherOption(ctx, tx, enrolmentID, e.ItemID, eventID, "waiting"); err != nil {
 			return err
 		} else if w != 0 {
-			return Problem("You are already on the waiting list for another date of this session. Leave that list first.")
+			return problem.New("You are already on the waiting list for another date of this session. Leave that list first.")
 		}
 		bookingID, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, "waiting", "waiting", actorID)
 		if err != nil {
@@ -592,7 +587,7 @@ func (s Store) JoinWaitingList(ctx context.Context, enrolmentID, eventID, actorI
 	if errors.Is(err, errBookInstead) {
 		return s.Book(ctx, enrolmentID, eventID, actorID, now)
 	}
-	return out, wrapProblem("events: join waiting list", err)
+	return out, wrap("join waiting list", err)
 }
 
 var errBookInstead = errors.New("book instead")
@@ -622,7 +617,7 @@ func (s Store) CancelBooking(ctx context.Context, enrolmentID, eventID, actorID 
 			return history(ctx, tx, bookingID, "left_waiting_list", "", actorID)
 		case "booked":
 			if p := CancellationProblem(e, now); p != "" {
-				return p
+				return problem.New(p)
 			}
 			if _, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, "cancelled", "cancelled_by_participant", actorID); err != nil {
 				return err
@@ -636,7 +631,7 @@ func (s Store) CancelBooking(ctx context.Context, enrolmentID, eventID, actorID 
 		out = OutcomeNothing
 		return nil
 	})
-	return out, wrapProblem("events: cancel booking", err)
+	return out, wrap("cancel booking", err)
 }
 
 // promote fills free places on an event from its waiting list, first come first served,
@@ -743,7 +738,7 @@ type Mark struct {
 }
 
 // ErrRegisterNotOpen means the register cannot be taken before the event's day.
-var ErrRegisterNotOpen = Problem("The register opens on the day of the event")
+var ErrRegisterNotOpen = problem.New("The register opens on the day of the event")
 
 // MarkRegister records attendance for booked participants. Each change is kept in the
 // history; marking someone attended completes the activity for them, and correcting that
@@ -759,7 +754,7 @@ func (s Store) MarkRegister(ctx context.Context, eventID int64, marks []Mark, pa
 			return ErrRegisterNotOpen
 		}
 		if e.Cancelled() {
-			return Problem("This event was cancelled, so it has no register")
+			return problem.New("This event was cancelled, so it has no register")
 		}
 		for _, m := range marks {
 			var enrolmentID int64
@@ -767,7 +762,7 @@ func (s Store) MarkRegister(ctx context.Context, eventID int64, marks []Mark, pa
 			err := tx.QueryRow(ctx, `SELECT enrolment_id, coalesce(attendance, ''), attendance_note FROM bookings
 				WHERE id = $1 AND event_id = $2 AND status = 'booked' FOR UPDATE`, m.BookingID, eventID).Scan(&enrolmentID, &current, &note)
 			if database.IsNoRows(err) {
-				return Problem("Someone on the register is no longer booked: reload the page and try again")
+				return problem.New("Someone on the register is no longer booked: reload the page and try again")
 			}
 			if err != nil {
 				return err
@@ -801,7 +796,7 @@ func (s Store) MarkRegister(ctx context.Context, eventID int64, marks []Mark, pa
 		}
 		return nil
 	})
-	return changed, wrapProblem("events: mark register", err)
+	return changed, wrap("mark register", err)
 }
 
 // HistoryEntry is one line of a booking's history.

@@ -2,7 +2,6 @@ package lifecycle
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"npq/internal/audit"
 	"npq/internal/database"
 	"npq/internal/events"
+	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/web/layout"
 )
@@ -163,15 +163,8 @@ type NewRequest struct {
 	RequestedBy          int64
 }
 
-// Problems people can act on.
-var (
-	ErrOpenRequest = Problem("There is already an open request for this enrolment: it must be decided or cancelled first")
-)
-
-// Problem is a refusal people can act on.
-type Problem string
-
-func (p Problem) Error() string { return string(p) }
+// ErrOpenRequest refuses a second open request for an enrolment.
+var ErrOpenRequest = problem.New("There is already an open request for this enrolment: it must be decided or cancelled first")
 
 // lockEnrolmentStatus locks an enrolment and returns its status.
 func lockEnrolmentStatus(ctx context.Context, tx pgx.Tx, enrolmentID int64) (programme.Status, error) {
@@ -192,10 +185,10 @@ func (s Store) Create(ctx context.Context, n NewRequest) (int64, error) {
 			return err
 		}
 		if p := StateProblem(n.Kind, st); p != "" {
-			return Problem(p)
+			return problem.New(p)
 		}
 		if !ValidReason(n.Kind, n.Reason) {
-			return Problem("Choose one of the reasons listed")
+			return problem.New("Choose one of the reasons listed")
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO status_requests (enrolment_id, kind, reason, details, starts_on, planned_return_on, source,
 				discussed_with_partner, requested_by)
@@ -212,10 +205,11 @@ func (s Store) Create(ctx context.Context, n NewRequest) (int64, error) {
 	return id, wrap("create request", err)
 }
 
+// wrap adds context to an error, keeping it (a problem.Problem, database.ErrNotFound) for
+// errors.As and errors.Is.
 func wrap(what string, err error) error {
-	var p Problem
-	if err == nil || errors.As(err, &p) || errors.Is(err, database.ErrNotFound) {
-		return err
+	if err == nil {
+		return nil
 	}
 	return fmt.Errorf("lifecycle: %s: %w", what, err)
 }
@@ -231,7 +225,7 @@ func (s Store) Cancel(ctx context.Context, id int64, a Access, actorID int64) er
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return Problem("This request is no longer open")
+			return problem.New("This request is no longer open")
 		}
 		return audit.Record(ctx, tx, actorID, "request.cancelled", fmt.Sprintf("request:%d", id), nil)
 	})
@@ -295,7 +289,7 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 			return err
 		}
 		if r.State != "open" {
-			return Problem("This request has already been decided or cancelled")
+			return problem.New("This request has already been decided or cancelled")
 		}
 		st, err := lockEnrolmentStatus(ctx, tx, r.EnrolmentID)
 		if err != nil {
@@ -313,19 +307,19 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 			return audit.Record(ctx, tx, d.ActorID, r.Kind+".refused", fmt.Sprintf("request:%d", r.ID), map[string]any{"notes": d.Notes})
 		}
 		if p := StateProblem(r.Kind, st); p != "" {
-			return Problem(p)
+			return problem.New(p)
 		}
 		status := programme.StatusWithdrawn
 		if r.Kind == KindDeferral {
 			status = programme.StatusDeferred
 			if ps := DeferralProblems(r.Facts(), programme.Today(d.Now)); len(ps) > 0 {
-				return Problem("Not eligible to defer: " + strings.Join(ps, "; ") + ". Offer a move to the next cohort instead.")
+				return problem.New("Not eligible to defer: " + strings.Join(ps, "; ") + ". Offer a move to the next cohort instead.")
 			}
 			if d.ReturnCohortID == 0 || d.ReturnOn.IsZero() {
-				return Problem("Choose the cohort and date the participant returns to")
+				return problem.New("Choose the cohort and date the participant returns to")
 			}
 			if ReturnTooLate(d.EffectiveOn, d.ReturnOn) && strings.TrimSpace(d.ExceptionReason) == "" {
-				return Problem("The return is more than 12 months after the deferral starts: record the reason for the exception")
+				return problem.New("The return is more than 12 months after the deferral starts: record the reason for the exception")
 			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE status_requests SET state = 'approved', decided_by = $2, decided_at = now(), decision_notes = $3,
@@ -404,7 +398,7 @@ func (s Store) MoveToNextCohort(ctx context.Context, requestID, cohortID, actorI
 			return err
 		}
 		if r.State != "open" {
-			return Problem("This request has already been decided or cancelled")
+			return problem.New("This request has already been decided or cancelled")
 		}
 		if _, err := lockEnrolmentStatus(ctx, tx, r.EnrolmentID); err != nil {
 			return err
@@ -413,7 +407,7 @@ func (s Store) MoveToNextCohort(ctx context.Context, requestID, cohortID, actorI
 		var name string
 		err = tx.QueryRow(ctx, `SELECT starts_on, name FROM cohorts WHERE id = $1 AND course_id = $2 AND id <> $3`, cohortID, r.CourseID, r.CohortID).Scan(&starts, &name)
 		if database.IsNoRows(err) {
-			return Problem("Choose another cohort of the same course")
+			return problem.New("Choose another cohort of the same course")
 		}
 		if err != nil {
 			return err
@@ -424,7 +418,7 @@ func (s Store) MoveToNextCohort(ctx context.Context, requestID, cohortID, actorI
 		}
 		if _, err := tx.Exec(ctx, `UPDATE enrolments SET cohort_id = $2, starts_on = $3 WHERE id = $1`, r.EnrolmentID, cohortID, starts); err != nil {
 			if database.IsUniqueViolation(err, "") {
-				return Problem("The participant already has a place in that cohort")
+				return problem.New("The participant already has a place in that cohort")
 			}
 			return err
 		}

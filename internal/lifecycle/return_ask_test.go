@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"npq/internal/lifecycle"
+	"npq/internal/problem"
 	"npq/internal/programme"
 )
 
@@ -32,7 +33,7 @@ func TestAskingAboutAReturnIsIdempotent(t *testing.T) {
 	wg.Wait()
 	asked := 0
 	for _, err := range errs {
-		var p lifecycle.Problem
+		var p problem.Problem
 		switch {
 		case err == nil:
 			asked++
@@ -60,7 +61,7 @@ func TestAskingAboutAReturnIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Asking again, even weeks later, keeps the answer.
-	var p lifecycle.Problem
+	var p problem.Problem
 	if err := f.s.AskReturn(ctx, req, f.admin, f.now.AddDate(0, 0, 30)); !errors.As(err, &p) {
 		t.Errorf("asking after an answer: %v", err)
 	}
@@ -89,7 +90,7 @@ func TestAskingAgainIsAReminderAfterAWeek(t *testing.T) {
 	if err := f.s.AskReturn(ctx, req, f.admin, f.now); err != nil {
 		t.Fatal(err)
 	}
-	var p lifecycle.Problem
+	var p problem.Problem
 	if err := f.s.AskReturn(ctx, req, f.admin, f.now.Add(6*24*time.Hour)); !errors.As(err, &p) {
 		t.Errorf("a reminder within the week: %v", err)
 	}

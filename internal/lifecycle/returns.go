@@ -10,6 +10,7 @@ import (
 
 	"npq/internal/audit"
 	"npq/internal/database"
+	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/web/layout"
 )
@@ -23,10 +24,10 @@ func (s Store) AskReturn(ctx context.Context, requestID, actorID int64, now time
 			return err
 		}
 		if r.Kind != KindDeferral || r.State != "approved" || r.ReturnedAt != nil {
-			return Problem("Only a deferral that has not ended can be asked about its return")
+			return problem.New("Only a deferral that has not ended can be asked about its return")
 		}
 		if p := AskReturnProblem(r.ReturnAskedAt, r.ReturnAnswer, now); p != "" {
-			return Problem(p)
+			return problem.New(p)
 		}
 		// The same rule as a condition, so no sequence of requests can send the question twice
 		// or clear an answer.
@@ -37,7 +38,7 @@ func (s Store) AskReturn(ctx context.Context, requestID, actorID int64, now time
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return Problem("The participant has already been asked")
+			return problem.New("The participant has already been asked")
 		}
 		if _, err := s.letter(ctx, tx, r, "return-request", "Please confirm your return to "+r.CourseName, fmt.Sprintf(
 			"Dear %s,\n\nYour deferral from %s is due to end on %s, when you rejoin in %s.\n\nPlease confirm whether you intend to return: sign in and answer on your Requests page, %s/requests.\n\nIf you choose not to return, or we do not hear from you by your return date, the withdrawal policy will apply.\n",
@@ -60,7 +61,7 @@ func (s Store) AnswerReturn(ctx context.Context, requestID, userID int64, yes bo
 			return database.ErrNotFound
 		}
 		if r.Kind != KindDeferral || r.State != "approved" || r.ReturnedAt != nil || r.ReturnAskedAt == nil {
-			return Problem("There is no return to confirm")
+			return problem.New("There is no return to confirm")
 		}
 		answer := map[bool]string{true: "yes", false: "no"}[yes]
 		if _, err := tx.Exec(ctx, `UPDATE status_requests SET return_answer = $2, return_answered_at = now() WHERE id = $1`, r.ID, answer); err != nil {
@@ -106,19 +107,19 @@ func (s Store) confirmReturn(ctx context.Context, tx pgx.Tx, requestID, actorID 
 		return err
 	}
 	if r.Kind != KindDeferral || r.State != "approved" || r.ReturnedAt != nil {
-		return Problem("This deferral has already ended")
+		return problem.New("This deferral has already ended")
 	}
 	st, err := lockEnrolmentStatus(ctx, tx, r.EnrolmentID)
 	if err != nil {
 		return err
 	}
 	if st != programme.StatusDeferred {
-		return Problem("The participant is no longer deferred")
+		return problem.New("The participant is no longer deferred")
 	}
 	if r.ReturnCohortID != nil && *r.ReturnCohortID != r.CohortID {
 		if _, err := tx.Exec(ctx, `UPDATE enrolments SET cohort_id = $2 WHERE id = $1`, r.EnrolmentID, *r.ReturnCohortID); err != nil {
 			if database.IsUniqueViolation(err, "") {
-				return Problem("The participant already has a place in the return cohort")
+				return problem.New("The participant already has a place in the return cohort")
 			}
 			return err
 		}
@@ -213,7 +214,7 @@ func (s Store) Reinstate(ctx context.Context, enrolmentID int64, reason string, 
 			return err
 		}
 		if st != programme.StatusWithdrawn {
-			return Problem("Only a withdrawn participant can be reinstated")
+			return problem.New("Only a withdrawn participant can be reinstated")
 		}
 		if err := programme.RecordStatus(ctx, tx, enrolmentID, programme.StatusActive, programme.Today(now), "Reinstated: "+reason, actorID); err != nil {
 			return err

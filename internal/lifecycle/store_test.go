@@ -2,6 +2,7 @@ package lifecycle_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -119,7 +120,7 @@ func TestRequestRules(t *testing.T) {
 	ret := f.today.AddDate(0, 6, 0)
 	f.deferral(t, e, ret)
 	// A second open request is refused by the database.
-	if _, err := f.s.Create(ctx, lifecycle.NewRequest{EnrolmentID: e, Kind: lifecycle.KindWithdrawal, Reason: "other", StartsOn: f.today, Source: "participant"}); err != lifecycle.ErrOpenRequest {
+	if _, err := f.s.Create(ctx, lifecycle.NewRequest{EnrolmentID: e, Kind: lifecycle.KindWithdrawal, Reason: "other", StartsOn: f.today, Source: "participant"}); !errors.Is(err, lifecycle.ErrOpenRequest) {
 		t.Errorf("second open request: %v", err)
 	}
 	// Reason codes are DfE's, exactly.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"npq/internal/assessment"
 	"npq/internal/database"
 	"npq/web/components"
@@ -66,17 +68,10 @@ func (s *Server) adminRelease(w http.ResponseWriter, r *http.Request) error {
 		return s.invalid(w, r, admin.Assessment(v))
 	}
 	n, err := s.assessment.Release(r.Context(), ids, currentUser(r.Context()).ID, time.Now())
-	var problem assessment.Problem
-	if errors.As(err, &problem) {
-		return s.seeOtherProblem(w, r, "/admin/assessment", string(problem)+". Nothing was released.")
-	}
 	if errors.Is(err, database.ErrNotFound) {
 		return httpError{Status: http.StatusUnprocessableEntity, Message: "One of the selected submissions no longer exists. Nothing was released."}
 	}
-	if err != nil {
-		return err
-	}
-	return s.seeOther(w, r, "/admin/assessment", "Released "+strconv.Itoa(n)+" outcomes")
+	return s.seeOtherAfter(w, r, err, "/admin/assessment", "Released "+strconv.Itoa(n)+" outcomes")
 }
 
 func (s *Server) adminSubmissionView(r *http.Request) (admin.SubmissionView, error) {
@@ -148,18 +143,13 @@ func (s *Server) adminAllocate(w http.ResponseWriter, r *http.Request) error {
 	if marker <= 0 || !hasOption(v.Assessors, v.Form.Marker) {
 		v.Errors.Add("marker", "Choose an assessor")
 	}
-	if !v.Errors.Any() {
-		err = s.assessment.Allocate(r.Context(), v.Submission.ID, v.Form.Role, marker, currentUser(r.Context()).ID)
-		var problem assessment.Problem
-		if errors.As(err, &problem) {
-			v.Errors.Add("marker", string(problem))
-		} else if err != nil {
-			return err
-		} else {
-			return s.seeOther(w, r, "/admin/assessment/"+strconv.FormatInt(v.Submission.ID, 10), "Allocated")
-		}
+	if v.Errors.Any() {
+		return s.invalid(w, r, admin.Submission(v))
 	}
-	return s.invalid(w, r, admin.Submission(v))
+	if err := s.assessment.Allocate(r.Context(), v.Submission.ID, v.Form.Role, marker, currentUser(r.Context()).ID); err != nil {
+		return onField(err, &v.Errors, "marker", func() templ.Component { return admin.Submission(v) })
+	}
+	return s.seeOther(w, r, "/admin/assessment/"+strconv.FormatInt(v.Submission.ID, 10), "Allocated")
 }
 
 func (s *Server) adminAssessmentSettings(w http.ResponseWriter, r *http.Request) error {

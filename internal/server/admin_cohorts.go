@@ -4,10 +4,10 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"npq/internal/auth"
 	"npq/internal/database"
+	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/web/components"
 	"npq/web/pages/admin"
@@ -117,57 +117,13 @@ func (s *Server) adminCohortCreate(w http.ResponseWriter, r *http.Request) error
 		f.Errors.Add("course", "Choose one of the courses listed")
 		return s.invalid(w, r, admin.CohortNew(f))
 	}
-	n := programme.NewCohort{CourseID: f.Course.ID, Name: f.Name, ScheduleIdentifier: f.Schedule, BlockOpens: map[int64]time.Time{}}
-	if f.PartnerID == "" {
-		f.Errors.Add("partner", "Choose the delivery partner")
-	} else if id, err := strconv.ParseInt(f.PartnerID, 10, 64); err != nil || !hasOption(f.Partners, f.PartnerID) {
-		f.Errors.Add("partner", "Choose one of the delivery partners listed")
-	} else {
-		n.PartnerID = id
-	}
-	if f.Name == "" {
-		f.Errors.Add("name", "Enter the cohort name")
-	}
-	f.Errors.Add("name", maxLength("Cohort name", f.Name, 200))
-	if f.Schedule == "" {
-		f.Errors.Add("schedule", "Choose the DfE schedule")
-	} else if !hasOption(f.Schedules, f.Schedule) {
-		f.Errors.Add("schedule", "Choose one of the schedules listed")
-	}
-	var p string
-	n.StartsOn, p = f.StartsOn.Parse("Start date")
-	f.Errors.Add("starts_on-day", p)
-	n.StudyEndsOn, p = f.StudyEndsOn.Parse("End of study")
-	f.Errors.Add("study_ends_on-day", p)
-	n.AssessmentOpensOn, p = f.AssessmentOpens.Parse("Assessment window opening date")
-	f.Errors.Add("assessment_opens-day", p)
-	n.AssessmentClosesOn, p = f.AssessmentCloses.Parse("Assessment window closing date")
-	f.Errors.Add("assessment_closes-day", p)
-	if f.Errors.For("starts_on-day") == "" && f.Errors.For("study_ends_on-day") == "" && !n.StudyEndsOn.After(n.StartsOn) {
-		f.Errors.Add("study_ends_on-day", "End of study must be after the start date")
-	}
-	datesOK := f.Errors.For("starts_on-day") == "" && f.Errors.For("study_ends_on-day") == ""
-	for _, b := range f.Blocks {
-		key := "block_" + strconv.FormatInt(b.ID, 10)
-		dv := components.DateFrom(get, key)
-		f.BlockOpens[b.ID] = dv
-		d, p := dv.Parse("Block " + strconv.Itoa(b.Position) + " opening date")
-		f.Errors.Add(key+"-day", p)
-		if p == "" && datesOK && (d.Before(n.StartsOn) || !d.Before(n.StudyEndsOn)) {
-			f.Errors.Add(key+"-day", "Block "+strconv.Itoa(b.Position)+" must open between the start date and the end of study")
-		}
-		n.BlockOpens[b.ID] = d
-	}
-	if f.Errors.For("study_ends_on-day") == "" && f.Errors.For("assessment_opens-day") == "" && n.AssessmentOpensOn.Before(n.StudyEndsOn) {
-		f.Errors.Add("assessment_opens-day", "The assessment window must open on or after the end of study")
-	}
-	if f.Errors.For("assessment_opens-day") == "" && f.Errors.For("assessment_closes-day") == "" && !n.AssessmentClosesOn.After(n.AssessmentOpensOn) {
-		f.Errors.Add("assessment_closes-day", "The assessment window must close after it opens")
-	}
+	d, ps := readCohortForm(get, &f)
+	ps.Merge(d.Check())
+	addProblems(&f.Errors, ps.Sorted(cohortFields(d)...))
 	if f.Errors.Any() {
 		return s.invalid(w, r, admin.CohortNew(f))
 	}
-	id, err := s.programme.CreateCohort(r.Context(), n)
+	id, err := s.programme.CreateCohort(r.Context(), d.Cohort())
 	if errors.Is(err, programme.ErrDuplicateName) {
 		f.Errors.Add("name", "There is already a cohort with this name")
 		return s.invalid(w, r, admin.CohortNew(f))
@@ -176,6 +132,37 @@ func (s *Server) adminCohortCreate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	return s.seeOther(w, r, "/admin/cohorts/"+strconv.FormatInt(id, 10), "Cohort added: "+f.Name)
+}
+
+// cohortFields are the cohort form's fields in the order their problems are listed.
+func cohortFields(d programme.CohortDraft) []string {
+	fields := []string{"partner", "name", "schedule", "starts_on-day", "study_ends_on-day", "assessment_opens-day", "assessment_closes-day"}
+	for _, b := range d.Blocks {
+		fields = append(fields, programme.BlockOpensField(b.ID))
+	}
+	return fields
+}
+
+// readCohortForm reads the dates and choices of the new cohort form, whose course is chosen,
+// into a draft, with the problems reading them.
+func readCohortForm(get func(string) string, f *admin.CohortForm) (programme.CohortDraft, problem.Problems) {
+	var ps problem.Problems
+	d := programme.CohortDraft{NewCohort: programme.NewCohort{CourseID: f.Course.ID, Name: f.Name, ScheduleIdentifier: f.Schedule}}
+	if readChoice(&ps, "partner", f.PartnerID, f.Partners, "Choose the delivery partner", "Choose one of the delivery partners listed") {
+		d.PartnerID, _ = strconv.ParseInt(f.PartnerID, 10, 64)
+	}
+	readChoice(&ps, "schedule", f.Schedule, f.Schedules, "Choose the DfE schedule", "Choose one of the schedules listed")
+	d.StartsOn = readDate(&ps, "starts_on-day", "Start date", f.StartsOn)
+	d.StudyEndsOn = readDate(&ps, "study_ends_on-day", "End of study", f.StudyEndsOn)
+	d.AssessmentOpensOn = readDate(&ps, "assessment_opens-day", "Assessment window opening date", f.AssessmentOpens)
+	d.AssessmentClosesOn = readDate(&ps, "assessment_closes-day", "Assessment window closing date", f.AssessmentCloses)
+	for _, b := range f.Blocks {
+		dv := components.DateFrom(get, "block_"+strconv.FormatInt(b.ID, 10))
+		f.BlockOpens[b.ID] = dv
+		d.Blocks = append(d.Blocks, programme.Block{ID: b.ID, Position: b.Position,
+			OpensOn: readDate(&ps, programme.BlockOpensField(b.ID), "Block "+strconv.Itoa(b.Position)+" opening date", dv)})
+	}
+	return d, ps
 }
 
 func fundingOptions() []components.Option {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"npq/internal/frameworks"
+	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/web/components"
 	"npq/web/pages/admin"
@@ -256,6 +256,9 @@ func (s *Server) adminItemForm(w http.ResponseWriter, r *http.Request) error {
 	return s.ok(w, r, admin.ItemEdit(f))
 }
 
+// itemFields are the activity form's fields in the order their problems are listed.
+var itemFields = []string{"kind", "title", "body", "hours", "required", "statements"}
+
 func (s *Server) adminItemSave(w http.ResponseWriter, r *http.Request) error {
 	f, err := s.itemForm(r)
 	if err != nil {
@@ -265,46 +268,20 @@ func (s *Server) adminItemSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.Kind, f.Title, f.Body, f.Hours, f.Required = field(r, "kind"), field(r, "title"), r.PostForm.Get("body"), field(r, "hours"), field(r, "required")
-	f.Statements = map[string]bool{}
 	var keys []string
-	for _, k := range r.PostForm["statements"] {
-		if !f.Statements[k] {
-			f.Statements[k] = true
-			keys = append(keys, k)
-		}
-	}
-	kind := programme.ItemKind(f.Kind)
-	if f.Kind == "" {
-		f.Errors.Add("kind", "Choose the kind of activity")
-	} else if !kind.Valid() {
-		f.Errors.Add("kind", "Choose one of the kinds listed")
-	}
-	if f.Title == "" {
-		f.Errors.Add("title", "Enter the title")
-	}
-	f.Errors.Add("title", maxLength("Title", f.Title, 200))
-	f.Errors.Add("body", maxLength("Content", f.Body, 20000))
-	minutes := 0
-	if f.Hours == "" {
-		f.Errors.Add("hours", "Enter the expected hours")
-	} else if h, err := strconv.ParseFloat(f.Hours, 64); err != nil || math.IsNaN(h) {
-		f.Errors.Add("hours", "Expected hours must be a number, like 1.5")
-	} else if h < 0 || h > 100 {
-		f.Errors.Add("hours", "Expected hours must be between 0 and 100")
-	} else {
-		minutes = int(math.Round(h * 60))
-	}
+	f.Statements, keys = chosen(r.PostForm["statements"])
+	n := programme.NewItem{Kind: programme.ItemKind(f.Kind), Title: f.Title, Body: f.Body, Required: f.Required == "yes", Statements: keys}
+	var ps problem.Problems
+	n.ExpectedMinutes = readHours(&ps, "hours", "Expected hours", f.Hours, 100)
 	if f.Required != "yes" && f.Required != "no" {
-		f.Errors.Add("required", "Say whether participants have to do it")
+		ps.Add("required", "Say whether participants have to do it")
 	}
-	if len(keys) > 500 {
-		f.Errors.Add("statements", "Choose 500 statements or fewer")
-	}
+	ps.Merge(n.Check())
+	addProblems(&f.Errors, ps.Sorted(itemFields...))
 	if f.Errors.Any() {
 		return s.invalid(w, r, admin.ItemEdit(f))
 	}
-	_, err = s.programme.SaveItem(r.Context(), f.BlockID, f.ItemID, programme.NewItem{Kind: kind, Title: f.Title, Body: f.Body,
-		ExpectedMinutes: minutes, Required: f.Required == "yes", Statements: keys})
+	_, err = s.programme.SaveItem(r.Context(), f.BlockID, f.ItemID, n)
 	var unknown programme.ErrUnknownStatements
 	if errors.As(err, &unknown) {
 		f.Errors.Add("statements", "Choose statements from the list: "+strings.Join(unknown, ", ")+" is not a framework statement")

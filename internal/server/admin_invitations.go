@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"npq/internal/auth"
+	"npq/internal/problem"
 	"npq/web/components"
 	"npq/web/pages/admin"
 )
@@ -48,6 +49,9 @@ func (s *Server) adminInvitationForm(w http.ResponseWriter, r *http.Request) err
 	return s.ok(w, r, admin.InvitationNew(f))
 }
 
+// invitationFields are the invitation form's fields in the order their problems are listed.
+var invitationFields = []string{"name", "email", "role", "partner"}
+
 func (s *Server) adminInvitationCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
@@ -56,33 +60,19 @@ func (s *Server) adminInvitationCreate(w http.ResponseWriter, r *http.Request) e
 	if err := s.invitationFormOptions(r, &f); err != nil {
 		return err
 	}
-	f.Errors.Add("name", auth.NameProblem(f.Name))
-	f.Errors.Add("email", auth.EmailProblem(f.Email))
-	role := auth.Role(f.Role)
-	if f.Role == "" {
-		f.Errors.Add("role", "Select a role")
-	} else if !role.Valid() {
-		f.Errors.Add("role", "Select one of the roles listed")
+	n := auth.NewInvitation{Email: f.Email, Name: f.Name, Role: auth.Role(f.Role), InvitedBy: currentUser(r.Context()).ID}
+	var ps problem.Problems
+	// No partner is a choice too: only delivery partner staff have one (see Check).
+	if f.PartnerID != "" && readChoice(&ps, "partner", f.PartnerID, f.Partners, "", "Select one of the delivery partners listed") {
+		id, _ := strconv.ParseInt(f.PartnerID, 10, 64)
+		n.DeliveryPartnerID = &id
 	}
-	var partnerID *int64
-	if f.PartnerID != "" {
-		id, err := strconv.ParseInt(f.PartnerID, 10, 64)
-		if err != nil || !hasOption(f.Partners, f.PartnerID) {
-			f.Errors.Add("partner", "Select one of the delivery partners listed")
-		} else {
-			partnerID = &id
-		}
-	}
-	if role == auth.RolePartnerStaff && partnerID == nil {
-		f.Errors.Add("partner", "Select the delivery partner this person works for")
-	} else if role.Valid() && role != auth.RolePartnerStaff && partnerID != nil {
-		f.Errors.Add("partner", "Only delivery partner staff belong to a delivery partner: choose “Not a delivery partner's staff”")
-	}
+	ps.Merge(n.Check())
+	addProblems(&f.Errors, ps.Sorted(invitationFields...))
 	if f.Errors.Any() {
 		return s.invalid(w, r, admin.InvitationNew(f))
 	}
-	_, err := s.users.Invite(r.Context(), auth.NewInvitation{Email: f.Email, Name: f.Name, Role: role,
-		DeliveryPartnerID: partnerID, InvitedBy: currentUser(r.Context()).ID}, s.cfg.BaseURL)
+	_, err := s.users.Invite(r.Context(), n, s.cfg.BaseURL)
 	if errors.Is(err, auth.ErrEmailTaken) {
 		f.Errors.Add("email", "An account with this email address already exists")
 		return s.invalid(w, r, admin.InvitationNew(f))

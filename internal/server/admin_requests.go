@@ -2,14 +2,17 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
+	"npq/internal/events"
 	"npq/internal/lifecycle"
+	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/web/components"
 	"npq/web/layout"
@@ -53,25 +56,14 @@ func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, er
 	if err != nil {
 		return v, err
 	}
-	for _, o := range offers {
-		if (o.BookingStatus == "booked" || o.BookingStatus == "waiting") && o.StartsAt.After(time.Now()) && !o.Cancelled() {
-			v.Bookings = append(v.Bookings, o)
-		}
-	}
+	v.Bookings = futureBookings(offers, time.Now())
 	v.MonthsIn = monthsBetween(req.EnrolmentStarts, today)
-	if total := req.StudyEndsOn.Sub(req.EnrolmentStarts); total > 0 {
-		v.StudyShare = max(0, min(100, int(100*req.StartsOn.Sub(req.EnrolmentStarts)/total)))
-	}
+	v.StudyShare = studyShare(req)
 	candidates, err := s.lifecycle.Candidates(ctx, req.CourseID)
 	if err != nil {
 		return v, err
 	}
-	v.Cohorts = []components.Option{{Value: "", Label: "Choose a cohort"}}
-	for _, c := range candidates {
-		if c.CohortID != req.CohortID || req.Kind == lifecycle.KindDeferral {
-			v.Cohorts = append(v.Cohorts, components.Option{Value: strconv.FormatInt(c.CohortID, 10), Label: c.Name + " (" + c.PartnerName + ")"})
-		}
-	}
+	v.Cohorts = cohortChoices(req, candidates)
 	if req.Kind == lifecycle.KindDeferral {
 		v.Ineligible = lifecycle.DeferralProblems(req.Facts(), today)
 		if req.PlannedReturnOn != nil {
@@ -90,6 +82,39 @@ func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, er
 		v.Form.ReturnOn = components.DateOf(v.Proposal.ReturnOn)
 	}
 	return v, nil
+}
+
+// futureBookings are the places and waiting-list places on events after now that deciding a
+// request would cancel.
+func futureBookings(offers []events.Offer, now time.Time) []events.Offer {
+	var out []events.Offer
+	for _, o := range offers {
+		if (o.BookingStatus == "booked" || o.BookingStatus == "waiting") && o.StartsAt.After(now) && !o.Cancelled() {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// studyShare is the percentage of the participant's study period gone by the requested date.
+func studyShare(req lifecycle.Request) int {
+	total := req.StudyEndsOn.Sub(req.EnrolmentStarts)
+	if total <= 0 {
+		return 0
+	}
+	return max(0, min(100, int(100*req.StartsOn.Sub(req.EnrolmentStarts)/total)))
+}
+
+// cohortChoices are the cohorts of the course to return to after a deferral, or to move to
+// instead of deferring (any but the participant's own).
+func cohortChoices(req lifecycle.Request, candidates []lifecycle.CohortSchedule) []components.Option {
+	out := []components.Option{{Value: "", Label: "Choose a cohort"}}
+	for _, c := range candidates {
+		if c.CohortID != req.CohortID || req.Kind == lifecycle.KindDeferral {
+			out = append(out, components.Option{Value: strconv.FormatInt(c.CohortID, 10), Label: c.Name + " (" + c.PartnerName + ")"})
+		}
+	}
+	return out
 }
 
 func monthsBetween(a, b time.Time) int {
@@ -116,106 +141,71 @@ func (s *Server) adminRequest(w http.ResponseWriter, r *http.Request) error {
 	return s.ok(w, r, admin.Decide(v))
 }
 
+// decisionFields are the decision form's fields in the order their problems are listed.
+var decisionFields = []string{"decision", "effective-day", "return_cohort", "return_on-day", "exception", "refund", "refund_amount", "notes"}
+
 func (s *Server) adminDecide(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.decisionFromURL(r)
 	if err != nil {
 		return err
 	}
-	id := v.Request.ID
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	get := func(k string) string { return field(r, k) }
-	f := admin.DecisionForm{Decision: get("decision"), Notes: strings.TrimSpace(r.PostForm.Get("notes")), Effective: components.DateFrom(get, "effective"),
-		ReturnCohort: get("return_cohort"), ReturnOn: components.DateFrom(get, "return_on"), ExceptionReason: strings.TrimSpace(r.PostForm.Get("exception")),
-		Refund: get("refund"), RefundAmount: get("refund_amount")}
-	d := lifecycle.Decision{RequestID: id, Approve: f.Decision == "approve", Notes: f.Notes, ExceptionReason: f.ExceptionReason,
-		ActorID: currentUser(r.Context()).ID, Now: time.Now()}
-	req := v.Request
-	switch f.Decision {
-	case "approve":
-		var p string
-		d.EffectiveOn, p = f.Effective.Parse("Effective date")
-		f.Errors.Add("effective-day", p)
-		if req.Kind == lifecycle.KindDeferral {
-			if f.ReturnCohort == "" || !hasOption(v.Cohorts, f.ReturnCohort) {
-				f.Errors.Add("return_cohort", "Choose the cohort the participant returns to")
-			} else {
-				d.ReturnCohortID, _ = strconv.ParseInt(f.ReturnCohort, 10, 64)
-			}
-			d.ReturnOn, p = f.ReturnOn.Parse("Return date")
-			f.Errors.Add("return_on-day", p)
-			if p == "" && f.Errors.For("effective-day") == "" && !d.ReturnOn.After(d.EffectiveOn) {
-				f.Errors.Add("return_on-day", "Return date must be after the effective date")
-			}
-			if p == "" && f.Errors.For("effective-day") == "" && lifecycle.ReturnTooLate(d.EffectiveOn, d.ReturnOn) && f.ExceptionReason == "" {
-				f.Errors.Add("exception", "The return is more than 12 months after the deferral starts: record the reason for the exception")
-			}
-			if d.ReturnCohortID != 0 {
-				blockID, err := s.lifecycle.BlockAt(r.Context(), d.ReturnCohortID, v.Stopped.ResumeBlock)
-				if err != nil {
-					return err
-				}
-				d.ReturnBlockID = blockID
-			}
-		} else if req.FundingRoute != programme.FundingScholarship {
-			switch f.Refund {
-			case "none", "full":
-			case "partial":
-				pence, ok := parsePounds(f.RefundAmount)
-				if !ok {
-					f.Errors.Add("refund_amount", "Enter the refund in pounds, like 450.00")
-				}
-				d.RefundPence = pence
-			default:
-				f.Errors.Add("refund", "Record the refund decision")
-			}
-			d.Refund = f.Refund
+	f, d, ps := readDecision(r, v, currentUser(r.Context()).ID, time.Now())
+	if d.ReturnCohortID != 0 {
+		if d.ReturnBlockID, err = s.lifecycle.BlockAt(r.Context(), d.ReturnCohortID, v.Stopped.ResumeBlock); err != nil {
+			return err
 		}
-		f.Errors.Add("notes", maxLength("Notes", f.Notes, 2000))
-	case "refuse":
-		if f.Notes == "" {
-			f.Errors.Add("notes", "Say why the request is refused: it goes in the letter")
-		}
-		f.Errors.Add("notes", maxLength("Notes", f.Notes, 2000))
-	default:
-		f.Errors.Add("decision", "Choose approve or refuse")
 	}
+	ps.Merge(d.Check())
+	addProblems(&f.Errors, ps.Sorted(decisionFields...))
+	v.Form = f
 	if f.Errors.Any() {
-		v.Form = f
 		return s.invalid(w, r, admin.Decide(v))
 	}
-	letterID, err := s.lifecycle.Decide(r.Context(), d)
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		f.Errors.Add("decision", string(problem))
-		v.Form = f
-		return s.invalid(w, r, admin.Decide(v))
-	}
+	letterID, err := s.lifecycle.Decide(r.Context(), d.Decision)
 	if err != nil {
-		return err
+		return onField(err, &v.Form.Errors, "decision", func() templ.Component { return admin.Decide(v) })
 	}
 	return s.seeOther(w, r, fmt.Sprintf("/letters/%d", letterID), "Decision recorded and sent to the participant and their delivery partner")
 }
 
-// parsePounds reads an amount like "450", "450.5" or "£450.00" into pence.
-func parsePounds(s string) (int, bool) {
-	s = strings.TrimPrefix(strings.ReplaceAll(strings.TrimSpace(s), ",", ""), "£")
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || len(frac) > 2 {
-		return 0, false
+// readDecision reads the decision form on the request in v into the form and a draft, with
+// the problems reading it. Only what the decision needs is read: dates and the return cohort
+// when approving, and the refund for a paid place.
+func readDecision(r *http.Request, v admin.DecisionView, actorID int64, now time.Time) (admin.DecisionForm, lifecycle.DecisionDraft, problem.Problems) {
+	get := func(k string) string { return field(r, k) }
+	f := admin.DecisionForm{Decision: get("decision"), Notes: strings.TrimSpace(r.PostForm.Get("notes")), Effective: components.DateFrom(get, "effective"),
+		ReturnCohort: get("return_cohort"), ReturnOn: components.DateFrom(get, "return_on"), ExceptionReason: strings.TrimSpace(r.PostForm.Get("exception")),
+		Refund: get("refund"), RefundAmount: get("refund_amount")}
+	req := v.Request
+	d := lifecycle.DecisionDraft{Choice: f.Decision, Kind: req.Kind, FundingRoute: req.FundingRoute, Decision: lifecycle.Decision{
+		RequestID: req.ID, Approve: f.Decision == lifecycle.ChoiceApprove, Notes: f.Notes, ExceptionReason: f.ExceptionReason, ActorID: actorID, Now: now}}
+	var ps problem.Problems
+	if !d.Approve {
+		return f, d, ps
 	}
-	w, err := strconv.Atoi(whole)
-	if err != nil || w < 0 || w > 100000 {
-		return 0, false
+	d.EffectiveOn = readDate(&ps, "effective-day", "Effective date", f.Effective)
+	if req.Kind == lifecycle.KindDeferral {
+		if f.ReturnCohort == "" || !hasOption(v.Cohorts, f.ReturnCohort) {
+			ps.Add("return_cohort", "Choose the cohort the participant returns to")
+		} else {
+			d.ReturnCohortID, _ = strconv.ParseInt(f.ReturnCohort, 10, 64)
+		}
+		d.ReturnOn = readDate(&ps, "return_on-day", "Return date", f.ReturnOn)
 	}
-	f := 0
-	if frac != "" {
-		if f, err = strconv.Atoi((frac + "0")[:2]); err != nil {
-			return 0, false
+	if lifecycle.RefundApplies(req.Kind, req.FundingRoute) {
+		d.Refund = f.Refund
+		if f.Refund == "partial" {
+			pence, ok := parsePounds(f.RefundAmount)
+			if !ok {
+				ps.Add("refund_amount", "Enter the refund in pounds, like 450.00")
+			}
+			d.RefundPence = pence
 		}
 	}
-	return w*100 + f, true
+	return f, d, ps
 }
 
 func (s *Server) adminMoveCohort(w http.ResponseWriter, r *http.Request) error {
@@ -234,13 +224,8 @@ func (s *Server) adminMoveCohort(w http.ResponseWriter, r *http.Request) error {
 	}
 	cohortID, _ := strconv.ParseInt(v.Form.MoveCohort, 10, 64)
 	letterID, err := s.lifecycle.MoveToNextCohort(r.Context(), id, cohortID, currentUser(r.Context()).ID, time.Now())
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		v.Form.Errors.Add("move_cohort", string(problem))
-		return s.invalid(w, r, admin.Decide(v))
-	}
 	if err != nil {
-		return err
+		return onField(err, &v.Form.Errors, "move_cohort", func() templ.Component { return admin.Decide(v) })
 	}
 	return s.seeOther(w, r, fmt.Sprintf("/letters/%d", letterID), "Enrolment moved and confirmed in writing")
 }
@@ -266,14 +251,7 @@ func (s *Server) returnAction(w http.ResponseWriter, r *http.Request,
 		return err
 	}
 	err = act(r.Context(), id, currentUser(r.Context()).ID, time.Now())
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		return s.seeOtherProblem(w, r, "/admin/returns", string(problem))
-	}
-	if err != nil {
-		return err
-	}
-	return s.seeOther(w, r, "/admin/returns", done)
+	return s.seeOtherAfter(w, r, err, "/admin/returns", done)
 }
 
 func (s *Server) recordRequestForm(r *http.Request) (admin.RecordRequestForm, programme.Enrolment, error) {
@@ -335,13 +313,8 @@ func (s *Server) adminRecordRequest(w http.ResponseWriter, r *http.Request) erro
 	}
 	id, err := s.lifecycle.Create(r.Context(), lifecycle.NewRequest{EnrolmentID: e.ID, Kind: f.Kind, Reason: f.Reason, Details: f.Details,
 		StartsOn: start, PlannedReturnOn: planned, Source: "email", DiscussedWithPartner: true, RequestedBy: currentUser(r.Context()).ID})
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		f.Errors.Add("kind", string(problem))
-		return s.invalid(w, r, admin.RecordRequest(f))
-	}
 	if err != nil {
-		return err
+		return onField(err, &f.Errors, "kind", func() templ.Component { return admin.RecordRequest(f) })
 	}
 	return s.seeOther(w, r, fmt.Sprintf("/admin/requests/%d", id), "Request recorded")
 }
@@ -363,14 +336,7 @@ func (s *Server) adminReinstate(w http.ResponseWriter, r *http.Request) error {
 		return s.seeOtherProblem(w, r, back, "Enter the reason for reinstating (1,000 characters or fewer)")
 	}
 	err = s.lifecycle.Reinstate(r.Context(), id, reason, currentUser(r.Context()).ID, time.Now())
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		return s.seeOtherProblem(w, r, back, string(problem))
-	}
-	if err != nil {
-		return err
-	}
-	return s.seeOther(w, r, back, "Reinstated: the participant is active again and has been told")
+	return s.seeOtherAfter(w, r, err, back, "Reinstated: the participant is active again and has been told")
 }
 
 // adminDecisionsCSV exports decided deferrals or withdrawals with DfE's values.

@@ -15,6 +15,7 @@ import (
 
 	"npq/internal/assessment"
 	"npq/internal/auth"
+	"npq/internal/problem"
 )
 
 // A save with no form in it is refused and leaves the draft as it was.
@@ -186,7 +187,7 @@ func TestParallelUploadsKeepToTheQuota(t *testing.T) {
 	wg.Wait()
 	ok := 0
 	for _, err := range errs {
-		var p assessment.Problem
+		var p problem.Problem
 		switch {
 		case err == nil:
 			ok++

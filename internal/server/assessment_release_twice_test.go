@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"npq/internal/assessment"
 	"npq/internal/auth"
+	"npq/internal/problem"
 )
 
 // Two admins release the same batch of outcomes at once, ticked in opposite orders: one
@@ -57,7 +57,7 @@ func TestReleasingTheSameOutcomesInOppositeOrders(t *testing.T) {
 		wg.Wait()
 		released := 0
 		for i, err := range errs {
-			var p assessment.Problem
+			var p problem.Problem
 			switch {
 			case err == nil:
 				released += counts[i]

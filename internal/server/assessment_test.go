@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	frameworkdata "npq/frameworks"
 	"npq/internal/assessment"
 	"npq/internal/auth"
+	"npq/internal/problem"
 	"npq/internal/programme"
 )
 
@@ -517,10 +519,10 @@ func TestConcurrentMarkSaves(t *testing.T) {
 	wg.Wait()
 	ok := 0
 	for _, err := range errs {
-		switch err {
-		case nil:
+		switch {
+		case err == nil:
 			ok++
-		case assessment.ErrStale:
+		case errors.Is(err, assessment.ErrStale):
 		default:
 			t.Fatal(err)
 		}
@@ -725,7 +727,7 @@ func TestModeratorWaitsForTheSecondMarker(t *testing.T) {
 		t.Errorf("early moderator page: %s", page.text("main"))
 	}
 	err := st.SaveSheet(ctx, id, assessment.RoleModerator, mod.ID, assessment.SheetInput{Complete: true}, time.Now())
-	if _, ok := err.(assessment.Problem); !ok {
+	if _, ok := problem.As(err); !ok {
 		t.Errorf("early moderation: %v", err)
 	}
 	if _, stage := a.submission(f.enrolment); stage != "moderation" {

@@ -10,6 +10,8 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"npq/internal/database"
+	"npq/internal/problem"
+	"npq/web/components"
 	"npq/web/layout"
 	"npq/web/pages/public"
 )
@@ -52,6 +54,10 @@ const retryAfterSeconds = "30"
 // does not answer in time gives a logged 503 page; other unknown errors are logged with the
 // request ID and shown as a plain 500 page that leaks nothing.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if p, ok := problem.As(err); ok {
+		s.renderProblem(w, r, p, err)
+		return
+	}
 	var he httpError
 	switch {
 	case errors.As(err, &he):
@@ -72,6 +78,57 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		he = httpError{Status: http.StatusInternalServerError}
 	}
 	s.render(w, r, he.Status, public.ErrorPage(he.Status, he.Message, middleware.GetReqID(r.Context())))
+}
+
+// refusal says where a handler shows a refusal (a problem.Problem) found in err: as a message
+// on the page it redirects to, or on a field of the form it re-renders. Made by backTo and
+// onField, read by renderProblem.
+type refusal struct {
+	err   error
+	to    string                 // redirect here with the problem as a message,
+	errs  *components.Errors     // or add the problem to these form errors,
+	field string                 // on this field unless the problem names its own,
+	page  func() templ.Component // and re-render the form with status 422
+}
+
+func (e refusal) Error() string { return e.err.Error() }
+func (e refusal) Unwrap() error { return e.err }
+
+// backTo shows a refusal in err as a message on the page at to. Other errors are rendered as
+// they would be without it; a nil err stays nil.
+func backTo(to string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return refusal{err: err, to: to}
+}
+
+// onField shows a refusal in err on a field of the form that page renders, with status 422:
+// the problem's own field, or field when it names none. Other errors are rendered as they
+// would be without it; a nil err stays nil.
+func onField(err error, errs *components.Errors, field string, page func() templ.Component) error {
+	if err == nil {
+		return nil
+	}
+	return refusal{err: err, errs: errs, field: field, page: page}
+}
+
+// renderProblem shows a refusal where the handler said (see backTo and onField). One that
+// arrives without a place is answered 409 with its message.
+func (s *Server) renderProblem(w http.ResponseWriter, r *http.Request, p problem.Problem, err error) {
+	var at refusal
+	switch {
+	case !errors.As(err, &at):
+		s.render(w, r, http.StatusConflict, public.ErrorPage(http.StatusConflict, p.Message, middleware.GetReqID(r.Context())))
+	case at.to != "":
+		s.seeOtherProblem(w, r, at.to, p.Message) //nolint:errcheck // it always returns nil
+	default:
+		if p.Field == "" {
+			p.Field = at.field
+		}
+		addProblems(at.errs, problem.Problems{p})
+		s.render(w, r, http.StatusUnprocessableEntity, at.page())
+	}
 }
 
 // render writes a page with status, buffered so a failed render becomes a clean 500.

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,7 +9,6 @@ import (
 
 	"npq/internal/assessment"
 	"npq/internal/auth"
-	"npq/internal/database"
 	"npq/web/pages/marking"
 )
 
@@ -94,16 +92,8 @@ func (s *Server) markingSave(w http.ResponseWriter, r *http.Request) error {
 		v.Sheet.Marks, v.Sheet.Feedback = in.Marks, in.Feedback
 		return s.invalid(w, r, marking.Sheet(v))
 	}
-	err = s.assessment.SaveSheet(r.Context(), v.Submission.ID, v.Role, currentUser(r.Context()).ID, in, time.Now())
-	var problem assessment.Problem
-	if errors.As(err, &problem) {
-		return s.seeOtherProblem(w, r, v.Path, string(problem))
-	}
-	if errors.Is(err, database.ErrNotFound) {
-		return errNotFound
-	}
-	if err != nil {
-		return err
+	if err := s.assessment.SaveSheet(r.Context(), v.Submission.ID, v.Role, currentUser(r.Context()).ID, in, time.Now()); err != nil {
+		return backTo(v.Path, err)
 	}
 	if in.Complete {
 		return s.seeOther(w, r, v.Back, "Marking of candidate "+v.Submission.CandidateNumber+" is complete")

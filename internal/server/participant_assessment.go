@@ -9,9 +9,12 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"npq/internal/assessment"
 	"npq/internal/auth"
 	"npq/internal/database"
+	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/web/pages/participant"
 )
@@ -112,21 +115,15 @@ func (s *Server) ownDraft(r *http.Request) (assessment.Submission, error) {
 		return sub, err
 	}
 	if sub.Stage != assessment.StageDraft {
-		return sub, assessment.Problem("Your submission has been submitted and can no longer change")
+		return sub, problem.New("Your submission has been submitted and can no longer change")
 	}
 	return sub, nil
 }
 
-// assessmentOutcome turns a store result into the response: problems go back to the page.
+// assessmentDone answers a change to the participant's assessment: back to the page with
+// flash, or with the problem when the change was refused.
 func (s *Server) assessmentDone(w http.ResponseWriter, r *http.Request, err error, flash string) error {
-	var problem assessment.Problem
-	if errors.As(err, &problem) {
-		return s.seeOtherProblem(w, r, "/assessment", string(problem))
-	}
-	if err != nil {
-		return err
-	}
-	return s.seeOther(w, r, "/assessment", flash)
+	return s.seeOtherAfter(w, r, err, "/assessment", flash)
 }
 
 func (s *Server) participantAssessmentStart(w http.ResponseWriter, r *http.Request) error {
@@ -222,13 +219,11 @@ func (s *Server) participantAssessmentUpload(w http.ResponseWriter, r *http.Requ
 		v.Errors.Add(field, problem)
 		return s.invalid(w, r, participant.Assessment(v))
 	}
-	err = s.assessment.AddFile(r.Context(), v.Submission.ID, slots[slot].Key(), name, contentType, data)
-	var refused assessment.Problem
-	if errors.As(err, &refused) { // a full slot or quota: shown on the upload it refused
-		v.Errors.Add(field, string(refused))
-		return s.invalid(w, r, participant.Assessment(v))
+	if err := s.assessment.AddFile(r.Context(), v.Submission.ID, slots[slot].Key(), name, contentType, data); err != nil {
+		// A full slot or quota: shown on the upload it refused.
+		return onField(err, &v.Errors, field, func() templ.Component { return participant.Assessment(v) })
 	}
-	return s.assessmentDone(w, r, err, "Attached "+name)
+	return s.seeOther(w, r, "/assessment", "Attached "+name)
 }
 
 func (s *Server) participantAssessmentRemoveFile(w http.ResponseWriter, r *http.Request) error {

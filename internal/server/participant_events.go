@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -15,16 +14,15 @@ import (
 // eventOption works out what a participant can do with an offered event now.
 func eventOption(o events.Offer, bookedOther map[int64]bool, now time.Time) participant.EventOption {
 	opt := participant.EventOption{Offer: o, Href: "/events/" + strconv.FormatInt(o.ID, 10)}
-	problem := events.BookingProblem(o.Event, now)
-	opt.Problem = string(problem)
-	opt.CancelProblem = string(events.CancellationProblem(o.Event, now))
+	opt.Problem = events.BookingProblem(o.Event, now)
+	opt.CancelProblem = events.CancellationProblem(o.Event, now)
 	switch o.BookingStatus {
 	case "booked":
 		opt.CanCancel = opt.CancelProblem == "" && !o.Cancelled()
 	case "waiting":
 		opt.CanLeave = true
 	default:
-		if problem == "" {
+		if opt.Problem == "" {
 			opt.CanBook = !o.Full()
 			opt.CanWait = o.Full()
 			opt.IsChange = bookedOther[o.ItemID]
@@ -143,13 +141,10 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, act func(
 	if e.Status != programme.StatusActive {
 		return httpError{Status: http.StatusForbidden, Message: "Only participants with an active place can book or change events."}
 	}
+	back := "/events#event-" + strconv.FormatInt(eventID, 10)
 	out, err := act(e.ID, eventID, currentUser(r.Context()).ID, time.Now())
-	var problem events.Problem
-	if errors.As(err, &problem) {
-		return s.seeOtherProblem(w, r, "/events#event-"+strconv.FormatInt(eventID, 10), string(problem))
-	}
 	if err != nil {
-		return err
+		return backTo(back, err)
 	}
 	messages := map[events.Outcome]string{
 		events.OutcomeBooked:         "You are booked. We have emailed you the details and a calendar entry.",
@@ -162,9 +157,9 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, act func(
 		events.OutcomeNothing:        "You had no booking on this date.",
 	}
 	if out == events.OutcomeFull {
-		return s.seeOtherProblem(w, r, "/events#event-"+strconv.FormatInt(eventID, 10), "Sorry, the last place was just taken. You can join the waiting list.")
+		return s.seeOtherProblem(w, r, back, "Sorry, the last place was just taken. You can join the waiting list.")
 	}
-	return s.seeOther(w, r, "/events#event-"+strconv.FormatInt(eventID, 10), messages[out])
+	return s.seeOther(w, r, back, messages[out])
 }
 
 func (s *Server) participantBook(w http.ResponseWriter, r *http.Request) error {

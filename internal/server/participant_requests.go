@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -140,12 +139,8 @@ func (s *Server) participantRequestCreate(kind string) handlerFunc {
 		}
 		_, err = s.lifecycle.Create(r.Context(), lifecycle.NewRequest{EnrolmentID: e.ID, Kind: kind, Reason: f.Reason, Details: f.Details,
 			StartsOn: start, PlannedReturnOn: planned, Source: "participant", DiscussedWithPartner: f.Discussed == "yes", RequestedBy: currentUser(r.Context()).ID})
-		var problem lifecycle.Problem
-		if errors.As(err, &problem) {
-			return s.seeOtherProblem(w, r, "/requests", string(problem))
-		}
 		if err != nil {
-			return err
+			return backTo("/requests", err)
 		}
 		msg := "Your request is sent. The programme team will review it and write to you."
 		if kind == lifecycle.KindDeferral && lifecycle.ReturnTooLate(start, *planned) {
@@ -164,14 +159,7 @@ func (s *Server) participantRequestCancel(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	err = s.lifecycle.Cancel(r.Context(), id, s.participantAccess(r), currentUser(r.Context()).ID)
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		return s.seeOtherProblem(w, r, "/requests", string(problem))
-	}
-	if err != nil {
-		return err
-	}
-	return s.seeOther(w, r, "/requests", "Your request is cancelled")
+	return s.seeOtherAfter(w, r, err, "/requests", "Your request is cancelled")
 }
 
 func (s *Server) participantReturnAnswer(w http.ResponseWriter, r *http.Request) error {
@@ -186,13 +174,8 @@ func (s *Server) participantReturnAnswer(w http.ResponseWriter, r *http.Request)
 	if answer != "yes" && answer != "no" {
 		return s.seeOtherProblem(w, r, "/requests", "Choose yes or no")
 	}
-	err = s.lifecycle.AnswerReturn(r.Context(), id, currentUser(r.Context()).ID, answer == "yes")
-	var problem lifecycle.Problem
-	if errors.As(err, &problem) {
-		return s.seeOtherProblem(w, r, "/requests", string(problem))
-	}
-	if err != nil {
-		return err
+	if err := s.lifecycle.AnswerReturn(r.Context(), id, currentUser(r.Context()).ID, answer == "yes"); err != nil {
+		return backTo("/requests", err)
 	}
 	if answer == "yes" {
 		return s.seeOther(w, r, "/requests", "Thank you: we will reopen your course on your return date")

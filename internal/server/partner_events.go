@@ -4,15 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"npq/internal/database"
 	"npq/internal/events"
+	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/web/components"
 	"npq/web/layout"
@@ -131,39 +132,20 @@ func eventFormFrom(e events.Event) partner.EventForm {
 
 func clockValue(t time.Time) string { return t.In(layout.London).Format("15:04") }
 
-var clockPattern = regexp.MustCompile(`^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$`)
+// eventFields are the event form's fields in the order their problems are listed.
+var eventFields = []string{"item", "cohorts", "title", "description", "facilitator", "date-day", "start_time", "end_time",
+	"venue", "joining_link", "limit", "capacity", "closes_hours", "cutoff_hours", "opens-day"}
 
-// parseClock reads a time of day such as "9:30am", "14:00" or "2pm".
-func parseClock(s string) (hour, minute int, ok bool) {
-	m := clockPattern.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
-	if m == nil {
-		return 0, 0, false
-	}
-	hour, _ = strconv.Atoi(m[1])
-	if m[2] != "" {
-		minute, _ = strconv.Atoi(m[2])
-	}
-	switch m[3] {
-	case "am":
-		if hour < 1 || hour > 12 {
-			return 0, 0, false
-		}
-		if hour == 12 {
-			hour = 0
-		}
-	case "pm":
-		if hour < 1 || hour > 12 {
-			return 0, 0, false
-		}
-		if hour != 12 {
-			hour += 12
-		}
-	}
-	return hour, minute, hour <= 23 && minute <= 59
+// checkEventForm reads the event form into f and checks it at now: problems go into f.Errors.
+func checkEventForm(r *http.Request, f *partner.EventForm, now time.Time, kindOf func(int64) (events.Kind, bool)) events.NewEvent {
+	d, ps := readEventForm(r, f, now, kindOf)
+	ps.Merge(d.Check(now))
+	addProblems(&f.Errors, ps.Sorted(eventFields...))
+	return d.NewEvent
 }
 
-// readEventForm reads and checks the event form; problems go into f.Errors.
-func readEventForm(r *http.Request, f *partner.EventForm, now time.Time, kindOf func(int64) (events.Kind, bool)) events.NewEvent {
+// readEventForm reads the event form into f and a draft, with the problems reading it.
+func readEventForm(r *http.Request, f *partner.EventForm, now time.Time, kindOf func(int64) (events.Kind, bool)) (events.EventDraft, problem.Problems) {
 	get := func(k string) string { return field(r, k) }
 	if !f.Editing {
 		f.ItemID = get("item")
@@ -172,100 +154,57 @@ func readEventForm(r *http.Request, f *partner.EventForm, now time.Time, kindOf 
 	f.Date, f.StartTime, f.EndTime = components.DateFrom(get, "date"), get("start_time"), get("end_time")
 	f.Venue, f.JoiningLink, f.Limit, f.Capacity = strings.TrimSpace(r.PostForm.Get("venue")), get("joining_link"), get("limit"), get("capacity")
 	f.Opens, f.ClosesHours, f.CutoffHours = components.DateFrom(get, "opens"), get("closes_hours"), get("cutoff_hours")
-	f.CohortIDs = map[string]bool{}
-	var n events.NewEvent
-	for _, v := range r.PostForm["cohorts"] {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || f.CohortIDs[v] {
-			continue
-		}
-		f.CohortIDs[v] = true
-		n.CohortIDs = append(n.CohortIDs, id)
-	}
-	var kind events.Kind
-	if f.ItemID == "" {
-		f.Errors.Add("item", "Choose the session this event is a date for")
-	} else if id, err := strconv.ParseInt(f.ItemID, 10, 64); err != nil {
-		f.Errors.Add("item", "Choose one of the sessions listed")
-	} else if k, ok := kindOf(id); !ok {
-		f.Errors.Add("item", "Choose one of the sessions listed")
-	} else {
-		n.ItemID, kind = id, k
-	}
-	if len(n.CohortIDs) == 0 {
-		f.Errors.Add("cohorts", "Choose at least one cohort to offer it to")
-	}
-	f.Errors.Add("title", maxLength("Title", f.Title, 200))
-	f.Errors.Add("description", maxLength("Description", f.Description, 5000))
-	f.Errors.Add("facilitator", maxLength("Facilitator", f.Facilitator, 200))
-	day, p := f.Date.Parse("Date")
-	f.Errors.Add("date-day", p)
-	sh, sm, okStart := parseClock(f.StartTime)
-	eh, em, okEnd := parseClock(f.EndTime)
-	switch {
-	case f.StartTime == "":
-		f.Errors.Add("start_time", "Enter the start time")
-	case !okStart:
-		f.Errors.Add("start_time", "Start time must be a time, like 9:30am or 14:00")
-	}
-	switch {
-	case f.EndTime == "":
-		f.Errors.Add("end_time", "Enter the end time")
-	case !okEnd:
-		f.Errors.Add("end_time", "End time must be a time, like 3:30pm or 15:30")
-	}
-	if p == "" && okStart && okEnd {
-		n.StartsAt = time.Date(day.Year(), day.Month(), day.Day(), sh, sm, 0, 0, layout.London)
-		n.EndsAt = time.Date(day.Year(), day.Month(), day.Day(), eh, em, 0, 0, layout.London)
-		if !n.EndsAt.After(n.StartsAt) {
-			f.Errors.Add("end_time", "End time must be after the start time")
-		}
-		if !f.Editing && !n.StartsAt.After(now) {
-			f.Errors.Add("date-day", "Date must be in the future")
-		}
-	}
-	f.Errors.Add("venue", maxLength("Venue address", f.Venue, 1000))
-	if f.JoiningLink != "" {
-		if u, err := url.Parse(f.JoiningLink); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			f.Errors.Add("joining_link", "Joining link must be a web address starting with https://")
-		}
-		f.Errors.Add("joining_link", maxLength("Joining link", f.JoiningLink, 1000))
-	}
-	switch {
-	case kind.Online() && f.JoiningLink == "":
-		f.Errors.Add("joining_link", "Enter the joining link for this webinar")
-	case kind != "" && !kind.Online() && f.Venue == "" && f.JoiningLink == "":
-		f.Errors.Add("venue", "Enter the venue address, or a joining link if it is held online")
+	var ps problem.Problems
+	d := events.EventDraft{Scheduling: !f.Editing, NewEvent: events.NewEvent{Title: f.Title, Description: f.Description,
+		Facilitator: f.Facilitator, Venue: f.Venue, JoiningLink: f.JoiningLink}}
+	d.ItemID, d.Kind = readSession(&ps, f.ItemID, kindOf)
+	f.CohortIDs, d.CohortIDs = chosenIDs(r.PostForm["cohorts"])
+	day := readDate(&ps, "date-day", "Date", f.Date)
+	sh, sm, okStart := readClock(&ps, "start_time", "Start time", f.StartTime, "9:30am or 14:00")
+	eh, em, okEnd := readClock(&ps, "end_time", "End time", f.EndTime, "3:30pm or 15:30")
+	if !day.IsZero() && okStart && okEnd {
+		d.StartsAt = time.Date(day.Year(), day.Month(), day.Day(), sh, sm, 0, 0, layout.London)
+		d.EndsAt = time.Date(day.Year(), day.Month(), day.Day(), eh, em, 0, 0, layout.London)
 	}
 	switch f.Limit {
 	case "limited":
 		c, p := wholeNumber("Number of places", f.Capacity, 1, 10000)
-		f.Errors.Add("capacity", p)
-		n.Capacity = &c
+		ps.Add("capacity", p)
+		d.Capacity = &c
 	case "unlimited":
 	default:
-		f.Errors.Add("limit", "Choose a set number of places or no limit")
+		ps.Add("limit", "Choose a set number of places or no limit")
 	}
-	closes, p := wholeNumber("Hours before the start that booking closes", f.ClosesHours, 0, 24*60)
-	f.Errors.Add("closes_hours", p)
-	cutoff, p := wholeNumber("Hours before the start for cancelling", f.CutoffHours, 0, 24*60)
-	f.Errors.Add("cutoff_hours", p)
-	n.BookingOpensAt = now
+	closes, closesProblem := wholeNumber("Hours before the start that booking closes", f.ClosesHours, 0, 24*60)
+	ps.Add("closes_hours", closesProblem)
+	cutoff, cutoffProblem := wholeNumber("Hours before the start for cancelling", f.CutoffHours, 0, 24*60)
+	ps.Add("cutoff_hours", cutoffProblem)
+	d.BookingOpensAt = now
 	if !f.Opens.Empty() {
-		d, p := f.Opens.Parse("Booking opening date")
-		f.Errors.Add("opens-day", p)
-		n.BookingOpensAt = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, layout.London)
+		d.BookingOpensAt = readDay(&ps, "opens-day", "Booking opening date", f.Opens)
 	}
-	if !n.StartsAt.IsZero() {
-		n.BookingClosesAt = n.StartsAt.Add(-time.Duration(closes) * time.Hour)
-		n.CancellationCutoff = n.StartsAt.Add(-time.Duration(cutoff) * time.Hour)
-		if f.Errors.For("opens-day") == "" && f.Errors.For("closes_hours") == "" && f.Errors.For("date-day") == "" && !n.BookingOpensAt.Before(n.BookingClosesAt) {
-			f.Errors.Add("opens-day", "Booking must open before it closes ("+layout.DateTime(n.BookingClosesAt)+")")
+	if !d.StartsAt.IsZero() && closesProblem == "" {
+		d.BookingClosesAt = d.StartsAt.Add(-time.Duration(closes) * time.Hour)
+	}
+	if !d.StartsAt.IsZero() {
+		d.CancellationCutoff = d.StartsAt.Add(-time.Duration(cutoff) * time.Hour)
+	}
+	return d, ps
+}
+
+// readSession reads the chosen session: its id and kind, or zero values with a problem.
+func readSession(ps *problem.Problems, value string, kindOf func(int64) (events.Kind, bool)) (int64, events.Kind) {
+	if value == "" {
+		ps.Add("item", "Choose the session this event is a date for")
+		return 0, ""
+	}
+	if id, err := strconv.ParseInt(value, 10, 64); err == nil {
+		if kind, ok := kindOf(id); ok {
+			return id, kind
 		}
 	}
-	n.Title = f.Title
-	n.Description, n.Facilitator, n.Venue, n.JoiningLink = f.Description, f.Facilitator, f.Venue, f.JoiningLink
-	return n
+	ps.Add("item", "Choose one of the sessions listed")
+	return 0, ""
 }
 
 // itemKinds maps the session items in scope to their kinds, for the form check.
@@ -318,7 +257,7 @@ func (s *Server) partnerEventCreate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	n := readEventForm(r, &f, time.Now(), kindOf)
+	n := checkEventForm(r, &f, time.Now(), kindOf)
 	if n.Title == "" {
 		n.Title = titles[n.ItemID]
 	}
@@ -371,7 +310,7 @@ func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err := s.eventFormChoices(r, &f); err != nil {
 		return err
 	}
-	n := readEventForm(r, &f, time.Now(), func(int64) (events.Kind, bool) { return e.Kind, true })
+	n := checkEventForm(r, &f, time.Now(), func(int64) (events.Kind, bool) { return e.Kind, true })
 	if n.Title == "" {
 		n.Title = e.ItemTitle
 	}
@@ -380,7 +319,6 @@ func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) erro
 	}
 	err = s.events.Update(r.Context(), e.ID, n, partnerScope(r), currentUser(r.Context()).ID, time.Now())
 	var below events.ErrCapacityBelowBooked
-	var problem events.Problem
 	switch {
 	case errors.As(err, &below):
 		f.Errors.Add("capacity", "Number of places must be at least "+strconv.Itoa(int(below))+": that many people are booked")
@@ -388,10 +326,8 @@ func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) erro
 	case errors.Is(err, events.ErrCohortsNotAllowed):
 		f.Errors.Add("cohorts", "Choose cohorts of this event's partner that run its course")
 		return s.invalid(w, r, partner.EventEdit(f))
-	case errors.As(err, &problem):
-		return httpError{Status: http.StatusConflict, Message: string(problem)}
 	case err != nil:
-		return err
+		return err // a refusal, such as a cancelled event, is answered 409
 	}
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d", eventsBase(r), e.ID), "Changes saved: everyone booked has been told")
 }
@@ -444,12 +380,8 @@ func (s *Server) partnerEventCancel(w http.ResponseWriter, r *http.Request) erro
 	if f.Errors.Any() {
 		return s.invalid(w, r, partner.CancelEvent(f))
 	}
-	err = s.events.Cancel(r.Context(), e.ID, f.Reason, partnerScope(r), currentUser(r.Context()).ID)
-	var problem events.Problem
-	if errors.As(err, &problem) {
-		return httpError{Status: http.StatusConflict, Message: string(problem)}
-	}
-	if err != nil {
+	// A refusal, such as an event already cancelled, is answered 409.
+	if err := s.events.Cancel(r.Context(), e.ID, f.Reason, partnerScope(r), currentUser(r.Context()).ID); err != nil {
 		return err
 	}
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d", eventsBase(r), e.ID), "Event cancelled: everyone booked has been told")
@@ -515,13 +447,8 @@ func (s *Server) partnerRegisterSave(w http.ResponseWriter, r *http.Request) err
 		return s.invalid(w, r, partner.Register(v))
 	}
 	n, err := s.events.MarkRegister(r.Context(), e.ID, marks, partnerScope(r), currentUser(r.Context()).ID, time.Now())
-	var problem events.Problem
-	if errors.As(err, &problem) {
-		v.Errors.Add("mark-0", string(problem))
-		return s.invalid(w, r, partner.Register(v))
-	}
 	if err != nil {
-		return err
+		return onField(err, &v.Errors, "mark-0", func() templ.Component { return partner.Register(v) })
 	}
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d/register", eventsBase(r), e.ID), fmt.Sprintf("Register saved (%d changes)", n))
 }

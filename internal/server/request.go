@@ -24,6 +24,15 @@ func urlID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// seeOtherAfter answers a change: a redirect to to with flash when err is nil, or with the
+// problem when the change was refused (see backTo); other errors are returned.
+func (s *Server) seeOtherAfter(w http.ResponseWriter, r *http.Request, err error, to, flash string) error {
+	if err != nil {
+		return backTo(to, err)
+	}
+	return s.seeOther(w, r, to, flash)
+}
+
 // seeOtherProblem redirects with a message explaining why nothing changed.
 func (s *Server) seeOtherProblem(w http.ResponseWriter, r *http.Request, to, problem string) error {
 	s.sessions.Put(r.Context(), "problem", problem)
