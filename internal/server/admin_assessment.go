@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"npq/internal/assessment"
 	"npq/internal/database"
@@ -65,7 +64,7 @@ func (s *Server) adminRelease(w http.ResponseWriter, r *http.Request) error {
 		v.Errors.Add("release", "Select the outcomes to release")
 		return s.invalid(w, r, admin.Assessment(v))
 	}
-	n, err := s.assessment.Release(r.Context(), ids, currentUser(r.Context()).ID, time.Now())
+	n, err := s.assessment.Release(r.Context(), ids, currentUser(r.Context()).ID, s.now())
 	var problem assessment.Problem
 	if errors.As(err, &problem) {
 		return s.seeOtherProblem(w, r, "/admin/assessment", string(problem)+". Nothing was released.")

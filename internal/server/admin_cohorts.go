@@ -19,7 +19,7 @@ func (s *Server) adminCohorts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, partner.Cohorts("Cohorts", "All delivery partners", cohortRows(cohorts, "/admin/cohorts/"), "/admin/cohorts/new"))
+	return s.ok(w, r, partner.Cohorts("Cohorts", "All delivery partners", cohortRows(cohorts, "/admin/cohorts/", programme.Today(s.now())), "/admin/cohorts/new"))
 }
 
 func (s *Server) adminCohort(w http.ResponseWriter, r *http.Request) error {

@@ -24,7 +24,7 @@ func (s *Server) adminQueue(kind string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		return s.ok(w, r, admin.Queue(admin.QueueView{Kind: kind, Requests: list, Now: programme.Today(time.Now())}))
+		return s.ok(w, r, admin.Queue(admin.QueueView{Kind: kind, Requests: list, Now: programme.Today(s.now())}))
 	}
 }
 
@@ -35,7 +35,7 @@ func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, er
 	if err != nil {
 		return admin.DecisionView{}, err
 	}
-	today := programme.Today(time.Now())
+	today := programme.Today(s.now())
 	v := admin.DecisionView{Request: req, StateProblem: lifecycle.StateProblem(req.Kind, req.Status)}
 	if req.State != "open" {
 		v.StateProblem = ""
@@ -49,12 +49,12 @@ func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, er
 		return v, err
 	}
 	v.Stopped = lifecycle.StoppedAt(blocks)
-	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, time.Now())
+	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, s.now())
 	if err != nil {
 		return v, err
 	}
 	for _, o := range offers {
-		if (o.BookingStatus == "booked" || o.BookingStatus == "waiting") && o.StartsAt.After(time.Now()) && !o.Cancelled() {
+		if (o.BookingStatus == "booked" || o.BookingStatus == "waiting") && o.StartsAt.After(s.now()) && !o.Cancelled() {
 			v.Bookings = append(v.Bookings, o)
 		}
 	}
@@ -130,7 +130,7 @@ func (s *Server) adminDecide(w http.ResponseWriter, r *http.Request) error {
 		ReturnCohort: get("return_cohort"), ReturnOn: components.DateFrom(get, "return_on"), ExceptionReason: strings.TrimSpace(r.PostForm.Get("exception")),
 		Refund: get("refund"), RefundAmount: get("refund_amount")}
 	d := lifecycle.Decision{RequestID: id, Approve: f.Decision == "approve", Notes: f.Notes, ExceptionReason: f.ExceptionReason,
-		ActorID: currentUser(r.Context()).ID, Now: time.Now()}
+		ActorID: currentUser(r.Context()).ID, Now: s.now()}
 	req := v.Request
 	switch f.Decision {
 	case "approve":
@@ -233,7 +233,7 @@ func (s *Server) adminMoveCohort(w http.ResponseWriter, r *http.Request) error {
 		return s.invalid(w, r, admin.Decide(v))
 	}
 	cohortID, _ := strconv.ParseInt(v.Form.MoveCohort, 10, 64)
-	letterID, err := s.lifecycle.MoveToNextCohort(r.Context(), id, cohortID, currentUser(r.Context()).ID, time.Now())
+	letterID, err := s.lifecycle.MoveToNextCohort(r.Context(), id, cohortID, currentUser(r.Context()).ID, s.now())
 	var problem lifecycle.Problem
 	if errors.As(err, &problem) {
 		v.Form.Errors.Add("move_cohort", string(problem))
@@ -265,7 +265,7 @@ func (s *Server) returnAction(w http.ResponseWriter, r *http.Request,
 	if _, err := s.lifecycle.RequestByID(r.Context(), id, adminAccess); err != nil {
 		return err
 	}
-	err = act(r.Context(), id, currentUser(r.Context()).ID, time.Now())
+	err = act(r.Context(), id, currentUser(r.Context()).ID, s.now())
 	var problem lifecycle.Problem
 	if errors.As(err, &problem) {
 		return s.seeOtherProblem(w, r, "/admin/returns", string(problem))
@@ -328,7 +328,7 @@ func (s *Server) adminRecordRequest(w http.ResponseWriter, r *http.Request) erro
 	var start time.Time
 	var planned *time.Time
 	if f.Kind != "" && f.Errors.For("kind") == "" {
-		start, planned = readRequestDates(f.Kind, f.StartsOn, f.PlannedReturn, &f.Errors, programme.Today(time.Now()))
+		start, planned = readRequestDates(f.Kind, f.StartsOn, f.PlannedReturn, &f.Errors, programme.Today(s.now()))
 	}
 	if f.Errors.Any() {
 		return s.invalid(w, r, admin.RecordRequest(f))
@@ -362,7 +362,7 @@ func (s *Server) adminReinstate(w http.ResponseWriter, r *http.Request) error {
 	if reason == "" || len(reason) > 1000 {
 		return s.seeOtherProblem(w, r, back, "Enter the reason for reinstating (1,000 characters or fewer)")
 	}
-	err = s.lifecycle.Reinstate(r.Context(), id, reason, currentUser(r.Context()).ID, time.Now())
+	err = s.lifecycle.Reinstate(r.Context(), id, reason, currentUser(r.Context()).ID, s.now())
 	var problem lifecycle.Problem
 	if errors.As(err, &problem) {
 		return s.seeOtherProblem(w, r, back, string(problem))

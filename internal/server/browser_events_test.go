@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -41,7 +40,7 @@ func TestBrowserBookingJourney(t *testing.T) {
 		t.Fatalf("status after booking: %q", got)
 	}
 	// Wanda finds it full and joins the waiting list.
-	if out, err := a.srv.events.JoinWaitingList(t.Context(), waiterID, ev, 0, time.Now()); err != nil || out != "waiting" {
+	if out, err := a.srv.events.JoinWaitingList(t.Context(), waiterID, ev, 0, a.now()); err != nil || out != "waiting" {
 		t.Fatalf("waiting list: %s %v", out, err)
 	}
 	browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+"/home"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="home-events"] a`)))

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -94,7 +93,7 @@ func (s *Server) markingSave(w http.ResponseWriter, r *http.Request) error {
 		v.Sheet.Marks, v.Sheet.Feedback = in.Marks, in.Feedback
 		return s.invalid(w, r, marking.Sheet(v))
 	}
-	err = s.assessment.SaveSheet(r.Context(), v.Submission.ID, v.Role, currentUser(r.Context()).ID, in, time.Now())
+	err = s.assessment.SaveSheet(r.Context(), v.Submission.ID, v.Role, currentUser(r.Context()).ID, in, s.now())
 	var problem assessment.Problem
 	if errors.As(err, &problem) {
 		return s.seeOtherProblem(w, r, v.Path, string(problem))

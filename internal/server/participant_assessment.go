@@ -7,7 +7,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"time"
 
 	"npq/internal/assessment"
 	"npq/internal/auth"
@@ -20,7 +19,8 @@ import (
 func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, error) {
 	ctx := r.Context()
 	var v participant.AssessmentView
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(time.Now()))
+	today := programme.Today(s.now())
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, today)
 	if errors.Is(err, database.ErrNotFound) {
 		return v, nil
 	}
@@ -32,7 +32,7 @@ func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, er
 		return v, err
 	}
 	v.Window = &w
-	v.Today = w.Open(programme.Today(time.Now()))
+	v.Today = w.Open(today)
 	if v.Spec, err = s.assessment.Spec(ctx, w.Qualification); err != nil {
 		return v, err
 	}
@@ -103,7 +103,7 @@ func (s *Server) participantAssessment(w http.ResponseWriter, r *http.Request) e
 // ownDraft returns the participant's current draft, or a problem to show.
 func (s *Server) ownDraft(r *http.Request) (assessment.Submission, error) {
 	ctx := r.Context()
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(time.Now()))
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(s.now()))
 	if err != nil {
 		return assessment.Submission{}, err
 	}
@@ -131,7 +131,8 @@ func (s *Server) assessmentDone(w http.ResponseWriter, r *http.Request, err erro
 
 func (s *Server) participantAssessmentStart(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(time.Now()))
+	now := s.now()
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(now))
 	if err != nil {
 		return err
 	}
@@ -139,10 +140,10 @@ func (s *Server) participantAssessmentStart(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	if !win.Open(programme.Today(time.Now())) {
+	if !win.Open(programme.Today(now)) {
 		return s.seeOtherProblem(w, r, "/assessment", "The assessment window is not open")
 	}
-	_, err = s.assessment.StartAttempt(ctx, enrolmentID, time.Now())
+	_, err = s.assessment.StartAttempt(ctx, enrolmentID, now)
 	return s.assessmentDone(w, r, err, "Your draft is ready")
 }
 
@@ -259,7 +260,7 @@ func (s *Server) participantAssessmentSubmit(w http.ResponseWriter, r *http.Requ
 		v.Errors.Add("confirm", "Confirm this is your own work and you are ready to submit it")
 		return s.invalid(w, r, participant.Assessment(v))
 	}
-	return s.assessmentDone(w, r, s.assessment.Submit(r.Context(), sub.ID, time.Now()), "Your assessment is submitted")
+	return s.assessmentDone(w, r, s.assessment.Submit(r.Context(), sub.ID, s.now()), "Your assessment is submitted")
 }
 
 // assessmentFile serves a supporting document to the participant, their markers and admins,

@@ -48,7 +48,7 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
 		return nil
 	}
-	now := time.Now()
+	now := s.now()
 	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, now.Add(-24*time.Hour))
 	if err != nil {
 		return err
@@ -113,7 +113,7 @@ func (s *Server) participantEvent(w http.ResponseWriter, r *http.Request) error 
 		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
 		return nil
 	}
-	now := time.Now()
+	now := s.now()
 	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, time.Time{})
 	if err != nil {
 		return err
@@ -143,7 +143,7 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, act func(
 	if e.Status != programme.StatusActive {
 		return httpError{Status: http.StatusForbidden, Message: "Only participants with an active place can book or change events."}
 	}
-	out, err := act(e.ID, eventID, currentUser(r.Context()).ID, time.Now())
+	out, err := act(e.ID, eventID, currentUser(r.Context()).ID, s.now())
 	var problem events.Problem
 	if errors.As(err, &problem) {
 		return s.seeOtherProblem(w, r, "/events#event-"+strconv.FormatInt(eventID, 10), string(problem))

@@ -65,7 +65,7 @@ func (s *Server) requestForm(r *http.Request, kind string) (participant.RequestF
 	if kind == lifecycle.KindDeferral {
 		f.Reasons = reasonOptions(lifecycle.DeferralReasons)
 		f.Ineligible = lifecycle.DeferralProblems(lifecycle.Facts{Status: e.Status, FundingRoute: e.FundingRoute,
-			PaymentReceivedOn: e.PaymentReceivedOn, StartsOn: e.StartsOn}, programme.Today(time.Now()))
+			PaymentReceivedOn: e.PaymentReceivedOn, StartsOn: e.StartsOn}, programme.Today(s.now()))
 	}
 	// Participant-facing lists leave out the codes only a provider would record.
 	if kind == lifecycle.KindWithdrawal {
@@ -134,7 +134,7 @@ func (s *Server) participantRequestCreate(kind string) handlerFunc {
 			f.Errors.Add("reason", "Choose a reason from the list")
 		}
 		f.Errors.Add("details", maxLength("Details", f.Details, 2000))
-		start, planned := readRequestDates(kind, f.StartsOn, f.PlannedReturn, &f.Errors, programme.Today(time.Now()))
+		start, planned := readRequestDates(kind, f.StartsOn, f.PlannedReturn, &f.Errors, programme.Today(s.now()))
 		if f.Errors.Any() {
 			return s.invalid(w, r, participant.RequestNew(f))
 		}

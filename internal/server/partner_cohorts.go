@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"npq/internal/programme"
 	"npq/web/pages/partner"
 )
 
@@ -17,7 +18,7 @@ func (s *Server) partnerHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, partner.Cohorts(p.Name, "Delivery partner", cohortRows(cohorts, "/partner/cohorts/"), ""))
+	return s.ok(w, r, partner.Cohorts(p.Name, "Delivery partner", cohortRows(cohorts, "/partner/cohorts/", programme.Today(s.now())), ""))
 }
 
 func (s *Server) partnerCohort(w http.ResponseWriter, r *http.Request) error {

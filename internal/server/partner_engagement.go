@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"npq/internal/programme"
 	"npq/web/pages/partner"
@@ -14,7 +13,7 @@ func (s *Server) partnerEngagement(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.now()
 	en, err := s.events.EngagementFor(r.Context(), c.ID, now)
 	if err != nil {
 		return err

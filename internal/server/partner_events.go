@@ -28,7 +28,7 @@ func eventsBase(r *http.Request) string {
 }
 
 func (s *Server) partnerEvents(w http.ResponseWriter, r *http.Request) error {
-	now := time.Now()
+	now := s.now()
 	upcoming, err := s.events.Events(r.Context(), partnerScope(r), true, now, 200)
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func (s *Server) eventFormChoices(r *http.Request, f *partner.EventForm) error {
 	}
 	groups := map[string]*components.CheckboxGroup{}
 	var order []string
-	today := programme.Today(time.Now())
+	today := programme.Today(s.now())
 	for _, c := range cohorts {
 		if c.Stage(today) == "Finished" {
 			continue
@@ -318,7 +318,7 @@ func (s *Server) partnerEventCreate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	n := readEventForm(r, &f, time.Now(), kindOf)
+	n := readEventForm(r, &f, s.now(), kindOf)
 	if n.Title == "" {
 		n.Title = titles[n.ItemID]
 	}
@@ -371,14 +371,15 @@ func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err := s.eventFormChoices(r, &f); err != nil {
 		return err
 	}
-	n := readEventForm(r, &f, time.Now(), func(int64) (events.Kind, bool) { return e.Kind, true })
+	now := s.now()
+	n := readEventForm(r, &f, now, func(int64) (events.Kind, bool) { return e.Kind, true })
 	if n.Title == "" {
 		n.Title = e.ItemTitle
 	}
 	if f.Errors.Any() {
 		return s.invalid(w, r, partner.EventEdit(f))
 	}
-	err = s.events.Update(r.Context(), e.ID, n, partnerScope(r), currentUser(r.Context()).ID, time.Now())
+	err = s.events.Update(r.Context(), e.ID, n, partnerScope(r), currentUser(r.Context()).ID, now)
 	var below events.ErrCapacityBelowBooked
 	var problem events.Problem
 	switch {
@@ -461,7 +462,7 @@ func (s *Server) registerView(r *http.Request, e events.Event) (partner.Register
 		return partner.RegisterView{}, err
 	}
 	v := partner.RegisterView{BasePath: eventsBase(r), Event: e, Marks: map[int64]string{}, Notes: map[int64]string{},
-		Open: !programme.Today(time.Now()).Before(programme.Today(e.StartsAt)) && !e.Cancelled()}
+		Open: !programme.Today(s.now()).Before(programme.Today(e.StartsAt)) && !e.Cancelled()}
 	for _, b := range bookings {
 		if b.Status == "booked" {
 			v.Rows = append(v.Rows, b)
@@ -514,7 +515,7 @@ func (s *Server) partnerRegisterSave(w http.ResponseWriter, r *http.Request) err
 	if v.Errors.Any() {
 		return s.invalid(w, r, partner.Register(v))
 	}
-	n, err := s.events.MarkRegister(r.Context(), e.ID, marks, partnerScope(r), currentUser(r.Context()).ID, time.Now())
+	n, err := s.events.MarkRegister(r.Context(), e.ID, marks, partnerScope(r), currentUser(r.Context()).ID, s.now())
 	var problem events.Problem
 	if errors.As(err, &problem) {
 		v.Errors.Add("mark-0", string(problem))
