@@ -12,11 +12,11 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	frameworkdata "npq/frameworks"
 	"npq/internal/config"
@@ -204,13 +204,16 @@ func serveOn(ctx context.Context, l net.Listener, cfg config.Config, pool *pgxpo
 	srv := server.New(cfg, pool, log)
 	defer srv.Close()
 
+	// The jobs run in a group tied to shutdown: stopJobs ends them all, and serveOn waits for
+	// the group before it returns.
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
-	var wg sync.WaitGroup
+	group, groupCtx := errgroup.WithContext(jobsCtx)
 	for _, j := range jobs {
-		wg.Go(func() {
-			j.run(jobsCtx)
+		group.Go(func() error {
+			j.run(groupCtx)
 			log.Info("background job stopped", "job", j.name)
+			return nil
 		})
 	}
 
@@ -255,10 +258,13 @@ func serveOn(ctx context.Context, l net.Listener, cfg config.Config, pool *pgxpo
 
 	// Jobs had their context cancelled when shutdown began; wait for them (within the same
 	// deadline) before the pool closes under them.
-	stopped := make(chan struct{})
-	go func() { wg.Wait(); close(stopped) }()
+	stopped := make(chan error, 1)
+	go func() { stopped <- group.Wait() }()
 	select {
-	case <-stopped:
+	case err := <-stopped:
+		if err != nil && serveErr == nil {
+			serveErr = err
+		}
 	case <-time.After(time.Until(deadline.Add(cancelGrace))):
 		log.Error("background jobs did not stop in time")
 		if serveErr == nil {
