@@ -199,13 +199,13 @@ func candidateNumber() string {
 func (st Store) StartAttempt(ctx context.Context, enrolmentID int64, now time.Time) (int64, error) {
 	var id int64
 	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
-		var status string
+		var status programme.Status
 		var allowed int
 		if err := tx.QueryRow(ctx, `SELECT e.status::text, c.assessment_attempts FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id
 			JOIN courses c ON c.id = h.course_id WHERE e.id = $1 FOR UPDATE OF e`, enrolmentID).Scan(&status, &allowed); err != nil {
 			return fmt.Errorf("enrolment %d: %w", enrolmentID, err)
 		}
-		if status != string(programme.StatusActive) {
+		if status != programme.StatusActive {
 			return Problem("Only an active enrolment can make an assessment submission")
 		}
 		var last int

@@ -58,11 +58,20 @@ func (s Store) EventByID(ctx context.Context, id int64, partnerID *int64) (Event
 	return e, err
 }
 
-// Events lists events, all or one partner's, upcoming (soonest first) or past (latest first).
-func (s Store) Events(ctx context.Context, partnerID *int64, upcoming bool, now time.Time, limit int) ([]Event, error) {
+// Period picks the events a list shows.
+type Period int
+
+// Periods of an events list.
+const (
+	Upcoming Period = iota // not yet ended, soonest first
+	Past                   // ended, latest first
+)
+
+// Events lists events, all or one partner's, upcoming or past.
+func (s Store) Events(ctx context.Context, partnerID *int64, period Period, now time.Time, limit int) ([]Event, error) {
 	order := "e.starts_at DESC"
 	cond := "e.ends_at < $2"
-	if upcoming {
+	if period == Upcoming {
 		order, cond = "e.starts_at", "e.ends_at >= $2"
 	}
 	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+` `+eventFrom+`
@@ -121,10 +130,10 @@ var (
 	ErrCohortsNotAllowed = errors.New("the event can only be offered to the partner's cohorts of the activity's course")
 )
 
-// ErrCapacityBelowBooked means an edit would leave fewer places than people booked.
-type ErrCapacityBelowBooked int
+// CapacityBelowBookedError means an edit would leave fewer places than people booked.
+type CapacityBelowBookedError int
 
-func (e ErrCapacityBelowBooked) Error() string {
+func (e CapacityBelowBookedError) Error() string {
 	return fmt.Sprintf("%d people are booked, so the capacity cannot be lower", int(e))
 }
 
@@ -207,7 +216,7 @@ func (s Store) Update(ctx context.Context, id int64, n NewEvent, partnerID *int6
 			return err
 		}
 		if n.Capacity != nil && *n.Capacity < e.Booked {
-			return ErrCapacityBelowBooked(e.Booked)
+			return CapacityBelowBookedError(e.Booked)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE events SET title = $2, description = $3, facilitator = $4, starts_at = $5, ends_at = $6,
 				venue = $7, joining_link = $8, capacity = $9, booking_opens_at = $10, booking_closes_at = $11,
@@ -293,7 +302,7 @@ func history(ctx context.Context, tx pgx.Tx, bookingID int64, action, note strin
 // wrapProblem adds context to unexpected errors and leaves the ones people act on alone.
 func wrapProblem(what string, err error) error {
 	var p Problem
-	var c ErrCapacityBelowBooked
+	var c CapacityBelowBookedError
 	switch {
 	case err == nil, errors.As(err, &p), errors.As(err, &c), errors.Is(err, database.ErrNotFound),
 		errors.Is(err, ErrItemNotSession), errors.Is(err, ErrCohortsNotAllowed):
@@ -302,11 +311,21 @@ func wrapProblem(what string, err error) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
+// BookingStatus is where a participant's booking of an event stands.
+type BookingStatus string
+
+// Booking statuses.
+const (
+	StatusBooked    BookingStatus = "booked"
+	StatusWaiting   BookingStatus = "waiting" // on the waiting list
+	StatusCancelled BookingStatus = "cancelled"
+)
+
 // Booking is a participant's place (or waiting-list entry) on an event.
 type Booking struct {
 	ID, EventID, EnrolmentID, UserID int64
 	Name, Email                      string
-	Status                           string
+	Status                           BookingStatus
 	WaitingSince                     *time.Time
 	Attendance                       string
 	AttendanceNote                   string
@@ -331,7 +350,7 @@ const (
 
 type participantEnrolment struct {
 	id, userID, cohortID int64
-	status               string
+	status               programme.Status
 }
 
 func lockEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID int64) (participantEnrolment, error) {
@@ -366,7 +385,7 @@ func bookedSlots(ctx context.Context, tx pgx.Tx, userID int64) ([]Slot, error) {
 }
 
 // currentBooking returns an enrolment's booking row for an event, if any.
-func currentBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID int64) (id int64, status string, err error) {
+func currentBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID int64) (id int64, status BookingStatus, err error) {
 	err = tx.QueryRow(ctx, `SELECT id, status FROM bookings WHERE event_id = $1 AND enrolment_id = $2`, eventID, enrolmentID).Scan(&id, &status)
 	if database.IsNoRows(err) {
 		return 0, "", nil
@@ -375,7 +394,7 @@ func currentBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID int64) 
 }
 
 // otherOption returns the enrolment's place on another option of the same item, if any.
-func otherOption(ctx context.Context, tx pgx.Tx, enrolmentID, itemID, eventID int64, status string) (int64, int64, error) {
+func otherOption(ctx context.Context, tx pgx.Tx, enrolmentID, itemID, eventID int64, status BookingStatus) (int64, int64, error) {
 	var bookingID, otherEvent int64
 	err := tx.QueryRow(ctx, `SELECT id, event_id FROM bookings WHERE enrolment_id = $1 AND item_id = $2 AND event_id <> $3 AND status = $4`,
 		enrolmentID, itemID, eventID, status).Scan(&bookingID, &otherEvent)
@@ -389,7 +408,7 @@ func otherOption(ctx context.Context, tx pgx.Tx, enrolmentID, itemID, eventID in
 // needed, and appends the history. A waiting-list place is timestamped with the clock when it
 // is granted (the event row is locked by then), not when the transaction began, so someone
 // whose request waited for the lock queues behind those who got in first.
-func setBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID, itemID int64, status, action string, actorID int64) (int64, error) {
+func setBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID, itemID int64, status BookingStatus, action string, actorID int64) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO bookings (event_id, enrolment_id, item_id, status, waiting_since)
 		VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'waiting' THEN clock_timestamp() END)
@@ -422,7 +441,7 @@ func lockChange(ctx context.Context, tx pgx.Tx, enrolmentID, eventID int64) (Eve
 	if err != nil {
 		return Event{}, 0, Event{}, err
 	}
-	_, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, "booked")
+	_, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, StatusBooked)
 	if err != nil {
 		return Event{}, 0, Event{}, err
 	}
@@ -431,7 +450,7 @@ func lockChange(ctx context.Context, tx pgx.Tx, enrolmentID, eventID int64) (Eve
 	}
 	// Someone else's cancellation may have moved this participant off a waiting list before the
 	// locks were taken; read the booking again now that nothing can move it.
-	oldBooking, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, "booked")
+	oldBooking, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, StatusBooked)
 	if err != nil {
 		return Event{}, 0, Event{}, err
 	}
@@ -454,7 +473,7 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 		if err != nil {
 			return err
 		}
-		if p.status != string(programme.StatusActive) {
+		if p.status != programme.StatusActive {
 			return Problem("Only participants with an active place on the course can book")
 		}
 		e, oldBooking, old, err := lockChange(ctx, tx, enrolmentID, eventID)
@@ -472,7 +491,7 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 		if err != nil {
 			return err
 		}
-		if status == "booked" {
+		if status == StatusBooked {
 			out = OutcomeAlreadyBooked
 			return nil
 		}
@@ -502,16 +521,16 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 			return nil
 		}
 		if oldBooking != 0 {
-			if _, err := setBooking(ctx, tx, oldEvent, enrolmentID, e.ItemID, "cancelled", "cancelled_for_change", actorID); err != nil {
+			if _, err := setBooking(ctx, tx, oldEvent, enrolmentID, e.ItemID, StatusCancelled, "cancelled_for_change", actorID); err != nil {
 				return err
 			}
 		}
-		bookingID, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, "booked", "booked", actorID)
+		bookingID, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, StatusBooked, "booked", actorID)
 		if err != nil {
 			return err
 		}
 		// A waiting-list place on another option of this item is no longer needed.
-		if w, _, err := otherOption(ctx, tx, enrolmentID, e.ItemID, eventID, "waiting"); err != nil {
+		if w, _, err := otherOption(ctx, tx, enrolmentID, e.ItemID, eventID, StatusWaiting); err != nil {
 			return err
 		} else if w != 0 {
 			if _, err := tx.Exec(ctx, `UPDATE bookings SET status = 'cancelled', waiting_since = NULL, updated_at = now() WHERE id = $1`, w); err != nil {
@@ -547,7 +566,7 @@ func (s Store) JoinWaitingList(ctx context.Context, enrolmentID, eventID, actorI
 		if err != nil {
 			return err
 		}
-		if p.status != string(programme.StatusActive) {
+		if p.status != programme.StatusActive {
 			return Problem("Only participants with an active place on the course can join a waiting list")
 		}
 		e, err := lockEvent(ctx, tx, eventID, nil)
@@ -567,22 +586,22 @@ func (s Store) JoinWaitingList(ctx context.Context, enrolmentID, eventID, actorI
 		switch {
 		case err != nil:
 			return err
-		case status == "booked":
+		case status == StatusBooked:
 			out = OutcomeAlreadyBooked
 			return nil
-		case status == "waiting":
+		case status == StatusWaiting:
 			out = OutcomeAlreadyWaiting
 			return nil
 		case !e.Full():
 			out = OutcomeBooked // a place is free: book it instead
 			return errBookInstead
 		}
-		if w, _, err := otherOption(ctx, tx, enrolmentID, e.ItemID, eventID, "waiting"); err != nil {
+		if w, _, err := otherOption(ctx, tx, enrolmentID, e.ItemID, eventID, StatusWaiting); err != nil {
 			return err
 		} else if w != 0 {
 			return Problem("You are already on the waiting list for another date of this session. Leave that list first.")
 		}
-		bookingID, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, "waiting", "waiting", actorID)
+		bookingID, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, StatusWaiting, "waiting", actorID)
 		if err != nil {
 			return err
 		}
@@ -614,17 +633,17 @@ func (s Store) CancelBooking(ctx context.Context, enrolmentID, eventID, actorID 
 			return err
 		}
 		switch status {
-		case "waiting":
+		case StatusWaiting:
 			if _, err := tx.Exec(ctx, `UPDATE bookings SET status = 'cancelled', waiting_since = NULL, updated_at = now() WHERE id = $1`, bookingID); err != nil {
 				return err
 			}
 			out = OutcomeLeftWaiting
 			return history(ctx, tx, bookingID, "left_waiting_list", "", actorID)
-		case "booked":
+		case StatusBooked:
 			if p := CancellationProblem(e, now); p != "" {
 				return p
 			}
-			if _, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, "cancelled", "cancelled_by_participant", actorID); err != nil {
+			if _, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, StatusCancelled, "cancelled_by_participant", actorID); err != nil {
 				return err
 			}
 			out = OutcomeCancelled
@@ -677,7 +696,7 @@ func (s Store) promote(ctx context.Context, tx pgx.Tx, eventID, actorID int64, n
 			if e.Full() {
 				break
 			}
-			oldBooking, oldEvent, err := otherOption(ctx, tx, w.enrolment, e.ItemID, id, "booked")
+			oldBooking, oldEvent, err := otherOption(ctx, tx, w.enrolment, e.ItemID, id, StatusBooked)
 			if err != nil {
 				return err
 			}
@@ -698,13 +717,13 @@ func (s Store) promote(ctx context.Context, tx pgx.Tx, eventID, actorID int64, n
 				if _, err := lockEvent(ctx, tx, oldEvent, nil); err != nil {
 					return err
 				}
-				if _, err := setBooking(ctx, tx, oldEvent, w.enrolment, e.ItemID, "cancelled", "cancelled_for_change", actorID); err != nil {
+				if _, err := setBooking(ctx, tx, oldEvent, w.enrolment, e.ItemID, StatusCancelled, "cancelled_for_change", actorID); err != nil {
 					return err
 				}
 				queue = append(queue, oldEvent)
 				delete(seen, oldEvent)
 			}
-			if _, err := setBooking(ctx, tx, id, w.enrolment, e.ItemID, "booked", "promoted", actorID); err != nil {
+			if _, err := setBooking(ctx, tx, id, w.enrolment, e.ItemID, StatusBooked, "promoted", actorID); err != nil {
 				return err
 			}
 			e.Booked++

@@ -40,7 +40,7 @@ func newFixture(t *testing.T, participants int) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := frameworks.Import(ctx, pool, lib, true); err != nil {
+	if _, err := frameworks.Import(ctx, pool, lib, frameworks.Always); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{pool: pool, s: events.Store{DB: pool, BaseURL: "http://npq.test"}, p: programme.Store{DB: pool}, now: time.Now()}
@@ -220,7 +220,7 @@ func TestWaitingListPromotionOnCancellationAndCapacityIncrease(t *testing.T) {
 	}
 	// Lowering it below the people booked is refused.
 	n.Capacity = places(1)
-	var below events.ErrCapacityBelowBooked
+	var below events.CapacityBelowBookedError
 	if err := f.s.Update(ctx, ev, n, nil, 0, f.now); !errorsAs(err, &below) {
 		t.Errorf("lowering capacity: %v", err)
 	}

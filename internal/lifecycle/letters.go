@@ -149,7 +149,7 @@ func (s Store) LetterByID(ctx context.Context, id int64, a Access) (Letter, erro
 }
 
 // Decided lists approved requests of a kind for export, by effective date.
-func (s Store) Decided(ctx context.Context, kind string) ([]Request, error) {
+func (s Store) Decided(ctx context.Context, kind Kind) ([]Request, error) {
 	return s.requests(ctx, "r.kind = $1 AND r.state = 'approved' ORDER BY r.effective_on, r.id", kind)
 }
 

@@ -19,13 +19,14 @@ import (
 // Request is a request to defer or withdraw, with its decision.
 type Request struct {
 	ID, EnrolmentID      int64
-	Kind, Reason         string
+	Kind                 Kind
+	Reason               string
 	Details              string
 	StartsOn             time.Time
 	PlannedReturnOn      *time.Time
 	Source               string
 	DiscussedWithPartner bool
-	State                string
+	State                State
 	CreatedAt            time.Time
 	DecidedAt            *time.Time
 	DecidedBy            string
@@ -39,7 +40,7 @@ type Request struct {
 	Refund               *string
 	RefundPence          *int
 	ReturnAskedAt        *time.Time
-	ReturnAnswer         *string
+	ReturnAnswer         *ReturnAnswer
 	ReturnedAt           *time.Time
 	// The enrolment's facts.
 	UserID            int64
@@ -142,7 +143,7 @@ func (s Store) RequestsFor(ctx context.Context, a Access, limit int) ([]Request,
 }
 
 // Queue lists the open requests of a kind, oldest first, with the facts needed to decide.
-func (s Store) Queue(ctx context.Context, kind string) ([]Request, error) {
+func (s Store) Queue(ctx context.Context, kind Kind) ([]Request, error) {
 	return s.requests(ctx, "r.kind = $1 AND r.state = 'open' ORDER BY r.created_at, r.id", kind)
 }
 
@@ -154,7 +155,8 @@ func (s Store) Returns(ctx context.Context) ([]Request, error) {
 // NewRequest is a request as submitted.
 type NewRequest struct {
 	EnrolmentID          int64
-	Kind, Reason         string
+	Kind                 Kind
+	Reason               string
 	Details              string
 	StartsOn             time.Time
 	PlannedReturnOn      *time.Time
@@ -207,7 +209,7 @@ func (s Store) Create(ctx context.Context, n NewRequest) (int64, error) {
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, n.RequestedBy, n.Kind+".requested", fmt.Sprintf("request:%d", id), map[string]any{"reason": n.Reason, "source": n.Source})
+		return audit.Record(ctx, tx, n.RequestedBy, string(n.Kind)+".requested", fmt.Sprintf("request:%d", id), map[string]any{"reason": n.Reason, "source": n.Source})
 	})
 	return id, wrap("create request", err)
 }
@@ -294,7 +296,7 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 		if err != nil {
 			return err
 		}
-		if r.State != "open" {
+		if r.State != StateOpen {
 			return Problem("This request has already been decided or cancelled")
 		}
 		st, err := lockEnrolmentStatus(ctx, tx, r.EnrolmentID)
@@ -306,11 +308,11 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 				r.ID, d.ActorID, d.Notes); err != nil {
 				return err
 			}
-			letterID, err = s.letter(ctx, tx, r, "refusal", "Your "+r.Kind+" request", refusalLetter(r, d))
+			letterID, err = s.letter(ctx, tx, r, "refusal", "Your "+string(r.Kind)+" request", refusalLetter(r, d))
 			if err != nil {
 				return err
 			}
-			return audit.Record(ctx, tx, d.ActorID, r.Kind+".refused", fmt.Sprintf("request:%d", r.ID), map[string]any{"notes": d.Notes})
+			return audit.Record(ctx, tx, d.ActorID, string(r.Kind)+".refused", fmt.Sprintf("request:%d", r.ID), map[string]any{"notes": d.Notes})
 		}
 		if p := StateProblem(r.Kind, st); p != "" {
 			return Problem(p)
@@ -352,11 +354,11 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 		} else {
 			body = withdrawalLetter(r, cancelled)
 		}
-		letterID, err = s.letter(ctx, tx, r, r.Kind, subject, body)
+		letterID, err = s.letter(ctx, tx, r, string(r.Kind), subject, body)
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, d.ActorID, r.Kind+".approved", fmt.Sprintf("request:%d", r.ID), map[string]any{
+		return audit.Record(ctx, tx, d.ActorID, string(r.Kind)+".approved", fmt.Sprintf("request:%d", r.ID), map[string]any{
 			"reason": r.Reason, "effective_on": d.EffectiveOn.Format("2006-01-02"), "bookings_cancelled": cancelled, "refund": d.Refund})
 	})
 	return letterID, wrap("decide", err)
@@ -403,7 +405,7 @@ func (s Store) MoveToNextCohort(ctx context.Context, requestID, cohortID, actorI
 		if err != nil {
 			return err
 		}
-		if r.State != "open" {
+		if r.State != StateOpen {
 			return Problem("This request has already been decided or cancelled")
 		}
 		if _, err := lockEnrolmentStatus(ctx, tx, r.EnrolmentID); err != nil {

@@ -35,7 +35,7 @@ func newFixture(t *testing.T) *fixture {
 	ctx := context.Background()
 	pool := testdb.New(t)
 	lib, _ := frameworks.Load(frameworkdata.FS)
-	if _, err := frameworks.Import(ctx, pool, lib, true); err != nil {
+	if _, err := frameworks.Import(ctx, pool, lib, frameworks.Always); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{pool: pool, s: lifecycle.Store{DB: pool, BaseURL: "http://npq.test"}, p: programme.Store{DB: pool}, now: time.Now()}
@@ -311,11 +311,11 @@ func TestReturnMonitoring(t *testing.T) {
 		f.pool.QueryRow(ctx, `SELECT user_id FROM enrolments WHERE id = $1`, e).Scan(&u) //nolint:errcheck
 		return u
 	}
-	if err := f.s.AnswerReturn(ctx, reqs[yes], user(no), true); err == nil {
+	if err := f.s.AnswerReturn(ctx, reqs[yes], user(no), lifecycle.Returning); err == nil {
 		t.Error("someone else answered")
 	}
-	f.s.AnswerReturn(ctx, reqs[yes], user(yes), true) //nolint:errcheck
-	f.s.AnswerReturn(ctx, reqs[no], user(no), false)  //nolint:errcheck
+	f.s.AnswerReturn(ctx, reqs[yes], user(yes), lifecycle.Returning)  //nolint:errcheck
+	f.s.AnswerReturn(ctx, reqs[no], user(no), lifecycle.NotReturning) //nolint:errcheck
 	// "No" opens a withdrawal case at once.
 	if n := f.count(t, `SELECT count(*) FROM status_requests WHERE enrolment_id = $1 AND kind = 'withdrawal' AND state = 'open'`, no); n != 1 {
 		t.Errorf("no: %d withdrawal cases", n)

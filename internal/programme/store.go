@@ -236,10 +236,10 @@ type NewItem struct {
 	Statements      []string
 }
 
-// ErrUnknownStatements means some statement keys are not in the framework content.
-type ErrUnknownStatements []string
+// UnknownStatementsError means some statement keys are not in the framework content.
+type UnknownStatementsError []string
 
-func (e ErrUnknownStatements) Error() string {
+func (e UnknownStatementsError) Error() string {
 	return fmt.Sprintf("unknown framework statements: %v", []string(e))
 }
 
@@ -256,7 +256,7 @@ func (s Store) SaveItem(ctx context.Context, blockID, itemID int64, it NewItem) 
 				return err
 			}
 			if len(unknown) > 0 {
-				return ErrUnknownStatements(unknown)
+				return UnknownStatementsError(unknown)
 			}
 		}
 		if itemID == 0 {
@@ -289,7 +289,7 @@ func (s Store) SaveItem(ctx context.Context, blockID, itemID int64, it NewItem) 
 			itemID, it.Statements)
 		return err
 	})
-	var unknown ErrUnknownStatements
+	var unknown UnknownStatementsError
 	if err != nil && !errors.As(err, &unknown) && !errors.Is(err, database.ErrNotFound) {
 		err = fmt.Errorf("programme: save item: %w", err)
 	}
@@ -406,11 +406,19 @@ func (s Store) CohortBlocks(ctx context.Context, cohortID int64) ([]Block, error
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohort %d blocks: %w", cohortID, err)
 	}
-	return collectBlocks(rows, false)
+	return collectBlocks(rows, itemsOnly)
 }
 
-// collectBlocks groups block/item rows; with completion, each row ends with a completed flag.
-func collectBlocks(rows pgx.Rows, completion bool) ([]Block, error) {
+// blockRows says what the rows collectBlocks reads carry.
+type blockRows int
+
+const (
+	itemsOnly          blockRows = iota // block and item columns
+	itemsAndCompletion                  // the same, then a completed flag
+)
+
+// collectBlocks groups block/item rows.
+func collectBlocks(rows pgx.Rows, columns blockRows) ([]Block, error) {
 	defer rows.Close()
 	var out []Block
 	for rows.Next() {
@@ -423,7 +431,7 @@ func collectBlocks(rows pgx.Rows, completion bool) ([]Block, error) {
 		var minutes *int
 		var done bool
 		dest := []any{&b.ID, &b.Position, &b.Title, &opens, &id, &pos, &kind, &title, &required, &minutes}
-		if completion {
+		if columns == itemsAndCompletion {
 			dest = append(dest, &done)
 		}
 		if err := rows.Scan(dest...); err != nil {

@@ -305,7 +305,7 @@ func (s *Server) adminItemSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = s.programme.SaveItem(r.Context(), f.BlockID, f.ItemID, programme.NewItem{Kind: kind, Title: f.Title, Body: f.Body,
 		ExpectedMinutes: minutes, Required: f.Required == "yes", Statements: keys})
-	var unknown programme.ErrUnknownStatements
+	var unknown programme.UnknownStatementsError
 	if errors.As(err, &unknown) {
 		f.Errors.Add("statements", "Choose statements from the list: "+strings.Join(unknown, ", ")+" is not a framework statement")
 		return s.invalid(w, r, admin.ItemEdit(f))

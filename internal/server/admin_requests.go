@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"npq/internal/events"
 	"npq/internal/lifecycle"
 	"npq/internal/programme"
 	"npq/web/components"
@@ -18,7 +19,7 @@ import (
 
 var adminAccess = lifecycle.Access{Admin: true}
 
-func (s *Server) adminQueue(kind string) handlerFunc {
+func (s *Server) adminQueue(kind lifecycle.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		list, err := s.lifecycle.Queue(r.Context(), kind)
 		if err != nil {
@@ -37,7 +38,7 @@ func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, er
 	}
 	today := programme.Today(s.now())
 	v := admin.DecisionView{Request: req, StateProblem: lifecycle.StateProblem(req.Kind, req.Status)}
-	if req.State != "open" {
+	if req.State != lifecycle.StateOpen {
 		v.StateProblem = ""
 	}
 	e, err := s.programme.EnrolmentByID(ctx, req.EnrolmentID)
@@ -54,7 +55,7 @@ func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, er
 		return v, err
 	}
 	for _, o := range offers {
-		if (o.BookingStatus == "booked" || o.BookingStatus == "waiting") && o.StartsAt.After(s.now()) && !o.Cancelled() {
+		if (o.BookingStatus == events.StatusBooked || o.BookingStatus == events.StatusWaiting) && o.StartsAt.After(s.now()) && !o.Cancelled() {
 			v.Bookings = append(v.Bookings, o)
 		}
 	}
@@ -308,7 +309,7 @@ func (s *Server) adminRecordRequest(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	get := func(k string) string { return field(r, k) }
-	f.Kind, f.Details = get("kind"), strings.TrimSpace(r.PostForm.Get("details"))
+	f.Kind, f.Details = lifecycle.Kind(get("kind")), strings.TrimSpace(r.PostForm.Get("details"))
 	f.StartsOn, f.PlannedReturn = components.DateFrom(get, "starts_on"), components.DateFrom(get, "return")
 	switch f.Kind {
 	case lifecycle.KindDeferral:
@@ -374,13 +375,13 @@ func (s *Server) adminReinstate(w http.ResponseWriter, r *http.Request) error {
 }
 
 // adminDecisionsCSV exports decided deferrals or withdrawals with DfE's values.
-func (s *Server) adminDecisionsCSV(kind string) handlerFunc {
+func (s *Server) adminDecisionsCSV(kind lifecycle.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		list, err := s.lifecycle.Decided(r.Context(), kind)
 		if err != nil {
 			return err
 		}
-		cw := newCSV(w, kind+"s.csv")
+		cw := newCSV(w, string(kind)+"s.csv")
 		header := []string{"participant_email", "participant_name", "course_identifier", "cohort", "delivery_partner", "training_status",
 			"reason", "effective_date", "requested_on", "decided_at", "decided_by"}
 		if kind == lifecycle.KindDeferral {

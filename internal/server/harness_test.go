@@ -93,7 +93,7 @@ func (a *testApp) seedFrameworks() {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	if _, err := frameworks.Import(context.Background(), a.pool, lib, true); err != nil {
+	if _, err := frameworks.Import(context.Background(), a.pool, lib, frameworks.Always); err != nil {
 		a.t.Fatal(err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"npq/internal/auth"
 	"npq/internal/lifecycle"
 	"npq/web/pages/letters"
 
@@ -19,7 +20,7 @@ func (s *Server) letterPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := currentUser(r.Context())
-	a := lifecycle.Access{UserID: u.ID, PartnerID: u.DeliveryPartnerID, Admin: u.Role == "provider_admin"}
+	a := lifecycle.Access{UserID: u.ID, PartnerID: u.DeliveryPartnerID, Admin: u.Role == auth.RoleProviderAdmin}
 	l, err := s.lifecycle.LetterByID(r.Context(), id, a)
 	if err != nil {
 		return err

@@ -64,7 +64,7 @@ var badValues = []struct {
 
 func newWalker(t *testing.T) *walker {
 	a := newTestApp(t)
-	if err := demo.Load(context.Background(), a.pool, false); err != nil {
+	if err := demo.Load(context.Background(), a.pool, demo.Development); err != nil {
 		t.Fatal(err)
 	}
 	w := &walker{a: a, routes: a.srv.handler.(chi.Routes), clients: map[string]*testClient{"signed out": a.client()},

@@ -39,7 +39,7 @@ func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, er
 	sub, err := s.assessment.Latest(ctx, enrolmentID)
 	switch {
 	case errors.Is(err, database.ErrNotFound):
-		v.CanStart = v.Today && w.Status == string(programme.StatusActive)
+		v.CanStart = v.Today && w.Status == programme.StatusActive
 		return v, nil
 	case err != nil:
 		return v, err
@@ -52,7 +52,7 @@ func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, er
 		if err := s.releasedOutcome(r, &v); err != nil {
 			return v, err
 		}
-		v.CanStart = v.Today && !v.Result.Passed && sub.Attempt < w.Attempts && w.Status == string(programme.StatusActive)
+		v.CanStart = v.Today && !v.Result.Passed && sub.Attempt < w.Attempts && w.Status == programme.StatusActive
 	}
 	return v, nil
 }

@@ -19,9 +19,9 @@ func eventOption(o events.Offer, bookedOther map[int64]bool, now time.Time) part
 	opt.Problem = string(problem)
 	opt.CancelProblem = string(events.CancellationProblem(o.Event, now))
 	switch o.BookingStatus {
-	case "booked":
+	case events.StatusBooked:
 		opt.CanCancel = opt.CancelProblem == "" && !o.Cancelled()
-	case "waiting":
+	case events.StatusWaiting:
 		opt.CanLeave = true
 	default:
 		if problem == "" {
@@ -60,7 +60,7 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 	v := participant.EventsView{Enrolment: enrolmentView(e), FeedMadeAt: made}
 	booked := map[int64]bool{}
 	for _, o := range offers {
-		if o.BookingStatus == "booked" {
+		if o.BookingStatus == events.StatusBooked {
 			booked[o.ItemID] = true
 		}
 	}
@@ -120,14 +120,14 @@ func (s *Server) participantEvent(w http.ResponseWriter, r *http.Request) error 
 	}
 	booked := map[int64]bool{}
 	for _, o := range offers {
-		if o.BookingStatus == "booked" {
+		if o.BookingStatus == events.StatusBooked {
 			booked[o.ItemID] = true
 		}
 	}
 	for _, o := range offers {
 		if o.ID == eventID {
 			opt := eventOption(o, booked, now)
-			return s.ok(w, r, participant.Event(participant.EventView{Option: opt, ShowLink: o.BookingStatus == "booked" && o.JoiningLink != "" && !o.Cancelled(),
+			return s.ok(w, r, participant.Event(participant.EventView{Option: opt, ShowLink: o.BookingStatus == events.StatusBooked && o.JoiningLink != "" && !o.Cancelled(),
 				Description: programme.RenderMarkdown(o.Description)}))
 		}
 	}

@@ -69,14 +69,14 @@ func (s *Server) homeEvents(r *http.Request, e programme.Enrolment, v *participa
 	for _, o := range offers {
 		switch {
 		case o.Cancelled():
-		case o.BookingStatus == "booked" || o.BookingStatus == "waiting":
-			booked[o.ItemID] = booked[o.ItemID] || o.BookingStatus == "booked"
+		case o.BookingStatus == events.StatusBooked || o.BookingStatus == events.StatusWaiting:
+			booked[o.ItemID] = booked[o.ItemID] || o.BookingStatus == events.StatusBooked
 			where := o.Venue
 			if o.Kind.Online() {
 				where = "Online"
 			}
 			v.Events = append(v.Events, participant.HomeEvent{Title: o.Title, StartsAt: o.StartsAt, Where: where,
-				Href: "/events/" + strconv.FormatInt(o.ID, 10), Waiting: o.BookingStatus == "waiting"})
+				Href: "/events/" + strconv.FormatInt(o.ID, 10), Waiting: o.BookingStatus == events.StatusWaiting})
 		case o.ItemRequired && events.BookingProblem(o.Event, now) == "":
 			if _, ok := open[o.ItemID]; !ok {
 				order = append(order, o.ItemID)

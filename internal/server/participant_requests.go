@@ -35,7 +35,7 @@ func (s *Server) participantRequests(w http.ResponseWriter, r *http.Request) err
 		}
 		open := false
 		for _, req := range v.Requests {
-			open = open || req.State == "open"
+			open = open || req.State == lifecycle.StateOpen
 		}
 		v.CanDefer = !open && lifecycle.StateProblem(lifecycle.KindDeferral, e.Status) == ""
 		v.CanWithdraw = !open && lifecycle.StateProblem(lifecycle.KindWithdrawal, e.Status) == ""
@@ -52,7 +52,7 @@ func reasonOptions(list []lifecycle.Reason) []components.Option {
 }
 
 // requestForm builds the ask-to-defer or ask-to-withdraw form for the participant's enrolment.
-func (s *Server) requestForm(r *http.Request, kind string) (participant.RequestForm, programme.Enrolment, error) {
+func (s *Server) requestForm(r *http.Request, kind lifecycle.Kind) (participant.RequestForm, programme.Enrolment, error) {
 	enrolments, err := s.programme.EnrolmentsForUser(r.Context(), currentUser(r.Context()).ID)
 	if err != nil || len(enrolments) == 0 {
 		if err == nil {
@@ -80,7 +80,7 @@ func (s *Server) requestForm(r *http.Request, kind string) (participant.RequestF
 	return f, e, nil
 }
 
-func (s *Server) participantRequestForm(kind string) handlerFunc {
+func (s *Server) participantRequestForm(kind lifecycle.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		f, e, err := s.requestForm(r, kind)
 		if err != nil {
@@ -94,7 +94,7 @@ func (s *Server) participantRequestForm(kind string) handlerFunc {
 }
 
 // readRequestDates checks the request's dates; problems go into errs.
-func readRequestDates(kind string, startsOn, planned components.DateValue, errs *components.Errors, today time.Time) (time.Time, *time.Time) {
+func readRequestDates(kind lifecycle.Kind, startsOn, planned components.DateValue, errs *components.Errors, today time.Time) (time.Time, *time.Time) {
 	what := "Date you plan to withdraw"
 	if kind == lifecycle.KindDeferral {
 		what = "Date your deferral starts"
@@ -115,7 +115,7 @@ func readRequestDates(kind string, startsOn, planned components.DateValue, errs 
 	return start, &ret
 }
 
-func (s *Server) participantRequestCreate(kind string) handlerFunc {
+func (s *Server) participantRequestCreate(kind lifecycle.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		f, e, err := s.requestForm(r, kind)
 		if err != nil {
@@ -182,11 +182,11 @@ func (s *Server) participantReturnAnswer(w http.ResponseWriter, r *http.Request)
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	answer := field(r, "answer")
-	if answer != "yes" && answer != "no" {
+	answer := lifecycle.ReturnAnswer(field(r, "answer"))
+	if answer != lifecycle.Returning && answer != lifecycle.NotReturning {
 		return s.seeOtherProblem(w, r, "/requests", "Choose yes or no")
 	}
-	err = s.lifecycle.AnswerReturn(r.Context(), id, currentUser(r.Context()).ID, answer == "yes")
+	err = s.lifecycle.AnswerReturn(r.Context(), id, currentUser(r.Context()).ID, answer)
 	var problem lifecycle.Problem
 	if errors.As(err, &problem) {
 		return s.seeOtherProblem(w, r, "/requests", string(problem))
@@ -194,7 +194,7 @@ func (s *Server) participantReturnAnswer(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	if answer == "yes" {
+	if answer == lifecycle.Returning {
 		return s.seeOther(w, r, "/requests", "Thank you: we will reopen your course on your return date")
 	}
 	return s.seeOther(w, r, "/requests", "Thank you for telling us. The programme team will confirm your withdrawal in writing.")

@@ -29,11 +29,11 @@ func eventsBase(r *http.Request) string {
 
 func (s *Server) partnerEvents(w http.ResponseWriter, r *http.Request) error {
 	now := s.now()
-	upcoming, err := s.events.Events(r.Context(), partnerScope(r), true, now, 200)
+	upcoming, err := s.events.Events(r.Context(), partnerScope(r), events.Upcoming, now, 200)
 	if err != nil {
 		return err
 	}
-	past, err := s.events.Events(r.Context(), partnerScope(r), false, now, 50)
+	past, err := s.events.Events(r.Context(), partnerScope(r), events.Past, now, 50)
 	if err != nil {
 		return err
 	}
@@ -380,7 +380,7 @@ func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) erro
 		return s.invalid(w, r, partner.EventEdit(f))
 	}
 	err = s.events.Update(r.Context(), e.ID, n, partnerScope(r), currentUser(r.Context()).ID, now)
-	var below events.ErrCapacityBelowBooked
+	var below events.CapacityBelowBookedError
 	var problem events.Problem
 	switch {
 	case errors.As(err, &below):
@@ -412,7 +412,7 @@ func (s *Server) partnerEvent(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := partner.EventPage{BasePath: eventsBase(r), Event: e, History: history}
 	for _, b := range bookings {
-		if b.Status == "waiting" {
+		if b.Status == events.StatusWaiting {
 			v.Waiting = append(v.Waiting, b)
 		} else {
 			v.Booked = append(v.Booked, b)
@@ -464,7 +464,7 @@ func (s *Server) registerView(r *http.Request, e events.Event) (partner.Register
 	v := partner.RegisterView{BasePath: eventsBase(r), Event: e, Marks: map[int64]string{}, Notes: map[int64]string{},
 		Open: !programme.Today(s.now()).Before(programme.Today(e.StartsAt)) && !e.Cancelled()}
 	for _, b := range bookings {
-		if b.Status == "booked" {
+		if b.Status == events.StatusBooked {
 			v.Rows = append(v.Rows, b)
 			v.Marks[b.ID], v.Notes[b.ID] = b.Attendance, b.AttendanceNote
 		}
@@ -539,7 +539,7 @@ func (s *Server) partnerRegisterCSV(w http.ResponseWriter, r *http.Request) erro
 	cw := newCSV(w, fmt.Sprintf("register-event-%d.csv", e.ID))
 	cw.Write("event", "starts_at", "name", "email", "status", "attendance", "note")
 	for _, b := range bookings {
-		cw.Write(e.Title, e.StartsAt.In(layout.London).Format("2006-01-02 15:04"), b.Name, b.Email, b.Status, b.Attendance, b.AttendanceNote)
+		cw.Write(e.Title, e.StartsAt.In(layout.London).Format("2006-01-02 15:04"), b.Name, b.Email, string(b.Status), b.Attendance, b.AttendanceNote)
 	}
 	return cw.Flush()
 }
