@@ -132,7 +132,7 @@ func (s Store) CancelForEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID, a
 		return 0, err
 	}
 	for _, p := range places {
-		e, err := lockEvent(ctx, tx, p.event, nil)
+		e, err := lockEvent(ctx, tx, p.event)
 		if err != nil {
 			return 0, err
 		}

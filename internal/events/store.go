@@ -12,11 +12,13 @@ import (
 	"npq/internal/audit"
 	"npq/internal/database"
 	"npq/internal/programme"
+	"npq/internal/scope"
 	"npq/web/layout"
 )
 
-// Store reads and writes events and bookings. A partner scope limits every read and write
-// to that delivery partner's events (database.ErrNotFound for others').
+// Store reads and writes events and bookings. Staff reads and writes take a scope.Scope and
+// see only its delivery partner's events (database.ErrNotFound for others'); admins' scope
+// sees every partner's, and the zero scope none.
 type Store struct {
 	DB      database.DB
 	BaseURL string
@@ -48,10 +50,10 @@ func scanEvent(r pgx.Row, extra ...any) (Event, error) {
 	return e, err
 }
 
-// EventByID returns an event; with partnerID set, only if it is that partner's.
-func (s Store) EventByID(ctx context.Context, id int64, partnerID *int64) (Event, error) {
+// EventByID returns an event within sc.
+func (s Store) EventByID(ctx context.Context, id int64, sc scope.Scope) (Event, error) {
 	e, err := scanEvent(s.DB.QueryRow(ctx, `SELECT `+eventColumns+` `+eventFrom+`
-		WHERE e.id = $1 AND ($2::bigint IS NULL OR e.delivery_partner_id = $2)`, id, partnerID))
+		WHERE e.id = $1 AND ($2 OR e.delivery_partner_id = $3)`, id, sc.All(), sc.PartnerID()))
 	if database.IsNoRows(err) {
 		return e, database.ErrNotFound
 	}
@@ -67,15 +69,15 @@ const (
 	Past                   // ended, latest first
 )
 
-// Events lists events, all or one partner's, upcoming or past.
-func (s Store) Events(ctx context.Context, partnerID *int64, period Period, now time.Time, limit int) ([]Event, error) {
+// Events lists the events within sc, upcoming or past.
+func (s Store) Events(ctx context.Context, sc scope.Scope, period Period, now time.Time, limit int) ([]Event, error) {
 	order := "e.starts_at DESC"
 	cond := "e.ends_at < $2"
 	if period == Upcoming {
 		order, cond = "e.starts_at", "e.ends_at >= $2"
 	}
 	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+` `+eventFrom+`
-		WHERE ($1::bigint IS NULL OR e.delivery_partner_id = $1) AND `+cond+` ORDER BY `+order+`, e.id LIMIT $3`, partnerID, now, limit)
+		WHERE ($1 OR e.delivery_partner_id = $4) AND `+cond+` ORDER BY `+order+`, e.id LIMIT $3`, sc.All(), now, limit, sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("events: list: %w", err)
 	}
@@ -93,14 +95,14 @@ type SessionItem struct {
 }
 
 // SessionItems lists the session items (face-to-face, webinar, tutor, coaching) of the
-// courses a partner runs cohorts for (every course for admins).
-func (s Store) SessionItems(ctx context.Context, partnerID *int64) ([]SessionItem, error) {
+// courses the partner of sc runs cohorts for (every course for admins).
+func (s Store) SessionItems(ctx context.Context, sc scope.Scope) ([]SessionItem, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT i.id, i.kind, c.id, c.name, b.position, b.title, i.title
 		FROM block_items i JOIN blocks b ON b.id = i.block_id JOIN courses c ON c.id = b.course_id
 		WHERE i.kind IN ('face_to_face', 'webinar', 'tutor_session', 'coaching')
-		  AND ($1::bigint IS NULL OR EXISTS (SELECT 1 FROM cohorts h WHERE h.course_id = c.id AND h.delivery_partner_id = $1))
-		ORDER BY c.name, b.position, i.position`, partnerID)
+		  AND ($1 OR EXISTS (SELECT 1 FROM cohorts h WHERE h.course_id = c.id AND h.delivery_partner_id = $2))
+		ORDER BY c.name, b.position, i.position`, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("events: session items: %w", err)
 	}
@@ -162,8 +164,11 @@ func checkCohorts(ctx context.Context, tx pgx.Tx, n NewEvent, partnerID int64) (
 	return kind, nil
 }
 
-// Create schedules an event for a delivery partner.
-func (s Store) Create(ctx context.Context, n NewEvent, partnerID, actorID int64) (int64, error) {
+// Create schedules an event for a delivery partner within sc.
+func (s Store) Create(ctx context.Context, n NewEvent, sc scope.Scope, partnerID, actorID int64) (int64, error) {
+	if !sc.SeesPartner(partnerID) {
+		return 0, database.ErrNotFound
+	}
 	var id int64
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
 		kind, err := checkCohorts(ctx, tx, n, partnerID)
@@ -188,12 +193,26 @@ func (s Store) Create(ctx context.Context, n NewEvent, partnerID, actorID int64)
 	return id, err
 }
 
-// lockEvent locks an event row for the rest of the transaction, within the partner scope.
-func lockEvent(ctx context.Context, tx pgx.Tx, id int64, partnerID *int64) (Event, error) {
-	if _, err := tx.Exec(ctx, `SELECT 1 FROM events WHERE id = $1 AND ($2::bigint IS NULL OR delivery_partner_id = $2) FOR UPDATE`, id, partnerID); err != nil {
+// lockScopedEvent locks an event row within sc for the rest of the transaction.
+func lockScopedEvent(ctx context.Context, tx pgx.Tx, id int64, sc scope.Scope) (Event, error) {
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM events WHERE id = $1 AND ($2 OR delivery_partner_id = $3) FOR UPDATE`, id, sc.All(), sc.PartnerID()); err != nil {
 		return Event{}, err
 	}
-	e, err := scanEvent(tx.QueryRow(ctx, `SELECT `+eventColumns+` `+eventFrom+` WHERE e.id = $1 AND ($2::bigint IS NULL OR e.delivery_partner_id = $2)`, id, partnerID))
+	e, err := scanEvent(tx.QueryRow(ctx, `SELECT `+eventColumns+` `+eventFrom+` WHERE e.id = $1 AND ($2 OR e.delivery_partner_id = $3)`, id, sc.All(), sc.PartnerID()))
+	if database.IsNoRows(err) {
+		return e, database.ErrNotFound
+	}
+	return e, err
+}
+
+// lockEvent locks an event row for the rest of the transaction, for the booking steps: who
+// may take them is settled by the participant's enrolment and the event's cohorts, not by a
+// staff scope.
+func lockEvent(ctx context.Context, tx pgx.Tx, id int64) (Event, error) {
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM events WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return Event{}, err
+	}
+	e, err := scanEvent(tx.QueryRow(ctx, `SELECT `+eventColumns+` `+eventFrom+` WHERE e.id = $1`, id))
 	if database.IsNoRows(err) {
 		return e, database.ErrNotFound
 	}
@@ -202,9 +221,9 @@ func lockEvent(ctx context.Context, tx pgx.Tx, id int64, partnerID *int64) (Even
 
 // Update changes an event's details, tells everyone booked or waiting, and books people from
 // the waiting list into any new places.
-func (s Store) Update(ctx context.Context, id int64, n NewEvent, partnerID *int64, actorID int64, now time.Time) error {
+func (s Store) Update(ctx context.Context, id int64, n NewEvent, sc scope.Scope, actorID int64, now time.Time) error {
 	err := database.InTxRetry(ctx, s.DB, func(tx pgx.Tx) error {
-		e, err := lockEvent(ctx, tx, id, partnerID)
+		e, err := lockScopedEvent(ctx, tx, id, sc)
 		if err != nil {
 			return err
 		}
@@ -231,7 +250,7 @@ func (s Store) Update(ctx context.Context, id int64, n NewEvent, partnerID *int6
 		if _, err := tx.Exec(ctx, `INSERT INTO event_cohorts (event_id, cohort_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`, id, n.CohortIDs); err != nil {
 			return err
 		}
-		updated, err := lockEvent(ctx, tx, id, partnerID)
+		updated, err := lockScopedEvent(ctx, tx, id, sc)
 		if err != nil {
 			return err
 		}
@@ -256,9 +275,9 @@ func changedForAttendees(a, b Event) bool {
 
 // Cancel cancels an event with a reason: every booking and waiting-list place is cancelled
 // and everyone is told.
-func (s Store) Cancel(ctx context.Context, id int64, reason string, partnerID *int64, actorID int64) error {
+func (s Store) Cancel(ctx context.Context, id int64, reason string, sc scope.Scope, actorID int64) error {
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
-		e, err := lockEvent(ctx, tx, id, partnerID)
+		e, err := lockScopedEvent(ctx, tx, id, sc)
 		if err != nil {
 			return err
 		}
@@ -268,7 +287,7 @@ func (s Store) Cancel(ctx context.Context, id int64, reason string, partnerID *i
 		if _, err := tx.Exec(ctx, `UPDATE events SET cancelled_at = now(), cancelled_reason = $2, sequence = sequence + 1 WHERE id = $1`, id, reason); err != nil {
 			return err
 		}
-		e, err = lockEvent(ctx, tx, id, partnerID)
+		e, err = lockScopedEvent(ctx, tx, id, sc)
 		if err != nil {
 			return err
 		}
@@ -454,11 +473,11 @@ func lockChange(ctx context.Context, tx pgx.Tx, enrolmentID, eventID int64) (Eve
 	if err != nil {
 		return Event{}, 0, Event{}, err
 	}
-	e, err := lockEvent(ctx, tx, eventID, nil)
+	e, err := lockEvent(ctx, tx, eventID)
 	if err != nil || oldBooking == 0 {
 		return e, 0, Event{}, err
 	}
-	old, err := lockEvent(ctx, tx, oldEvent, nil)
+	old, err := lockEvent(ctx, tx, oldEvent)
 	return e, oldBooking, old, err
 }
 
@@ -569,7 +588,7 @@ func (s Store) JoinWaitingList(ctx context.Context, enrolmentID, eventID, actorI
 		if p.status != programme.StatusActive {
 			return Problem("Only participants with an active place on the course can join a waiting list")
 		}
-		e, err := lockEvent(ctx, tx, eventID, nil)
+		e, err := lockEvent(ctx, tx, eventID)
 		if err != nil {
 			return err
 		}
@@ -624,7 +643,7 @@ func (s Store) CancelBooking(ctx context.Context, enrolmentID, eventID, actorID 
 		if _, err := lockEnrolment(ctx, tx, enrolmentID); err != nil {
 			return err
 		}
-		e, err := lockEvent(ctx, tx, eventID, nil)
+		e, err := lockEvent(ctx, tx, eventID)
 		if err != nil {
 			return err
 		}
@@ -672,7 +691,7 @@ func (s Store) promote(ctx context.Context, tx pgx.Tx, eventID, actorID int64, n
 			continue
 		}
 		seen[id] = true
-		e, err := lockEvent(ctx, tx, id, nil)
+		e, err := lockEvent(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -714,7 +733,7 @@ func (s Store) promote(ctx context.Context, tx pgx.Tx, eventID, actorID int64, n
 				continue // they stay on the list; a later place may suit them
 			}
 			if oldBooking != 0 {
-				if _, err := lockEvent(ctx, tx, oldEvent, nil); err != nil {
+				if _, err := lockEvent(ctx, tx, oldEvent); err != nil {
 					return err
 				}
 				if _, err := setBooking(ctx, tx, oldEvent, w.enrolment, e.ItemID, StatusCancelled, "cancelled_for_change", actorID); err != nil {
@@ -735,15 +754,15 @@ func (s Store) promote(ctx context.Context, tx pgx.Tx, eventID, actorID int64, n
 	return nil
 }
 
-// Bookings lists an event's current bookings and waiting list (not cancellations), in
-// booking order, with the waiting list first come first served.
-func (s Store) Bookings(ctx context.Context, eventID int64) ([]Booking, error) {
+// Bookings lists the current bookings and waiting list (not cancellations) of an event within
+// sc, in booking order, with the waiting list first come first served.
+func (s Store) Bookings(ctx context.Context, eventID int64, sc scope.Scope) ([]Booking, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT b.id, b.event_id, b.enrolment_id, n.user_id, u.name, u.email, b.status, b.waiting_since,
 		       coalesce(b.attendance, ''), b.attendance_note, b.created_at
-		FROM bookings b JOIN enrolments n ON n.id = b.enrolment_id JOIN users u ON u.id = n.user_id
-		WHERE b.event_id = $1 AND b.status IN ('booked', 'waiting')
-		ORDER BY b.status, b.waiting_since NULLS FIRST, u.name, b.id`, eventID)
+		FROM bookings b JOIN enrolments n ON n.id = b.enrolment_id JOIN users u ON u.id = n.user_id JOIN events e ON e.id = b.event_id
+		WHERE b.event_id = $1 AND b.status IN ('booked', 'waiting') AND ($2 OR e.delivery_partner_id = $3)
+		ORDER BY b.status, b.waiting_since NULLS FIRST, u.name, b.id`, eventID, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("events: bookings %d: %w", eventID, err)
 	}
@@ -767,10 +786,10 @@ var ErrRegisterNotOpen = Problem("The register opens on the day of the event")
 // MarkRegister records attendance for booked participants. Each change is kept in the
 // history; marking someone attended completes the activity for them, and correcting that
 // mark later undoes the completion (both as new entries, never rewriting old ones).
-func (s Store) MarkRegister(ctx context.Context, eventID int64, marks []Mark, partnerID *int64, actorID int64, now time.Time) (int, error) {
+func (s Store) MarkRegister(ctx context.Context, eventID int64, marks []Mark, sc scope.Scope, actorID int64, now time.Time) (int, error) {
 	changed := 0
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
-		e, err := lockEvent(ctx, tx, eventID, partnerID)
+		e, err := lockScopedEvent(ctx, tx, eventID, sc)
 		if err != nil {
 			return err
 		}
@@ -829,13 +848,13 @@ type HistoryEntry struct {
 	At                        time.Time
 }
 
-// EventHistory lists every booking change on an event, newest first.
-func (s Store) EventHistory(ctx context.Context, eventID int64, limit int) ([]HistoryEntry, error) {
+// EventHistory lists every booking change on an event within sc, newest first.
+func (s Store) EventHistory(ctx context.Context, eventID int64, sc scope.Scope, limit int) ([]HistoryEntry, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT u.name, h.action, h.note, coalesce(a.name, 'System'), h.at
 		FROM booking_history h JOIN bookings b ON b.id = h.booking_id JOIN enrolments n ON n.id = b.enrolment_id
-		JOIN users u ON u.id = n.user_id LEFT JOIN users a ON a.id = h.actor_id
-		WHERE b.event_id = $1 ORDER BY h.id DESC LIMIT $2`, eventID, limit)
+		JOIN users u ON u.id = n.user_id LEFT JOIN users a ON a.id = h.actor_id JOIN events e ON e.id = b.event_id
+		WHERE b.event_id = $1 AND ($3 OR e.delivery_partner_id = $4) ORDER BY h.id DESC LIMIT $2`, eventID, limit, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("events: history %d: %w", eventID, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"npq/internal/database"
 	"npq/internal/events"
 	"npq/internal/programme"
+	"npq/internal/scope"
 	"npq/web/layout"
 )
 
@@ -106,27 +107,14 @@ func (s Store) requests(ctx context.Context, where string, args ...any) ([]Reque
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Request, error) { return scanRequest(r) })
 }
 
-// Access says whose requests and letters someone may see.
-type Access struct {
-	UserID    int64  // a participant: their own
-	PartnerID *int64 // partner staff: their partner's participants
-	Admin     bool
-}
+// Requests and letters are seen through their enrolment (e) and its cohort (h): all of them
+// by admins, a partner's participants' by its staff, a participant's own by them, and none by
+// anyone else (scope.Scope).
 
-func (a Access) where(n int) (string, []any) {
-	switch {
-	case a.Admin:
-		return "true", nil
-	case a.PartnerID != nil:
-		return fmt.Sprintf("h.delivery_partner_id = $%d", n), []any{*a.PartnerID}
-	}
-	return fmt.Sprintf("e.user_id = $%d", n), []any{a.UserID}
-}
-
-// RequestByID returns a request visible to a, or database.ErrNotFound.
-func (s Store) RequestByID(ctx context.Context, id int64, a Access) (Request, error) {
-	where, args := a.where(2)
-	list, err := s.requests(ctx, "r.id = $1 AND "+where, append([]any{id}, args...)...)
+// RequestByID returns a request within sc, or database.ErrNotFound.
+func (s Store) RequestByID(ctx context.Context, id int64, sc scope.Scope) (Request, error) {
+	list, err := s.requests(ctx, "r.id = $1 AND ($2 OR h.delivery_partner_id = $3 OR e.user_id = $4)",
+		id, sc.All(), sc.PartnerID(), sc.UserID())
 	if err != nil {
 		return Request{}, err
 	}
@@ -136,10 +124,10 @@ func (s Store) RequestByID(ctx context.Context, id int64, a Access) (Request, er
 	return list[0], nil
 }
 
-// RequestsFor lists the requests visible to a, newest first.
-func (s Store) RequestsFor(ctx context.Context, a Access, limit int) ([]Request, error) {
-	where, args := a.where(1)
-	return s.requests(ctx, where+fmt.Sprintf(" ORDER BY r.created_at DESC, r.id DESC LIMIT %d", limit), args...)
+// RequestsFor lists the requests within sc, newest first.
+func (s Store) RequestsFor(ctx context.Context, sc scope.Scope, limit int) ([]Request, error) {
+	return s.requests(ctx, "($1 OR h.delivery_partner_id = $2 OR e.user_id = $3) ORDER BY r.created_at DESC, r.id DESC LIMIT $4",
+		sc.All(), sc.PartnerID(), sc.UserID(), limit)
 }
 
 // Queue lists the open requests of a kind, oldest first, with the facts needed to decide.
@@ -222,13 +210,13 @@ func wrap(what string, err error) error {
 	return fmt.Errorf("lifecycle: %s: %w", what, err)
 }
 
-// Cancel withdraws an open request; participants can cancel only their own. The change and
-// its audit entry are one transaction.
-func (s Store) Cancel(ctx context.Context, id int64, a Access, actorID int64) error {
-	where, args := a.where(2)
+// Cancel withdraws an open request within sc; participants can cancel only their own. The
+// change and its audit entry are one transaction.
+func (s Store) Cancel(ctx context.Context, id int64, sc scope.Scope, actorID int64) error {
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE status_requests r SET state = 'cancelled' FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id
-			WHERE r.id = $1 AND e.id = r.enrolment_id AND r.state = 'open' AND `+where, append([]any{id}, args...)...)
+			WHERE r.id = $1 AND e.id = r.enrolment_id AND r.state = 'open' AND ($2 OR h.delivery_partner_id = $3 OR e.user_id = $4)`,
+			id, sc.All(), sc.PartnerID(), sc.UserID())
 		if err != nil {
 			return err
 		}

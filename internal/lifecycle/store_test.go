@@ -15,6 +15,7 @@ import (
 	"npq/internal/frameworks"
 	"npq/internal/lifecycle"
 	"npq/internal/programme"
+	"npq/internal/scope"
 	"npq/internal/testdb"
 )
 
@@ -131,13 +132,13 @@ func TestRequestRules(t *testing.T) {
 	reqs, _ := f.s.RequestsForEnrolment(ctx, e)
 	var user int64
 	f.pool.QueryRow(ctx, `SELECT user_id FROM enrolments WHERE id = $1`, e).Scan(&user) //nolint:errcheck
-	if err := f.s.Cancel(ctx, reqs[0].ID, lifecycle.Access{UserID: user + 999}, 0); err == nil {
+	if err := f.s.Cancel(ctx, reqs[0].ID, scope.Participant(user+999), 0); err == nil {
 		t.Error("another participant cancelled the request")
 	}
-	if err := f.s.Cancel(ctx, reqs[0].ID, lifecycle.Access{UserID: user}, user); err != nil {
+	if err := f.s.Cancel(ctx, reqs[0].ID, scope.Participant(user), user); err != nil {
 		t.Errorf("own cancel: %v", err)
 	}
-	if err := f.s.Cancel(ctx, reqs[0].ID, lifecycle.Access{UserID: user}, user); err == nil {
+	if err := f.s.Cancel(ctx, reqs[0].ID, scope.Participant(user), user); err == nil {
 		t.Error("cancelled twice")
 	}
 }
@@ -151,7 +152,7 @@ func TestApprovingADeferral(t *testing.T) {
 	ev := events.Store{DB: f.pool, BaseURL: "http://npq.test"}
 	start := f.now.AddDate(0, 0, 14)
 	eventID, err := ev.Create(ctx, events.NewEvent{ItemID: f.session, Title: "Workshop", StartsAt: start, EndsAt: start.Add(time.Hour), Venue: "Hall",
-		Capacity: ptr(1), BookingOpensAt: f.now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-time.Hour), CohortIDs: []int64{f.cohort}}, 1, 0)
+		Capacity: ptr(1), BookingOpensAt: f.now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-time.Hour), CohortIDs: []int64{f.cohort}}, scope.Admin(), 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestApprovingADeferral(t *testing.T) {
 		t.Errorf("bookings: pam %s, wanda %s", pam, wanda)
 	}
 	// The letter states the return date and arrangements, and went to the participant and the partner.
-	l, err := f.s.LetterByID(ctx, letter, lifecycle.Access{Admin: true})
+	l, err := f.s.LetterByID(ctx, letter, scope.Admin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +252,7 @@ func TestWithdrawalStateRulesAndReinstatement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, _ := f.s.LetterByID(ctx, letter, lifecycle.Access{Admin: true})
+	l, _ := f.s.LetterByID(ctx, letter, scope.Admin())
 	if !strings.Contains(l.Body, "Date of withdrawal: "+f.today.AddDate(0, 0, -3).Format("2 January 2006")) || !strings.Contains(l.Body, "£450.50") {
 		t.Errorf("withdrawal letter:\n%s", l.Body)
 	}

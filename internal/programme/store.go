@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"npq/internal/database"
+	"npq/internal/scope"
 )
 
 // Store reads and writes programme data. Methods that take a partner scope return only that
@@ -335,25 +336,25 @@ func scanCohort(r pgx.Row) (Cohort, error) {
 	return c, err
 }
 
-// Cohorts lists cohorts, newest first: all of them, or one partner's when partnerID is set.
-func (s Store) Cohorts(ctx context.Context, partnerID *int64) ([]Cohort, error) {
+// Cohorts lists the cohorts within sc, newest first.
+func (s Store) Cohorts(ctx context.Context, sc scope.Scope) ([]Cohort, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT `+cohortColumns+`
 		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		WHERE $1::bigint IS NULL OR h.delivery_partner_id = $1
-		ORDER BY h.starts_on DESC, h.name`, partnerID)
+		WHERE $1 OR h.delivery_partner_id = $2
+		ORDER BY h.starts_on DESC, h.name`, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohorts: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cohort, error) { return scanCohort(r) })
 }
 
-// CohortByID returns a cohort; with partnerID set, only if it is that partner's.
-func (s Store) CohortByID(ctx context.Context, id int64, partnerID *int64) (Cohort, error) {
+// CohortByID returns a cohort within sc.
+func (s Store) CohortByID(ctx context.Context, id int64, sc scope.Scope) (Cohort, error) {
 	c, err := scanCohort(s.DB.QueryRow(ctx, `
 		SELECT `+cohortColumns+`
 		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		WHERE h.id = $1 AND ($2::bigint IS NULL OR h.delivery_partner_id = $2)`, id, partnerID))
+		WHERE h.id = $1 AND ($2 OR h.delivery_partner_id = $3)`, id, sc.All(), sc.PartnerID()))
 	if database.IsNoRows(err) {
 		return c, database.ErrNotFound
 	}

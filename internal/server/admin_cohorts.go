@@ -15,7 +15,7 @@ import (
 )
 
 func (s *Server) adminCohorts(w http.ResponseWriter, r *http.Request) error {
-	cohorts, err := s.programme.Cohorts(r.Context(), nil)
+	cohorts, err := s.programme.Cohorts(r.Context(), scopeFor(r))
 	if err != nil {
 		return err
 	}

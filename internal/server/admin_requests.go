@@ -17,8 +17,6 @@ import (
 	"npq/web/pages/admin"
 )
 
-var adminAccess = lifecycle.Access{Admin: true}
-
 func (s *Server) adminQueue(kind lifecycle.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		list, err := s.lifecycle.Queue(r.Context(), kind)
@@ -32,7 +30,7 @@ func (s *Server) adminQueue(kind lifecycle.Kind) handlerFunc {
 // decisionView gathers the facts for deciding a request.
 func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, error) {
 	ctx := r.Context()
-	req, err := s.lifecycle.RequestByID(ctx, id, adminAccess)
+	req, err := s.lifecycle.RequestByID(ctx, id, scopeFor(r))
 	if err != nil {
 		return admin.DecisionView{}, err
 	}
@@ -263,7 +261,7 @@ func (s *Server) returnAction(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	if _, err := s.lifecycle.RequestByID(r.Context(), id, adminAccess); err != nil {
+	if _, err := s.lifecycle.RequestByID(r.Context(), id, scopeFor(r)); err != nil {
 		return err
 	}
 	err = act(r.Context(), id, currentUser(r.Context()).ID, s.now())

@@ -12,6 +12,7 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/events"
+	"npq/internal/scope"
 	"npq/web/layout"
 )
 
@@ -27,7 +28,7 @@ func (a *testApp) scheduleEvent(f *programmeFixture, item int64, days int, capac
 	start := time.Date(now.Year(), now.Month(), now.Day(), 10, 0, 0, 0, layout.London).AddDate(0, 0, days)
 	id, err := events.Store{DB: a.pool}.Create(context.Background(), events.NewEvent{ItemID: item, Title: "Webinar " + strconv.Itoa(days),
 		StartsAt: start, EndsAt: start.Add(90 * time.Minute), JoiningLink: "https://meet.example.org/secret-room", Capacity: capacity,
-		BookingOpensAt: now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-24 * time.Hour), CohortIDs: cohorts}, partner, 0)
+		BookingOpensAt: now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-24 * time.Hour), CohortIDs: cohorts}, scope.Admin(), partner, 0)
 	if err != nil {
 		a.t.Fatal(err)
 	}

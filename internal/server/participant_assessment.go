@@ -271,7 +271,7 @@ func (s *Server) assessmentFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := currentUser(r.Context())
-	f, data, err := s.assessment.FileData(r.Context(), fileID, u.ID, u.Role == auth.RoleProviderAdmin)
+	f, data, err := s.assessment.FileData(r.Context(), fileID, scopeFor(r))
 	if err != nil {
 		return err
 	}

@@ -12,10 +12,6 @@ import (
 	"npq/web/pages/participant"
 )
 
-func (s *Server) participantAccess(r *http.Request) lifecycle.Access {
-	return lifecycle.Access{UserID: currentUser(r.Context()).ID}
-}
-
 func (s *Server) participantRequests(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	enrolments, err := s.programme.EnrolmentsForUser(ctx, currentUser(ctx).ID)
@@ -27,10 +23,10 @@ func (s *Server) participantRequests(w http.ResponseWriter, r *http.Request) err
 		e := enrolments[0]
 		ev := enrolmentView(e)
 		v.Enrolment, v.PartnerName = &ev, e.PartnerName
-		if v.Requests, err = s.lifecycle.RequestsFor(ctx, s.participantAccess(r), 50); err != nil {
+		if v.Requests, err = s.lifecycle.RequestsFor(ctx, scopeFor(r), 50); err != nil {
 			return err
 		}
-		if v.Letters, err = s.lifecycle.LettersFor(ctx, s.participantAccess(r), 50); err != nil {
+		if v.Letters, err = s.lifecycle.LettersFor(ctx, scopeFor(r), 50); err != nil {
 			return err
 		}
 		open := false
@@ -160,10 +156,10 @@ func (s *Server) participantRequestCancel(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	if _, err := s.lifecycle.RequestByID(r.Context(), id, s.participantAccess(r)); err != nil {
+	if _, err := s.lifecycle.RequestByID(r.Context(), id, scopeFor(r)); err != nil {
 		return err
 	}
-	err = s.lifecycle.Cancel(r.Context(), id, s.participantAccess(r), currentUser(r.Context()).ID)
+	err = s.lifecycle.Cancel(r.Context(), id, scopeFor(r), currentUser(r.Context()).ID)
 	var problem lifecycle.Problem
 	if errors.As(err, &problem) {
 		return s.seeOtherProblem(w, r, "/requests", string(problem))

@@ -9,12 +9,12 @@ import (
 )
 
 func (s *Server) partnerHome(w http.ResponseWriter, r *http.Request) error {
-	scope := partnerScope(r)
-	p, err := s.programme.PartnerByID(r.Context(), *scope)
+	sc := scopeFor(r)
+	p, err := s.programme.PartnerByID(r.Context(), sc.PartnerID())
 	if err != nil {
 		return err
 	}
-	cohorts, err := s.programme.Cohorts(r.Context(), scope)
+	cohorts, err := s.programme.Cohorts(r.Context(), sc)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func (s *Server) partnerEngagement(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	base := "/partner/cohorts/"
-	if partnerScope(r) == nil {
+	if scopeFor(r).All() {
 		base = "/admin/cohorts/"
 	}
 	v := partner.EngagementView{Cohort: c, BasePath: base + strconv.FormatInt(c.ID, 10), Engagement: en, InactiveDays: programme.InactiveDays}
@@ -39,7 +39,7 @@ func (s *Server) partnerEngagement(w http.ResponseWriter, r *http.Request) error
 			v.Inactive = append(v.Inactive, e)
 		}
 	}
-	if partnerScope(r) == nil {
+	if scopeFor(r).All() {
 		v.PersonHref = func(id int64) string { return "/admin/enrolments/" + strconv.FormatInt(id, 10) }
 	}
 	return s.ok(w, r, partner.Engagement(v))

@@ -21,19 +21,19 @@ import (
 
 // eventsBase is where the signed-in staff member's event pages live.
 func eventsBase(r *http.Request) string {
-	if partnerScope(r) != nil {
-		return "/partner/events"
+	if scopeFor(r).All() {
+		return "/admin/events"
 	}
-	return "/admin/events"
+	return "/partner/events"
 }
 
 func (s *Server) partnerEvents(w http.ResponseWriter, r *http.Request) error {
 	now := s.now()
-	upcoming, err := s.events.Events(r.Context(), partnerScope(r), events.Upcoming, now, 200)
+	upcoming, err := s.events.Events(r.Context(), scopeFor(r), events.Upcoming, now, 200)
 	if err != nil {
 		return err
 	}
-	past, err := s.events.Events(r.Context(), partnerScope(r), events.Past, now, 50)
+	past, err := s.events.Events(r.Context(), scopeFor(r), events.Past, now, 50)
 	if err != nil {
 		return err
 	}
@@ -45,12 +45,12 @@ func (s *Server) eventFromURL(r *http.Request) (events.Event, error) {
 	if err != nil {
 		return events.Event{}, err
 	}
-	return s.events.EventByID(r.Context(), id, partnerScope(r))
+	return s.events.EventByID(r.Context(), id, scopeFor(r))
 }
 
 // eventFormChoices fills the activity and cohort choices within the user's scope.
 func (s *Server) eventFormChoices(r *http.Request, f *partner.EventForm) error {
-	items, err := s.events.SessionItems(r.Context(), partnerScope(r))
+	items, err := s.events.SessionItems(r.Context(), scopeFor(r))
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) eventFormChoices(r *http.Request, f *partner.EventForm) error {
 		f.Items = append(f.Items, components.Option{Value: strconv.FormatInt(it.ID, 10),
 			Label: fmt.Sprintf("%s, block %d: %s (%s)", it.CourseName, it.BlockPosition, it.ItemTitle, programme.ItemKind(it.Kind).Label())})
 	}
-	cohorts, err := s.programme.Cohorts(r.Context(), partnerScope(r))
+	cohorts, err := s.programme.Cohorts(r.Context(), scopeFor(r))
 	if err != nil {
 		return err
 	}
@@ -270,7 +270,7 @@ func readEventForm(r *http.Request, f *partner.EventForm, now time.Time, kindOf 
 
 // itemKinds maps the session items in scope to their kinds, for the form check.
 func (s *Server) itemKinds(r *http.Request) (func(int64) (events.Kind, bool), map[int64]string, error) {
-	items, err := s.events.SessionItems(r.Context(), partnerScope(r))
+	items, err := s.events.SessionItems(r.Context(), scopeFor(r))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -286,12 +286,13 @@ func (s *Server) itemKinds(r *http.Request) (func(int64) (events.Kind, bool), ma
 // partnerForCohorts is the delivery partner an event belongs to: the user's, or for an admin
 // the one partner all the chosen cohorts belong to.
 func (s *Server) partnerForCohorts(r *http.Request, ids []int64) (int64, string, error) {
-	if scope := partnerScope(r); scope != nil {
-		return *scope, "", nil
+	sc := scopeFor(r)
+	if !sc.All() {
+		return sc.PartnerID(), "", nil
 	}
 	var partnerID int64
 	for _, id := range ids {
-		c, err := s.programme.CohortByID(r.Context(), id, nil)
+		c, err := s.programme.CohortByID(r.Context(), id, sc)
 		if errors.Is(err, database.ErrNotFound) {
 			return 0, "Choose cohorts from the list", nil
 		}
@@ -330,7 +331,7 @@ func (s *Server) partnerEventCreate(w http.ResponseWriter, r *http.Request) erro
 	if f.Errors.Any() {
 		return s.invalid(w, r, partner.EventEdit(f))
 	}
-	id, err := s.events.Create(r.Context(), n, partnerID, currentUser(r.Context()).ID)
+	id, err := s.events.Create(r.Context(), n, scopeFor(r), partnerID, currentUser(r.Context()).ID)
 	if errors.Is(err, events.ErrCohortsNotAllowed) {
 		f.Errors.Add("cohorts", "Choose cohorts that run this session's course")
 		return s.invalid(w, r, partner.EventEdit(f))
@@ -379,7 +380,7 @@ func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) erro
 	if f.Errors.Any() {
 		return s.invalid(w, r, partner.EventEdit(f))
 	}
-	err = s.events.Update(r.Context(), e.ID, n, partnerScope(r), currentUser(r.Context()).ID, now)
+	err = s.events.Update(r.Context(), e.ID, n, scopeFor(r), currentUser(r.Context()).ID, now)
 	var below events.CapacityBelowBookedError
 	var problem events.Problem
 	switch {
@@ -402,11 +403,11 @@ func (s *Server) partnerEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bookings, err := s.events.Bookings(r.Context(), e.ID)
+	bookings, err := s.events.Bookings(r.Context(), e.ID, scopeFor(r))
 	if err != nil {
 		return err
 	}
-	history, err := s.events.EventHistory(r.Context(), e.ID, 100)
+	history, err := s.events.EventHistory(r.Context(), e.ID, scopeFor(r), 100)
 	if err != nil {
 		return err
 	}
@@ -445,7 +446,7 @@ func (s *Server) partnerEventCancel(w http.ResponseWriter, r *http.Request) erro
 	if f.Errors.Any() {
 		return s.invalid(w, r, partner.CancelEvent(f))
 	}
-	err = s.events.Cancel(r.Context(), e.ID, f.Reason, partnerScope(r), currentUser(r.Context()).ID)
+	err = s.events.Cancel(r.Context(), e.ID, f.Reason, scopeFor(r), currentUser(r.Context()).ID)
 	var problem events.Problem
 	if errors.As(err, &problem) {
 		return httpError{Status: http.StatusConflict, Message: string(problem)}
@@ -457,7 +458,7 @@ func (s *Server) partnerEventCancel(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) registerView(r *http.Request, e events.Event) (partner.RegisterView, error) {
-	bookings, err := s.events.Bookings(r.Context(), e.ID)
+	bookings, err := s.events.Bookings(r.Context(), e.ID, scopeFor(r))
 	if err != nil {
 		return partner.RegisterView{}, err
 	}
@@ -515,7 +516,7 @@ func (s *Server) partnerRegisterSave(w http.ResponseWriter, r *http.Request) err
 	if v.Errors.Any() {
 		return s.invalid(w, r, partner.Register(v))
 	}
-	n, err := s.events.MarkRegister(r.Context(), e.ID, marks, partnerScope(r), currentUser(r.Context()).ID, s.now())
+	n, err := s.events.MarkRegister(r.Context(), e.ID, marks, scopeFor(r), currentUser(r.Context()).ID, s.now())
 	var problem events.Problem
 	if errors.As(err, &problem) {
 		v.Errors.Add("mark-0", string(problem))
@@ -532,7 +533,7 @@ func (s *Server) partnerRegisterCSV(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	bookings, err := s.events.Bookings(r.Context(), e.ID)
+	bookings, err := s.events.Bookings(r.Context(), e.ID, scopeFor(r))
 	if err != nil {
 		return err
 	}

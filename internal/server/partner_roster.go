@@ -32,7 +32,7 @@ func (s *Server) cohortFromURL(r *http.Request) (programme.Cohort, error) {
 	if err != nil {
 		return programme.Cohort{}, errNotFound
 	}
-	return s.programme.CohortByID(r.Context(), id, partnerScope(r))
+	return s.programme.CohortByID(r.Context(), id, scopeFor(r))
 }
 
 // rosterView builds a cohort's roster page from the query string (sort, dir, inactive).
