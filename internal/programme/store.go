@@ -396,14 +396,15 @@ func (s Store) CreateCohort(ctx context.Context, n NewCohort) (int64, error) {
 	return id, nil
 }
 
-// CohortBlocks returns a cohort's blocks, each with its open date and items (not completion).
-func (s Store) CohortBlocks(ctx context.Context, cohortID int64) ([]Block, error) {
+// CohortBlocks returns the blocks of a cohort within sc, each with its open date and items (not
+// completion).
+func (s Store) CohortBlocks(ctx context.Context, cohortID int64, sc scope.Scope) ([]Block, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT b.id, b.position, b.title, cb.opens_on, i.id, i.position, i.kind, i.title, i.required, i.expected_minutes
 		FROM cohorts h JOIN blocks b ON b.course_id = h.course_id
 		LEFT JOIN cohort_blocks cb ON cb.cohort_id = h.id AND cb.block_id = b.id
 		LEFT JOIN block_items i ON i.block_id = b.id
-		WHERE h.id = $1 ORDER BY b.position, i.position`, cohortID)
+		WHERE h.id = $1 AND ($2 OR h.delivery_partner_id = $3) ORDER BY b.position, i.position`, cohortID, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohort %d blocks: %w", cohortID, err)
 	}

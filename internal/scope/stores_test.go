@@ -67,15 +67,16 @@ func TestScopedStoreReads(t *testing.T) {
 	lc := lifecycle.Store{DB: pool, BaseURL: "http://npq.test"}
 	now := time.Now()
 
-	// Partner B gets an event with a booking, and a refused request with its letter, so that
+	// Partner B gets a full event with a booking, a past event, and a refused request with its letter, so that
 	// every list has records of two partners.
 	cohortB := one(`SELECT id FROM cohorts WHERE delivery_partner_id = $1 ORDER BY id LIMIT 1`, partnerB)
 	enrolmentB := one(`SELECT id FROM enrolments WHERE cohort_id = $1 AND status = 'active' ORDER BY id LIMIT 1`, cohortB)
 	itemB := one(`SELECT i.id FROM cohorts h JOIN blocks b ON b.course_id = h.course_id JOIN block_items i ON i.block_id = b.id
-		WHERE h.id = $1 AND i.kind = 'webinar' ORDER BY i.id LIMIT 1`, cohortB)
+		WHERE h.id = $1 AND i.kind = 'webinar' AND i.required ORDER BY i.id LIMIT 1`, cohortB)
 	start := now.AddDate(0, 0, 10)
+	places := 1 // a full event, so the engagement page lists who has not booked
 	eventB, err := ev.Create(ctx, events.NewEvent{ItemID: itemB, Title: "Partner B webinar", StartsAt: start, EndsAt: start.Add(time.Hour),
-		JoiningLink: "https://meet.example.org/b", BookingOpensAt: now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour),
+		JoiningLink: "https://meet.example.org/b", Capacity: &places, BookingOpensAt: now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour),
 		CancellationCutoff: start.Add(-time.Hour), CohortIDs: []int64{cohortB}}, scope.Partner(partnerB), partnerB, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +105,11 @@ func TestScopedStoreReads(t *testing.T) {
 	eventPartner := map[int64]int64{}
 	for _, id := range eventIDs {
 		eventPartner[id] = one(`SELECT delivery_partner_id FROM events WHERE id = $1`, id)
+	}
+	type cohort struct{ id, partner int64 }
+	var cohorts []cohort
+	for _, id := range ids(`SELECT id FROM cohorts ORDER BY id`) {
+		cohorts = append(cohorts, cohort{id, one(`SELECT delivery_partner_id FROM cohorts WHERE id = $1`, id)})
 	}
 	letterUser := func(enrolmentID int64) int64 {
 		return one(`SELECT user_id FROM enrolments WHERE id = $1`, enrolmentID)
@@ -201,6 +207,53 @@ func TestScopedStoreReads(t *testing.T) {
 				c, err := pr.CohortByID(ctx, id, sc)
 				return seen{partner: c.PartnerID}, err
 			})
+		}},
+		{"programme.CohortBlocks", func(t *testing.T, sc scope.Scope) []seen {
+			var out []seen
+			for _, c := range cohorts {
+				list, err := pr.CohortBlocks(ctx, c.id, sc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for range list {
+					out = append(out, seen{partner: c.partner})
+				}
+			}
+			return out
+		}},
+		{"programme.Roster", func(t *testing.T, sc scope.Scope) []seen {
+			var out []seen
+			for _, c := range cohorts {
+				blocks, err := pr.CohortBlocks(ctx, c.id, scope.Admin())
+				if err != nil {
+					t.Fatal(err)
+				}
+				list, err := pr.Roster(ctx, c.id, sc, blocks, programme.Today(now))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for range list {
+					out = append(out, seen{partner: c.partner}) // a cohort's list, not one participant's record
+				}
+			}
+			return out
+		}},
+		{"events.EngagementFor", func(t *testing.T, sc scope.Scope) []seen {
+			var out []seen
+			for _, c := range cohorts {
+				en, err := ev.EngagementFor(ctx, c.id, sc, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				facts := en.Marked + len(en.NoShows) + len(en.Unbooked)
+				for _, u := range en.Unbooked {
+					facts += len(u.People)
+				}
+				for range facts {
+					out = append(out, seen{partner: c.partner})
+				}
+			}
+			return out
 		}},
 		{"lifecycle.RequestsFor", func(t *testing.T, sc scope.Scope) []seen {
 			list, err := lc.RequestsFor(ctx, sc, 10000)

@@ -14,15 +14,15 @@ func (s *Server) partnerEngagement(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	now := s.now()
-	en, err := s.events.EngagementFor(r.Context(), c.ID, now)
+	en, err := s.events.EngagementFor(r.Context(), c.ID, scopeFor(r), now)
 	if err != nil {
 		return err
 	}
-	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID)
+	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID, scopeFor(r))
 	if err != nil {
 		return err
 	}
-	roster, err := s.programme.Roster(r.Context(), c.ID, blocks, programme.Today(now))
+	roster, err := s.programme.Roster(r.Context(), c.ID, scopeFor(r), blocks, programme.Today(now))
 	if err != nil {
 		return err
 	}

@@ -39,11 +39,11 @@ func (s *Server) cohortFromURL(r *http.Request) (programme.Cohort, error) {
 func (s *Server) rosterView(r *http.Request, c programme.Cohort, basePath string) (partner.RosterView, error) {
 	now := s.now()
 	today := programme.Today(now)
-	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID)
+	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID, scopeFor(r))
 	if err != nil {
 		return partner.RosterView{}, err
 	}
-	entries, err := s.programme.Roster(r.Context(), c.ID, blocks, today)
+	entries, err := s.programme.Roster(r.Context(), c.ID, scopeFor(r), blocks, today)
 	if err != nil {
 		return partner.RosterView{}, err
 	}
@@ -89,12 +89,12 @@ func (s *Server) partnerRosterCSV(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID)
+	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID, scopeFor(r))
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	entries, err := s.programme.Roster(r.Context(), c.ID, blocks, programme.Today(now))
+	entries, err := s.programme.Roster(r.Context(), c.ID, scopeFor(r), blocks, programme.Today(now))
 	if err != nil {
 		return err
 	}
