@@ -12,11 +12,11 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	frameworkdata "npq/frameworks"
 	"npq/internal/config"
@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := database.Migrate(ctx, pool, log); err != nil {
 			return err
 		}
-		if err := demo.Load(ctx, pool, cfg.Production()); err != nil {
+		if err := demo.Load(ctx, pool, demoEnvironment(cfg)); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "Demo data loaded. Sign in with any of these (password "+demo.Password+"):")
@@ -82,14 +82,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := database.Migrate(ctx, pool, log); err != nil {
 			return err
 		}
-		return seed(ctx, pool, log, true)
+		return seed(ctx, pool, log, frameworks.Always)
 	case "serve":
 		if cfg.MigrateOnStart {
 			if err := database.Migrate(ctx, pool, log); err != nil {
 				return err
 			}
 		}
-		if err := seed(ctx, pool, log, false); err != nil {
+		if err := seed(ctx, pool, log, frameworks.IfChanged); err != nil {
 			return err
 		}
 		// Serving gets its own pool whose statements are cut short when the database stops
@@ -106,15 +106,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
+// demoEnvironment is the kind of deployment cfg is, as demo.Load needs to know it.
+func demoEnvironment(cfg config.Config) demo.Environment {
+	if cfg.Production() {
+		return demo.Production
+	}
+	return demo.Development
+}
+
 // seed validates the embedded framework files and brings the database in step with them.
 // A file with a problem stops it before anything is written.
-func seed(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, force bool) error {
+func seed(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, mode frameworks.ImportMode) error {
 	start := time.Now()
 	lib, err := frameworks.Load(frameworkdata.FS)
 	if err != nil {
 		return fmt.Errorf("framework files are not valid, nothing was loaded:\n%w", err)
 	}
-	res, err := frameworks.Import(ctx, pool, lib, force)
+	res, err := frameworks.Import(ctx, pool, lib, mode)
 	if err != nil {
 		return err
 	}
@@ -204,13 +212,16 @@ func serveOn(ctx context.Context, l net.Listener, cfg config.Config, pool *pgxpo
 	srv := server.New(cfg, pool, log)
 	defer srv.Close()
 
+	// The jobs run in a group tied to shutdown: stopJobs ends them all, and serveOn waits for
+	// the group before it returns.
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
-	var wg sync.WaitGroup
+	group, groupCtx := errgroup.WithContext(jobsCtx)
 	for _, j := range jobs {
-		wg.Go(func() {
-			j.run(jobsCtx)
+		group.Go(func() error {
+			j.run(groupCtx)
 			log.Info("background job stopped", "job", j.name)
+			return nil
 		})
 	}
 
@@ -255,10 +266,13 @@ func serveOn(ctx context.Context, l net.Listener, cfg config.Config, pool *pgxpo
 
 	// Jobs had their context cancelled when shutdown began; wait for them (within the same
 	// deadline) before the pool closes under them.
-	stopped := make(chan struct{})
-	go func() { wg.Wait(); close(stopped) }()
+	stopped := make(chan error, 1)
+	go func() { stopped <- group.Wait() }()
 	select {
-	case <-stopped:
+	case err := <-stopped:
+		if err != nil && serveErr == nil {
+			serveErr = err
+		}
 	case <-time.After(time.Until(deadline.Add(cancelGrace))):
 		log.Error("background jobs did not stop in time")
 		if serveErr == nil {

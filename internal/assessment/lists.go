@@ -9,6 +9,7 @@ import (
 
 	"npq/internal/audit"
 	"npq/internal/database"
+	"npq/internal/programme"
 )
 
 // Allocated is a submission on a marker's list: it carries the candidate number, never the name.
@@ -196,7 +197,7 @@ type Window struct {
 	EnrolmentID   int64
 	Qualification string
 	CourseName    string
-	Status        string
+	Status        programme.Status
 	Opens         time.Time
 	Deadline      time.Time
 	Extended      bool

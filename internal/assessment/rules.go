@@ -211,10 +211,10 @@ type Result struct {
 	Reasons  []string
 }
 
-// ErrIncomplete means some criterion has no judgement yet.
-type ErrIncomplete []string
+// IncompleteError means some criterion has no judgement yet.
+type IncompleteError []string
 
-func (e ErrIncomplete) Error() string { return "no judgement for criteria " + strings.Join(e, ", ") }
+func (e IncompleteError) Error() string { return "no judgement for criteria " + strings.Join(e, ", ") }
 
 // Outcome works out the result from the judgements (keyed by Criterion.Key) and the hard rules: a criterion is met
 // only if judged met and its required documents were attached; a task passes when all its
@@ -228,7 +228,7 @@ func Outcome(s Spec, d Draft, judgements map[string]Judgement) (Result, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return Result{}, ErrIncomplete(missing)
+		return Result{}, IncompleteError(missing)
 	}
 	var r Result
 	failedTask := map[string]bool{}

@@ -24,7 +24,7 @@ func specs(t *testing.T) map[string]assessment.Spec {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := frameworks.Import(ctx, pool, lib, true); err != nil {
+	if _, err := frameworks.Import(ctx, pool, lib, frameworks.Always); err != nil {
 		t.Fatal(err)
 	}
 	provider, err := assessment.LoadProviderSpecs(frameworkdata.Assessments)

@@ -17,6 +17,7 @@ import (
 	"npq/internal/notify"
 	"npq/internal/problem"
 	"npq/internal/programme"
+	"npq/internal/scope"
 	"npq/web/layout"
 )
 
@@ -194,13 +195,13 @@ func candidateNumber() string {
 func (st Store) StartAttempt(ctx context.Context, enrolmentID int64, now time.Time) (int64, error) {
 	var id int64
 	err := database.InTx(ctx, st.DB, func(tx pgx.Tx) error {
-		var status string
+		var status programme.Status
 		var allowed int
 		if err := tx.QueryRow(ctx, `SELECT e.status::text, c.assessment_attempts FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id
 			JOIN courses c ON c.id = h.course_id WHERE e.id = $1 FOR UPDATE OF e`, enrolmentID).Scan(&status, &allowed); err != nil {
 			return fmt.Errorf("enrolment %d: %w", enrolmentID, err)
 		}
-		if status != string(programme.StatusActive) {
+		if status != programme.StatusActive {
 			return problem.New("Only an active enrolment can make an assessment submission")
 		}
 		var last int
@@ -335,9 +336,9 @@ func (st Store) RemoveFile(ctx context.Context, id, fileID int64) error {
 	return wrap("remove file", err)
 }
 
-// FileData returns a file's bytes if the reader may see it: the participant, a marker
-// allocated to the submission, or an admin. The file carries its name for markers too.
-func (st Store) FileData(ctx context.Context, fileID, userID int64, admin bool) (File, []byte, error) {
+// FileData returns a file's bytes if it is within sc: the participant's own, a submission
+// allocated to the marker, or any for an admin. The file carries its name for markers too.
+func (st Store) FileData(ctx context.Context, fileID int64, sc scope.Scope) (File, []byte, error) {
 	var f File
 	var data []byte
 	var candidate string
@@ -345,8 +346,8 @@ func (st Store) FileData(ctx context.Context, fileID, userID int64, admin bool) 
 	err := st.DB.QueryRow(ctx, `SELECT f.id, f.slot_key, f.file_name, f.content_type, f.size, f.uploaded_at, f.names_participant, f.data, s.candidate_number,
 		       (SELECT array_agg(g.slot_key ORDER BY g.id) FROM submission_files g WHERE g.submission_id = f.submission_id AND g.removed_at IS NULL AND g.id < f.id)
 		FROM submission_files f JOIN submissions s ON s.id = f.submission_id JOIN enrolments e ON e.id = s.enrolment_id
-		WHERE f.id = $1 AND f.removed_at IS NULL AND ($3 OR e.user_id = $2
-		      OR EXISTS (SELECT 1 FROM allocations a WHERE a.submission_id = s.id AND a.marker_id = $2))`, fileID, userID, admin).
+		WHERE f.id = $1 AND f.removed_at IS NULL AND ($2 OR e.user_id = $3
+		      OR EXISTS (SELECT 1 FROM allocations a WHERE a.submission_id = s.id AND a.marker_id = $4))`, fileID, sc.All(), sc.UserID(), sc.MarkerID()).
 		Scan(&f.ID, &f.SlotKey, &f.Name, &f.ContentType, &f.Size, &f.UploadedAt, &f.NamesParticipant, &data, &candidate, &earlier)
 	if database.IsNoRows(err) {
 		return f, nil, database.ErrNotFound

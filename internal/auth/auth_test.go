@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"npq/internal/auth"
 	"npq/internal/testdb"
@@ -78,7 +79,7 @@ func TestInvitationLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, state, err := s.InvitationByToken(ctx, token)
+	inv, state, err := s.InvitationByToken(ctx, token, time.Now())
 	if err != nil || state != auth.InvitationUsable || inv.Email != "new.person@school.test" {
 		t.Fatalf("fresh invitation: %+v %v %v", inv, state, err)
 	}
@@ -95,7 +96,7 @@ func TestInvitationLifecycle(t *testing.T) {
 		t.Error("token stored in clear")
 	}
 
-	if _, state, _ := s.InvitationByToken(ctx, "not-a-real-token"); state != auth.InvitationUnknown {
+	if _, state, _ := s.InvitationByToken(ctx, "not-a-real-token", time.Now()); state != auth.InvitationUnknown {
 		t.Errorf("unknown token state %v", state)
 	}
 
@@ -122,7 +123,7 @@ func TestInvitationLifecycle(t *testing.T) {
 	if ok != 1 {
 		t.Fatalf("%d acceptances succeeded, want 1", ok)
 	}
-	if _, state, _ := s.InvitationByToken(ctx, token); state != auth.InvitationUsed {
+	if _, state, _ := s.InvitationByToken(ctx, token, time.Now()); state != auth.InvitationUsed {
 		t.Errorf("used invitation state %v", state)
 	}
 	if _, err := s.Invite(ctx, auth.NewInvitation{Email: "new.person@school.test", Name: "X", Role: auth.RoleAssessor}, ""); !errors.Is(err, auth.ErrEmailTaken) {
@@ -137,7 +138,7 @@ func TestInvitationLifecycle(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE email = 'late@school.test'`); err != nil {
 		t.Fatal(err)
 	}
-	if _, state, _ := s.InvitationByToken(ctx, token2); state != auth.InvitationExpired {
+	if _, state, _ := s.InvitationByToken(ctx, token2, time.Now()); state != auth.InvitationExpired {
 		t.Errorf("expired state %v", state)
 	}
 	if _, err := s.AcceptInvitation(ctx, token2, "correct horse battery staple"); !errors.Is(err, auth.ErrInvitationUnusable) {
@@ -147,10 +148,10 @@ func TestInvitationLifecycle(t *testing.T) {
 	// A new invitation replaces an earlier one still waiting.
 	first, _ := s.Invite(ctx, auth.NewInvitation{Email: "twice@school.test", Name: "Twice", Role: auth.RoleParticipant}, "")
 	second, _ := s.Invite(ctx, auth.NewInvitation{Email: "twice@school.test", Name: "Twice", Role: auth.RoleParticipant}, "")
-	if _, state, _ := s.InvitationByToken(ctx, first); state != auth.InvitationExpired {
+	if _, state, _ := s.InvitationByToken(ctx, first, time.Now()); state != auth.InvitationExpired {
 		t.Errorf("superseded invitation state %v", state)
 	}
-	if _, state, _ := s.InvitationByToken(ctx, second); state != auth.InvitationUsable {
+	if _, state, _ := s.InvitationByToken(ctx, second, time.Now()); state != auth.InvitationUsable {
 		t.Errorf("newest invitation state %v", state)
 	}
 }

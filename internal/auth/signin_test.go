@@ -250,7 +250,7 @@ func TestAuthenticateWhenHashingIsBusy(t *testing.T) {
 	if _, err := s.AcceptInvitation(ctx, token, goodPassword); !errors.Is(err, auth.ErrBusy) {
 		t.Fatalf("accepting while busy: %v", err)
 	}
-	if _, state, _ := s.InvitationByToken(ctx, token); state != auth.InvitationUsable {
+	if _, state, _ := s.InvitationByToken(ctx, token, time.Now()); state != auth.InvitationUsable {
 		t.Errorf("invitation state %v after a busy refusal", state)
 	}
 	release()

@@ -188,8 +188,8 @@ func invite(ctx context.Context, tx pgx.Tx, inv NewInvitation, email, token, bas
 		map[string]any{"email": email, "role": inv.Role})
 }
 
-// InvitationByToken finds the invitation for a link and says whether it can be used.
-func (s Store) InvitationByToken(ctx context.Context, token string) (Invitation, InvitationState, error) {
+// InvitationByToken finds the invitation for a link and says whether it can be used now.
+func (s Store) InvitationByToken(ctx context.Context, token string, now time.Time) (Invitation, InvitationState, error) {
 	var inv Invitation
 	err := s.DB.QueryRow(ctx, `
 		SELECT id, email, name, role, delivery_partner_id, expires_at, accepted_at
@@ -202,7 +202,7 @@ func (s Store) InvitationByToken(ctx context.Context, token string) (Invitation,
 		return inv, InvitationUnknown, fmt.Errorf("auth: invitation: %w", err)
 	case inv.AcceptedAt != nil:
 		return inv, InvitationUsed, nil
-	case !time.Now().Before(inv.ExpiresAt):
+	case !now.Before(inv.ExpiresAt):
 		return inv, InvitationExpired, nil
 	}
 	return inv, InvitationUsable, nil
@@ -286,12 +286,12 @@ type InvitationSummary struct {
 	CreatedAt   time.Time
 }
 
-// Status is "Accepted", "Expired" or "Waiting".
-func (i InvitationSummary) Status() string {
+// Status is "Accepted", "Expired" or "Waiting" at now.
+func (i InvitationSummary) Status(now time.Time) string {
 	switch {
 	case i.AcceptedAt != nil:
 		return "Accepted"
-	case !time.Now().Before(i.ExpiresAt):
+	case !now.Before(i.ExpiresAt):
 		return "Expired"
 	}
 	return "Waiting"

@@ -45,17 +45,26 @@ var Accounts = []Account{
 // ErrProduction is returned when asked to load demo data into production.
 var ErrProduction = errors.New("demo: refusing to load demo data when NPQ_ENV=production")
 
+// Environment is the kind of deployment demo data would be loaded into.
+type Environment int
+
+// Environments, as NPQ_ENV names them.
+const (
+	Development Environment = iota // development or test
+	Production
+)
+
 // Load creates or refreshes the demo data. Running it again changes nothing it made before.
-// It loads the framework content first, as courses link to it.
-func Load(ctx context.Context, db database.DB, production bool) error {
-	if production {
+// It loads the framework content first, as courses link to it. Production refuses it.
+func Load(ctx context.Context, db database.DB, env Environment) error {
+	if env == Production {
 		return ErrProduction
 	}
 	lib, err := frameworks.Load(frameworkdata.FS)
 	if err != nil {
 		return err
 	}
-	if _, err := frameworks.Import(ctx, db, lib, false); err != nil {
+	if _, err := frameworks.Import(ctx, db, lib, frameworks.IfChanged); err != nil {
 		return err
 	}
 	return database.InTx(ctx, db, func(tx pgx.Tx) error {

@@ -25,11 +25,11 @@ func TestLoadIsIdempotentAndAccountsSignIn(t *testing.T) {
 			(SELECT count(*) FROM item_completions), (SELECT count(*) FROM news_posts))`).Scan(&s) //nolint:errcheck
 		return s
 	}
-	if err := demo.Load(ctx, pool, false); err != nil {
+	if err := demo.Load(ctx, pool, demo.Development); err != nil {
 		t.Fatalf("first load: %v", err)
 	}
 	first := counts()
-	if err := demo.Load(ctx, pool, false); err != nil {
+	if err := demo.Load(ctx, pool, demo.Development); err != nil {
 		t.Fatalf("second load: %v", err)
 	}
 	if again := counts(); again != first {
@@ -56,7 +56,7 @@ func TestLoadIsIdempotentAndAccountsSignIn(t *testing.T) {
 }
 
 func TestLoadRefusesProduction(t *testing.T) {
-	if err := demo.Load(context.Background(), nil, true); !errors.Is(err, demo.ErrProduction) {
+	if err := demo.Load(context.Background(), nil, demo.Production); !errors.Is(err, demo.ErrProduction) {
 		t.Errorf("got %v", err)
 	}
 }
@@ -67,7 +67,7 @@ func TestLoadRefusesProduction(t *testing.T) {
 func TestDemoCoursesMatchTheHandbookOverview(t *testing.T) {
 	ctx := context.Background()
 	pool := testdb.New(t)
-	if err := demo.Load(ctx, pool, false); err != nil {
+	if err := demo.Load(ctx, pool, demo.Development); err != nil {
 		t.Fatal(err)
 	}
 	s := programme.Store{DB: pool}
@@ -113,7 +113,7 @@ func TestDemoCoursesMatchTheHandbookOverview(t *testing.T) {
 func TestDemoAssessmentCoversEveryStage(t *testing.T) {
 	ctx := context.Background()
 	pool := testdb.New(t)
-	if err := demo.Load(ctx, pool, false); err != nil {
+	if err := demo.Load(ctx, pool, demo.Development); err != nil {
 		t.Fatal(err)
 	}
 	var stages string

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"npq/internal/scope"
 	"npq/web/layout"
 )
 
@@ -68,14 +69,18 @@ func Pressure(capacity *int, booked int, lastClose, now time.Time) string {
 	return ""
 }
 
-// EngagementFor works out a cohort's engagement in four queries.
-func (s Store) EngagementFor(ctx context.Context, cohortID int64, now time.Time) (Engagement, error) {
+// cohortInScope is the condition that cohort $1 is within the scope given as $3 (all) and $4
+// (partner): the engagement queries carry it, so a cohort outside the scope shows none.
+const cohortInScope = `EXISTS (SELECT 1 FROM cohorts h WHERE h.id = $1 AND ($3 OR h.delivery_partner_id = $4))`
+
+// EngagementFor works out the engagement of a cohort within sc in four queries.
+func (s Store) EngagementFor(ctx context.Context, cohortID int64, sc scope.Scope, now time.Time) (Engagement, error) {
 	var en Engagement
 	err := s.DB.QueryRow(ctx, `
 		SELECT count(b.attendance), count(*) FILTER (WHERE b.attendance = 'attended'), count(*) FILTER (WHERE b.attendance = 'partial'),
 		       count(*) FILTER (WHERE b.attendance = 'absent'), count(*) FILTER (WHERE b.attendance = 'excused')
 		FROM bookings b JOIN enrolments n ON n.id = b.enrolment_id JOIN events e ON e.id = b.event_id
-		WHERE n.cohort_id = $1 AND b.status = 'booked' AND e.starts_at < $2`, cohortID, now).
+		WHERE n.cohort_id = $1 AND b.status = 'booked' AND e.starts_at < $2 AND `+cohortInScope, cohortID, now, sc.All(), sc.PartnerID()).
 		Scan(&en.Marked, &en.Attended, &en.Partial, &en.Absent, &en.Excused)
 	if err != nil {
 		return en, fmt.Errorf("events: engagement %d: %w", cohortID, err)
@@ -83,7 +88,8 @@ func (s Store) EngagementFor(ctx context.Context, cohortID int64, now time.Time)
 	rows, err := s.DB.Query(ctx, `
 		SELECT n.id, u.name, u.email, e.title, e.starts_at
 		FROM bookings b JOIN enrolments n ON n.id = b.enrolment_id JOIN users u ON u.id = n.user_id JOIN events e ON e.id = b.event_id
-		WHERE n.cohort_id = $1 AND b.attendance = 'absent' ORDER BY e.starts_at DESC, u.name LIMIT 200`, cohortID)
+		WHERE n.cohort_id = $1 AND b.attendance = 'absent' AND EXISTS (SELECT 1 FROM cohorts h WHERE h.id = $1 AND ($2 OR h.delivery_partner_id = $3))
+		ORDER BY e.starts_at DESC, u.name LIMIT 200`, cohortID, sc.All(), sc.PartnerID())
 	if err != nil {
 		return en, fmt.Errorf("events: no-shows %d: %w", cohortID, err)
 	}
@@ -99,8 +105,8 @@ func (s Store) EngagementFor(ctx context.Context, cohortID int64, now time.Time)
 		       CASE WHEN bool_or(e.capacity IS NULL) THEN NULL ELSE sum(e.capacity) END, sum(e.booked_count), max(e.booking_closes_at)
 		FROM events e JOIN event_cohorts ec ON ec.event_id = e.id AND ec.cohort_id = $1
 		JOIN block_items i ON i.id = e.item_id JOIN blocks bl ON bl.id = i.block_id
-		WHERE i.required AND e.cancelled_at IS NULL AND e.booking_closes_at > $2 AND e.booking_opens_at <= $2
-		GROUP BY i.id, i.title, bl.position ORDER BY bl.position, i.id`, cohortID, now)
+		WHERE i.required AND e.cancelled_at IS NULL AND e.booking_closes_at > $2 AND e.booking_opens_at <= $2 AND `+cohortInScope+`
+		GROUP BY i.id, i.title, bl.position ORDER BY bl.position, i.id`, cohortID, now, sc.All(), sc.PartnerID())
 	if err != nil {
 		return en, fmt.Errorf("events: pressure %d: %w", cohortID, err)
 	}
@@ -134,10 +140,10 @@ func (s Store) EngagementFor(ctx context.Context, cohortID int64, now time.Time)
 	rows, err = s.DB.Query(ctx, `
 		SELECT it.id, n.id, u.name, u.email
 		FROM enrolments n JOIN users u ON u.id = n.user_id CROSS JOIN unnest($2::bigint[]) AS it(id)
-		WHERE n.cohort_id = $1 AND n.status = 'active'
+		WHERE n.cohort_id = $1 AND n.status = 'active' AND `+cohortInScope+`
 		  AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.enrolment_id = n.id AND b.item_id = it.id AND b.status = 'booked')
 		  AND NOT coalesce((SELECT c.completed FROM item_completions c WHERE c.enrolment_id = n.id AND c.item_id = it.id ORDER BY c.id DESC LIMIT 1), false)
-		ORDER BY u.name`, cohortID, pressed)
+		ORDER BY u.name`, cohortID, pressed, sc.All(), sc.PartnerID())
 	if err != nil {
 		return en, fmt.Errorf("events: unbooked %d: %w", cohortID, err)
 	}

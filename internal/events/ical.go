@@ -15,8 +15,8 @@ func londonTZ() *time.Location { return layout.London }
 type CalendarEntry struct {
 	BookingID     int64
 	Event         Event
-	Status        string // booked, waiting or cancelled
-	Sequence      int    // the booking's own changes; the event's are added
+	Status        BookingStatus
+	Sequence      int // the booking's own changes; the event's are added
 	UpdatedAt     time.Time
 	ShowJoinLink  bool
 	EventsPageURL string
@@ -72,13 +72,13 @@ func Calendar(name string, entries []CalendarEntry, method ics.Method, now time.
 		summary := e.Title
 		description := e.Description
 		switch {
-		case en.Status == "cancelled" || e.Cancelled():
+		case en.Status == StatusCancelled || e.Cancelled():
 			ev.SetStatus(ics.ObjectStatusCancelled)
 			summary = "Cancelled: " + summary
 			if e.CancelledReason != "" {
 				description = "Cancelled: " + e.CancelledReason
 			}
-		case en.Status == "waiting":
+		case en.Status == StatusWaiting:
 			ev.SetStatus(ics.ObjectStatusTentative)
 			summary = "Waiting list: " + summary
 		default:
@@ -87,7 +87,7 @@ func Calendar(name string, entries []CalendarEntry, method ics.Method, now time.
 		ev.SetSummary(summary)
 		if e.Kind.Online() {
 			ev.SetLocation("Online")
-			if en.ShowJoinLink && en.Status == "booked" && e.JoiningLink != "" {
+			if en.ShowJoinLink && en.Status == StatusBooked && e.JoiningLink != "" {
 				ev.SetURL(e.JoiningLink)
 				description += "\n\nJoin: " + e.JoiningLink
 			}

@@ -15,7 +15,8 @@ import (
 // recipient is who a booking belongs to.
 type recipient struct {
 	bookingID, enrolmentID int64
-	name, email, status    string
+	name, email            string
+	status                 BookingStatus
 	sequence               int
 	updatedAt              time.Time
 }
@@ -68,7 +69,7 @@ func (s Store) notifyBooking(ctx context.Context, tx pgx.Tx, bookingID int64, e 
 		subject, intro = "Tomorrow: "+e.Title, "A reminder that you are booked on this session tomorrow."
 	}
 	msg := notify.Message{ToAddress: r.email, ToName: r.name, Subject: subject,
-		Body: fmt.Sprintf("Dear %s,\n\n%s\n\n%s", r.name, intro, s.details(e, r.status == "booked"))}
+		Body: fmt.Sprintf("Dear %s,\n\n%s\n\n%s", r.name, intro, s.details(e, r.status == StatusBooked))}
 	msg.AttachmentName, msg.AttachmentType = "invite.ics", "text/calendar; charset=utf-8; method="+string(method)
 	msg.Attachment = Calendar(e.Title, []CalendarEntry{{BookingID: r.bookingID, Event: e, Status: r.status, Sequence: r.sequence,
 		UpdatedAt: r.updatedAt, ShowJoinLink: true, EventsPageURL: s.eventURL(e)}}, method, time.Now())
@@ -94,14 +95,14 @@ func (s Store) notifyEveryone(ctx context.Context, tx pgx.Tx, e Event, what, rea
 		msg := notify.Message{ToAddress: r.email, ToName: r.name}
 		method := ics.MethodPublish
 		if what == "cancelled" {
-			status, method = "cancelled", ics.MethodCancel
+			status, method = StatusCancelled, ics.MethodCancel
 			msg.Subject = "Cancelled: " + e.Title
 			msg.Body = fmt.Sprintf("Dear %s,\n\nSorry: %s on %s has been cancelled.\nReason: %s\n\nYour booking is cancelled. Book another date on the Events page: %s/events\n",
 				r.name, e.Title, e.Timing(), reason, s.BaseURL)
 		} else {
 			msg.Subject = "Changed: " + e.Title
 			msg.Body = fmt.Sprintf("Dear %s,\n\nThe details of a session you are booked on (or waiting for) have changed. Here are the new details.\n\n%s",
-				r.name, s.details(e, r.status == "booked"))
+				r.name, s.details(e, r.status == StatusBooked))
 		}
 		msg.AttachmentName, msg.AttachmentType = "invite.ics", "text/calendar; charset=utf-8; method="+string(method)
 		msg.Attachment = Calendar(e.Title, []CalendarEntry{{BookingID: id, Event: e, Status: status, Sequence: r.sequence + 1,

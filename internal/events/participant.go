@@ -14,8 +14,8 @@ import (
 // Offer is an event offered to a participant, with their booking on it.
 type Offer struct {
 	Event
-	BookingStatus string // "", booked, waiting or cancelled
-	WaitPosition  int    // 1 for first in line
+	BookingStatus BookingStatus // "" when they have none
+	WaitPosition  int           // 1 for first in line
 }
 
 // Offers lists the events offered to an enrolment's cohort, upcoming and recent, in block,
@@ -122,7 +122,7 @@ func (s Store) CancelForEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID, a
 	}
 	type place struct {
 		booking, event int64
-		status         string
+		status         BookingStatus
 	}
 	places, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (place, error) {
 		var p place
@@ -132,7 +132,7 @@ func (s Store) CancelForEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID, a
 		return 0, err
 	}
 	for _, p := range places {
-		e, err := lockEvent(ctx, tx, p.event, nil)
+		e, err := lockEvent(ctx, tx, p.event)
 		if err != nil {
 			return 0, err
 		}
@@ -142,7 +142,7 @@ func (s Store) CancelForEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID, a
 		if err := history(ctx, tx, p.booking, "cancelled_enrolment_ended", reason, actorID); err != nil {
 			return 0, err
 		}
-		if p.status == "booked" {
+		if p.status == StatusBooked {
 			if err := s.promote(ctx, tx, e.ID, actorID, now); err != nil {
 				return 0, err
 			}

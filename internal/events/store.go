@@ -13,11 +13,13 @@ import (
 	"npq/internal/database"
 	"npq/internal/problem"
 	"npq/internal/programme"
+	"npq/internal/scope"
 	"npq/web/layout"
 )
 
-// Store reads and writes events and bookings. A partner scope limits every read and write
-// to that delivery partner's events (database.ErrNotFound for others').
+// Store reads and writes events and bookings. Staff reads and writes take a scope.Scope and
+// see only its delivery partner's events (database.ErrNotFound for others'); admins' scope
+// sees every partner's, and the zero scope none.
 type Store struct {
 	DB      database.DB
 	BaseURL string
@@ -49,25 +51,34 @@ func scanEvent(r pgx.Row, extra ...any) (Event, error) {
 	return e, err
 }
 
-// EventByID returns an event; with partnerID set, only if it is that partner's.
-func (s Store) EventByID(ctx context.Context, id int64, partnerID *int64) (Event, error) {
+// EventByID returns an event within sc.
+func (s Store) EventByID(ctx context.Context, id int64, sc scope.Scope) (Event, error) {
 	e, err := scanEvent(s.DB.QueryRow(ctx, `SELECT `+eventColumns+` `+eventFrom+`
-		WHERE e.id = $1 AND ($2::bigint IS NULL OR e.delivery_partner_id = $2)`, id, partnerID))
+		WHERE e.id = $1 AND ($2 OR e.delivery_partner_id = $3)`, id, sc.All(), sc.PartnerID()))
 	if database.IsNoRows(err) {
 		return e, database.ErrNotFound
 	}
 	return e, err
 }
 
-// Events lists events, all or one partner's, upcoming (soonest first) or past (latest first).
-func (s Store) Events(ctx context.Context, partnerID *int64, upcoming bool, now time.Time, limit int) ([]Event, error) {
+// Period picks the events a list shows.
+type Period int
+
+// Periods of an events list.
+const (
+	Upcoming Period = iota // not yet ended, soonest first
+	Past                   // ended, latest first
+)
+
+// Events lists the events within sc, upcoming or past.
+func (s Store) Events(ctx context.Context, sc scope.Scope, period Period, now time.Time, limit int) ([]Event, error) {
 	order := "e.starts_at DESC"
 	cond := "e.ends_at < $2"
-	if upcoming {
+	if period == Upcoming {
 		order, cond = "e.starts_at", "e.ends_at >= $2"
 	}
 	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+` `+eventFrom+`
-		WHERE ($1::bigint IS NULL OR e.delivery_partner_id = $1) AND `+cond+` ORDER BY `+order+`, e.id LIMIT $3`, partnerID, now, limit)
+		WHERE ($1 OR e.delivery_partner_id = $4) AND `+cond+` ORDER BY `+order+`, e.id LIMIT $3`, sc.All(), now, limit, sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("events: list: %w", err)
 	}
@@ -85,14 +96,14 @@ type SessionItem struct {
 }
 
 // SessionItems lists the session items (face-to-face, webinar, tutor, coaching) of the
-// courses a partner runs cohorts for (every course for admins).
-func (s Store) SessionItems(ctx context.Context, partnerID *int64) ([]SessionItem, error) {
+// courses the partner of sc runs cohorts for (every course for admins).
+func (s Store) SessionItems(ctx context.Context, sc scope.Scope) ([]SessionItem, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT i.id, i.kind, c.id, c.name, b.position, b.title, i.title
 		FROM block_items i JOIN blocks b ON b.id = i.block_id JOIN courses c ON c.id = b.course_id
 		WHERE i.kind IN ('face_to_face', 'webinar', 'tutor_session', 'coaching')
-		  AND ($1::bigint IS NULL OR EXISTS (SELECT 1 FROM cohorts h WHERE h.course_id = c.id AND h.delivery_partner_id = $1))
-		ORDER BY c.name, b.position, i.position`, partnerID)
+		  AND ($1 OR EXISTS (SELECT 1 FROM cohorts h WHERE h.course_id = c.id AND h.delivery_partner_id = $2))
+		ORDER BY c.name, b.position, i.position`, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("events: session items: %w", err)
 	}
@@ -122,10 +133,10 @@ var (
 	ErrCohortsNotAllowed = errors.New("the event can only be offered to the partner's cohorts of the activity's course")
 )
 
-// ErrCapacityBelowBooked means an edit would leave fewer places than people booked.
-type ErrCapacityBelowBooked int
+// CapacityBelowBookedError means an edit would leave fewer places than people booked.
+type CapacityBelowBookedError int
 
-func (e ErrCapacityBelowBooked) Error() string {
+func (e CapacityBelowBookedError) Error() string {
 	return fmt.Sprintf("%d people are booked, so the capacity cannot be lower", int(e))
 }
 
@@ -154,8 +165,11 @@ func checkCohorts(ctx context.Context, tx pgx.Tx, n NewEvent, partnerID int64) (
 	return kind, nil
 }
 
-// Create schedules an event for a delivery partner.
-func (s Store) Create(ctx context.Context, n NewEvent, partnerID, actorID int64) (int64, error) {
+// Create schedules an event for a delivery partner within sc.
+func (s Store) Create(ctx context.Context, n NewEvent, sc scope.Scope, partnerID, actorID int64) (int64, error) {
+	if !sc.SeesPartner(partnerID) {
+		return 0, database.ErrNotFound
+	}
 	var id int64
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
 		kind, err := checkCohorts(ctx, tx, n, partnerID)
@@ -177,12 +191,26 @@ func (s Store) Create(ctx context.Context, n NewEvent, partnerID, actorID int64)
 	return id, wrap("create", err)
 }
 
-// lockEvent locks an event row for the rest of the transaction, within the partner scope.
-func lockEvent(ctx context.Context, tx pgx.Tx, id int64, partnerID *int64) (Event, error) {
-	if _, err := tx.Exec(ctx, `SELECT 1 FROM events WHERE id = $1 AND ($2::bigint IS NULL OR delivery_partner_id = $2) FOR UPDATE`, id, partnerID); err != nil {
+// lockScopedEvent locks an event row within sc for the rest of the transaction.
+func lockScopedEvent(ctx context.Context, tx pgx.Tx, id int64, sc scope.Scope) (Event, error) {
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM events WHERE id = $1 AND ($2 OR delivery_partner_id = $3) FOR UPDATE`, id, sc.All(), sc.PartnerID()); err != nil {
 		return Event{}, err
 	}
-	e, err := scanEvent(tx.QueryRow(ctx, `SELECT `+eventColumns+` `+eventFrom+` WHERE e.id = $1 AND ($2::bigint IS NULL OR e.delivery_partner_id = $2)`, id, partnerID))
+	e, err := scanEvent(tx.QueryRow(ctx, `SELECT `+eventColumns+` `+eventFrom+` WHERE e.id = $1 AND ($2 OR e.delivery_partner_id = $3)`, id, sc.All(), sc.PartnerID()))
+	if database.IsNoRows(err) {
+		return e, database.ErrNotFound
+	}
+	return e, err
+}
+
+// lockEvent locks an event row for the rest of the transaction, for the booking steps: who
+// may take them is settled by the participant's enrolment and the event's cohorts, not by a
+// staff scope.
+func lockEvent(ctx context.Context, tx pgx.Tx, id int64) (Event, error) {
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM events WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return Event{}, err
+	}
+	e, err := scanEvent(tx.QueryRow(ctx, `SELECT `+eventColumns+` `+eventFrom+` WHERE e.id = $1`, id))
 	if database.IsNoRows(err) {
 		return e, database.ErrNotFound
 	}
@@ -191,9 +219,9 @@ func lockEvent(ctx context.Context, tx pgx.Tx, id int64, partnerID *int64) (Even
 
 // Update changes an event's details, tells everyone booked or waiting, and books people from
 // the waiting list into any new places.
-func (s Store) Update(ctx context.Context, id int64, n NewEvent, partnerID *int64, actorID int64, now time.Time) error {
+func (s Store) Update(ctx context.Context, id int64, n NewEvent, sc scope.Scope, actorID int64, now time.Time) error {
 	err := database.InTxRetry(ctx, s.DB, func(tx pgx.Tx) error {
-		e, err := lockEvent(ctx, tx, id, partnerID)
+		e, err := lockScopedEvent(ctx, tx, id, sc)
 		if err != nil {
 			return err
 		}
@@ -205,7 +233,7 @@ func (s Store) Update(ctx context.Context, id int64, n NewEvent, partnerID *int6
 			return err
 		}
 		if n.Capacity != nil && *n.Capacity < e.Booked {
-			return ErrCapacityBelowBooked(e.Booked)
+			return CapacityBelowBookedError(e.Booked)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE events SET title = $2, description = $3, facilitator = $4, starts_at = $5, ends_at = $6,
 				venue = $7, joining_link = $8, capacity = $9, booking_opens_at = $10, booking_closes_at = $11,
@@ -220,7 +248,7 @@ func (s Store) Update(ctx context.Context, id int64, n NewEvent, partnerID *int6
 		if _, err := tx.Exec(ctx, `INSERT INTO event_cohorts (event_id, cohort_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`, id, n.CohortIDs); err != nil {
 			return err
 		}
-		updated, err := lockEvent(ctx, tx, id, partnerID)
+		updated, err := lockScopedEvent(ctx, tx, id, sc)
 		if err != nil {
 			return err
 		}
@@ -245,9 +273,9 @@ func changedForAttendees(a, b Event) bool {
 
 // Cancel cancels an event with a reason: every booking and waiting-list place is cancelled
 // and everyone is told.
-func (s Store) Cancel(ctx context.Context, id int64, reason string, partnerID *int64, actorID int64) error {
+func (s Store) Cancel(ctx context.Context, id int64, reason string, sc scope.Scope, actorID int64) error {
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
-		e, err := lockEvent(ctx, tx, id, partnerID)
+		e, err := lockScopedEvent(ctx, tx, id, sc)
 		if err != nil {
 			return err
 		}
@@ -257,7 +285,7 @@ func (s Store) Cancel(ctx context.Context, id int64, reason string, partnerID *i
 		if _, err := tx.Exec(ctx, `UPDATE events SET cancelled_at = now(), cancelled_reason = $2, sequence = sequence + 1 WHERE id = $1`, id, reason); err != nil {
 			return err
 		}
-		e, err = lockEvent(ctx, tx, id, partnerID)
+		e, err = lockScopedEvent(ctx, tx, id, sc)
 		if err != nil {
 			return err
 		}
@@ -297,11 +325,21 @@ func wrap(what string, err error) error {
 	return fmt.Errorf("events: %s: %w", what, err)
 }
 
+// BookingStatus is where a participant's booking of an event stands.
+type BookingStatus string
+
+// Booking statuses.
+const (
+	StatusBooked    BookingStatus = "booked"
+	StatusWaiting   BookingStatus = "waiting" // on the waiting list
+	StatusCancelled BookingStatus = "cancelled"
+)
+
 // Booking is a participant's place (or waiting-list entry) on an event.
 type Booking struct {
 	ID, EventID, EnrolmentID, UserID int64
 	Name, Email                      string
-	Status                           string
+	Status                           BookingStatus
 	WaitingSince                     *time.Time
 	Attendance                       string
 	AttendanceNote                   string
@@ -326,7 +364,7 @@ const (
 
 type participantEnrolment struct {
 	id, userID, cohortID int64
-	status               string
+	status               programme.Status
 }
 
 func lockEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID int64) (participantEnrolment, error) {
@@ -361,7 +399,7 @@ func bookedSlots(ctx context.Context, tx pgx.Tx, userID int64) ([]Slot, error) {
 }
 
 // currentBooking returns an enrolment's booking row for an event, if any.
-func currentBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID int64) (id int64, status string, err error) {
+func currentBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID int64) (id int64, status BookingStatus, err error) {
 	err = tx.QueryRow(ctx, `SELECT id, status FROM bookings WHERE event_id = $1 AND enrolment_id = $2`, eventID, enrolmentID).Scan(&id, &status)
 	if database.IsNoRows(err) {
 		return 0, "", nil
@@ -370,7 +408,7 @@ func currentBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID int64) 
 }
 
 // otherOption returns the enrolment's place on another option of the same item, if any.
-func otherOption(ctx context.Context, tx pgx.Tx, enrolmentID, itemID, eventID int64, status string) (int64, int64, error) {
+func otherOption(ctx context.Context, tx pgx.Tx, enrolmentID, itemID, eventID int64, status BookingStatus) (int64, int64, error) {
 	var bookingID, otherEvent int64
 	err := tx.QueryRow(ctx, `SELECT id, event_id FROM bookings WHERE enrolment_id = $1 AND item_id = $2 AND event_id <> $3 AND status = $4`,
 		enrolmentID, itemID, eventID, status).Scan(&bookingID, &otherEvent)
@@ -384,7 +422,7 @@ func otherOption(ctx context.Context, tx pgx.Tx, enrolmentID, itemID, eventID in
 // needed, and appends the history. A waiting-list place is timestamped with the clock when it
 // is granted (the event row is locked by then), not when the transaction began, so someone
 // whose request waited for the lock queues behind those who got in first.
-func setBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID, itemID int64, status, action string, actorID int64) (int64, error) {
+func setBooking(ctx context.Context, tx pgx.Tx, eventID, enrolmentID, itemID int64, status BookingStatus, action string, actorID int64) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO bookings (event_id, enrolment_id, item_id, status, waiting_since)
 		VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'waiting' THEN clock_timestamp() END)
@@ -417,7 +455,7 @@ func lockChange(ctx context.Context, tx pgx.Tx, enrolmentID, eventID int64) (Eve
 	if err != nil {
 		return Event{}, 0, Event{}, err
 	}
-	_, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, "booked")
+	_, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, StatusBooked)
 	if err != nil {
 		return Event{}, 0, Event{}, err
 	}
@@ -426,15 +464,15 @@ func lockChange(ctx context.Context, tx pgx.Tx, enrolmentID, eventID int64) (Eve
 	}
 	// Someone else's cancellation may have moved this participant off a waiting list before the
 	// locks were taken; read the booking again now that nothing can move it.
-	oldBooking, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, "booked")
+	oldBooking, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, StatusBooked)
 	if err != nil {
 		return Event{}, 0, Event{}, err
 	}
-	e, err := lockEvent(ctx, tx, eventID, nil)
+	e, err := lockEvent(ctx, tx, eventID)
 	if err != nil || oldBooking == 0 {
 		return e, 0, Event{}, err
 	}
-	old, err := lockEvent(ctx, tx, oldEvent, nil)
+	old, err := lockEvent(ctx, tx, oldEvent)
 	return e, oldBooking, old, err
 }
 
@@ -449,7 +487,7 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 		if err != nil {
 			return err
 		}
-		if p.status != string(programme.StatusActive) {
+		if p.status != programme.StatusActive {
 			return problem.New("Only participants with an active place on the course can book")
 		}
 		e, oldBooking, old, err := lockChange(ctx, tx, enrolmentID, eventID)
@@ -467,7 +505,7 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 		if err != nil {
 			return err
 		}
-		if status == "booked" {
+		if status == StatusBooked {
 			out = OutcomeAlreadyBooked
 			return nil
 		}
@@ -497,16 +535,16 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 			return nil
 		}
 		if oldBooking != 0 {
-			if _, err := setBooking(ctx, tx, oldEvent, enrolmentID, e.ItemID, "cancelled", "cancelled_for_change", actorID); err != nil {
+			if _, err := setBooking(ctx, tx, oldEvent, enrolmentID, e.ItemID, StatusCancelled, "cancelled_for_change", actorID); err != nil {
 				return err
 			}
 		}
-		bookingID, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, "booked", "booked", actorID)
+		bookingID, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, StatusBooked, "booked", actorID)
 		if err != nil {
 			return err
 		}
 		// A waiting-list place on another option of this item is no longer needed.
-		if w, _, err := otherOption(ctx, tx, enrolmentID, e.ItemID, eventID, "waiting"); err != nil {
+		if w, _, err := otherOption(ctx, tx, enrolmentID, e.ItemID, eventID, StatusWaiting); err != nil {
 			return err
 		} else if w != 0 {
 			if _, err := tx.Exec(ctx, `UPDATE bookings SET status = 'cancelled', waiting_since = NULL, updated_at = now() WHERE id = $1`, w); err != nil {
@@ -542,10 +580,10 @@ func (s Store) JoinWaitingList(ctx context.Context, enrolmentID, eventID, actorI
 		if err != nil {
 			return err
 		}
-		if p.status != string(programme.StatusActive) {
+		if p.status != programme.StatusActive {
 			return problem.New("Only participants with an active place on the course can join a waiting list")
 		}
-		e, err := lockEvent(ctx, tx, eventID, nil)
+		e, err := lockEvent(ctx, tx, eventID)
 		if err != nil {
 			return err
 		}
@@ -562,22 +600,22 @@ func (s Store) JoinWaitingList(ctx context.Context, enrolmentID, eventID, actorI
 		switch {
 		case err != nil:
 			return err
-		case status == "booked":
+		case status == StatusBooked:
 			out = OutcomeAlreadyBooked
 			return nil
-		case status == "waiting":
+		case status == StatusWaiting:
 			out = OutcomeAlreadyWaiting
 			return nil
 		case !e.Full():
 			out = OutcomeBooked // a place is free: book it instead
 			return errBookInstead
 		}
-		if w, _, err := otherOption(ctx, tx, enrolmentID, e.ItemID, eventID, "waiting"); err != nil {
+		if w, _, err := otherOption(ctx, tx, enrolmentID, e.ItemID, eventID, StatusWaiting); err != nil {
 			return err
 		} else if w != 0 {
 			return problem.New("You are already on the waiting list for another date of this session. Leave that list first.")
 		}
-		bookingID, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, "waiting", "waiting", actorID)
+		bookingID, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, StatusWaiting, "waiting", actorID)
 		if err != nil {
 			return err
 		}
@@ -600,7 +638,7 @@ func (s Store) CancelBooking(ctx context.Context, enrolmentID, eventID, actorID 
 		if _, err := lockEnrolment(ctx, tx, enrolmentID); err != nil {
 			return err
 		}
-		e, err := lockEvent(ctx, tx, eventID, nil)
+		e, err := lockEvent(ctx, tx, eventID)
 		if err != nil {
 			return err
 		}
@@ -609,17 +647,17 @@ func (s Store) CancelBooking(ctx context.Context, enrolmentID, eventID, actorID 
 			return err
 		}
 		switch status {
-		case "waiting":
+		case StatusWaiting:
 			if _, err := tx.Exec(ctx, `UPDATE bookings SET status = 'cancelled', waiting_since = NULL, updated_at = now() WHERE id = $1`, bookingID); err != nil {
 				return err
 			}
 			out = OutcomeLeftWaiting
 			return history(ctx, tx, bookingID, "left_waiting_list", "", actorID)
-		case "booked":
+		case StatusBooked:
 			if p := CancellationProblem(e, now); p != "" {
 				return problem.New(p)
 			}
-			if _, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, "cancelled", "cancelled_by_participant", actorID); err != nil {
+			if _, err := setBooking(ctx, tx, eventID, enrolmentID, e.ItemID, StatusCancelled, "cancelled_by_participant", actorID); err != nil {
 				return err
 			}
 			out = OutcomeCancelled
@@ -648,7 +686,7 @@ func (s Store) promote(ctx context.Context, tx pgx.Tx, eventID, actorID int64, n
 			continue
 		}
 		seen[id] = true
-		e, err := lockEvent(ctx, tx, id, nil)
+		e, err := lockEvent(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -672,7 +710,7 @@ func (s Store) promote(ctx context.Context, tx pgx.Tx, eventID, actorID int64, n
 			if e.Full() {
 				break
 			}
-			oldBooking, oldEvent, err := otherOption(ctx, tx, w.enrolment, e.ItemID, id, "booked")
+			oldBooking, oldEvent, err := otherOption(ctx, tx, w.enrolment, e.ItemID, id, StatusBooked)
 			if err != nil {
 				return err
 			}
@@ -690,16 +728,16 @@ func (s Store) promote(ctx context.Context, tx pgx.Tx, eventID, actorID int64, n
 				continue // they stay on the list; a later place may suit them
 			}
 			if oldBooking != 0 {
-				if _, err := lockEvent(ctx, tx, oldEvent, nil); err != nil {
+				if _, err := lockEvent(ctx, tx, oldEvent); err != nil {
 					return err
 				}
-				if _, err := setBooking(ctx, tx, oldEvent, w.enrolment, e.ItemID, "cancelled", "cancelled_for_change", actorID); err != nil {
+				if _, err := setBooking(ctx, tx, oldEvent, w.enrolment, e.ItemID, StatusCancelled, "cancelled_for_change", actorID); err != nil {
 					return err
 				}
 				queue = append(queue, oldEvent)
 				delete(seen, oldEvent)
 			}
-			if _, err := setBooking(ctx, tx, id, w.enrolment, e.ItemID, "booked", "promoted", actorID); err != nil {
+			if _, err := setBooking(ctx, tx, id, w.enrolment, e.ItemID, StatusBooked, "promoted", actorID); err != nil {
 				return err
 			}
 			e.Booked++
@@ -711,15 +749,15 @@ func (s Store) promote(ctx context.Context, tx pgx.Tx, eventID, actorID int64, n
 	return nil
 }
 
-// Bookings lists an event's current bookings and waiting list (not cancellations), in
-// booking order, with the waiting list first come first served.
-func (s Store) Bookings(ctx context.Context, eventID int64) ([]Booking, error) {
+// Bookings lists the current bookings and waiting list (not cancellations) of an event within
+// sc, in booking order, with the waiting list first come first served.
+func (s Store) Bookings(ctx context.Context, eventID int64, sc scope.Scope) ([]Booking, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT b.id, b.event_id, b.enrolment_id, n.user_id, u.name, u.email, b.status, b.waiting_since,
 		       coalesce(b.attendance, ''), b.attendance_note, b.created_at
-		FROM bookings b JOIN enrolments n ON n.id = b.enrolment_id JOIN users u ON u.id = n.user_id
-		WHERE b.event_id = $1 AND b.status IN ('booked', 'waiting')
-		ORDER BY b.status, b.waiting_since NULLS FIRST, u.name, b.id`, eventID)
+		FROM bookings b JOIN enrolments n ON n.id = b.enrolment_id JOIN users u ON u.id = n.user_id JOIN events e ON e.id = b.event_id
+		WHERE b.event_id = $1 AND b.status IN ('booked', 'waiting') AND ($2 OR e.delivery_partner_id = $3)
+		ORDER BY b.status, b.waiting_since NULLS FIRST, u.name, b.id`, eventID, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("events: bookings %d: %w", eventID, err)
 	}
@@ -743,10 +781,10 @@ var ErrRegisterNotOpen = problem.New("The register opens on the day of the event
 // MarkRegister records attendance for booked participants. Each change is kept in the
 // history; marking someone attended completes the activity for them, and correcting that
 // mark later undoes the completion (both as new entries, never rewriting old ones).
-func (s Store) MarkRegister(ctx context.Context, eventID int64, marks []Mark, partnerID *int64, actorID int64, now time.Time) (int, error) {
+func (s Store) MarkRegister(ctx context.Context, eventID int64, marks []Mark, sc scope.Scope, actorID int64, now time.Time) (int, error) {
 	changed := 0
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
-		e, err := lockEvent(ctx, tx, eventID, partnerID)
+		e, err := lockScopedEvent(ctx, tx, eventID, sc)
 		if err != nil {
 			return err
 		}
@@ -805,13 +843,13 @@ type HistoryEntry struct {
 	At                        time.Time
 }
 
-// EventHistory lists every booking change on an event, newest first.
-func (s Store) EventHistory(ctx context.Context, eventID int64, limit int) ([]HistoryEntry, error) {
+// EventHistory lists every booking change on an event within sc, newest first.
+func (s Store) EventHistory(ctx context.Context, eventID int64, sc scope.Scope, limit int) ([]HistoryEntry, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT u.name, h.action, h.note, coalesce(a.name, 'System'), h.at
 		FROM booking_history h JOIN bookings b ON b.id = h.booking_id JOIN enrolments n ON n.id = b.enrolment_id
-		JOIN users u ON u.id = n.user_id LEFT JOIN users a ON a.id = h.actor_id
-		WHERE b.event_id = $1 ORDER BY h.id DESC LIMIT $2`, eventID, limit)
+		JOIN users u ON u.id = n.user_id LEFT JOIN users a ON a.id = h.actor_id JOIN events e ON e.id = b.event_id
+		WHERE b.event_id = $1 AND ($3 OR e.delivery_partner_id = $4) ORDER BY h.id DESC LIMIT $2`, eventID, limit, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("events: history %d: %w", eventID, err)
 	}

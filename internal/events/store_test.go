@@ -16,6 +16,7 @@ import (
 	"npq/internal/events"
 	"npq/internal/frameworks"
 	"npq/internal/programme"
+	"npq/internal/scope"
 	"npq/internal/testdb"
 )
 
@@ -40,7 +41,7 @@ func newFixture(t *testing.T, participants int) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := frameworks.Import(ctx, pool, lib, true); err != nil {
+	if _, err := frameworks.Import(ctx, pool, lib, frameworks.Always); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{pool: pool, s: events.Store{DB: pool, BaseURL: "http://npq.test"}, p: programme.Store{DB: pool}, now: time.Now()}
@@ -79,7 +80,7 @@ func (f *fixture) event(t *testing.T, item int64, days int, hour int, capacity *
 	start := time.Date(f.now.Year(), f.now.Month(), f.now.Day(), hour, 0, 0, 0, time.UTC).AddDate(0, 0, days)
 	id, err := f.s.Create(context.Background(), events.NewEvent{ItemID: item, Title: fmt.Sprintf("Event on day %d at %d", days, hour), StartsAt: start, EndsAt: start.Add(2 * time.Hour),
 		Venue: "Riverside Hall", JoiningLink: "https://meet.example.org/x", Capacity: capacity, BookingOpensAt: f.now.Add(-time.Hour),
-		BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-24 * time.Hour), CohortIDs: []int64{f.cohort}}, f.partner, 0)
+		BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-24 * time.Hour), CohortIDs: []int64{f.cohort}}, scope.Partner(f.partner), f.partner, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,10 +210,10 @@ func TestWaitingListPromotionOnCancellationAndCapacityIncrease(t *testing.T) {
 		t.Errorf("c was told %q", subject)
 	}
 	// Raising the capacity books d.
-	e, _ := f.s.EventByID(ctx, ev, nil)
+	e, _ := f.s.EventByID(ctx, ev, scope.Admin())
 	n := events.NewEvent{ItemID: e.ItemID, Title: e.Title, StartsAt: e.StartsAt, EndsAt: e.EndsAt, Venue: e.Venue, Capacity: places(3),
 		BookingOpensAt: e.BookingOpensAt, BookingClosesAt: e.BookingClosesAt, CancellationCutoff: e.CancellationCutoff, CohortIDs: []int64{f.cohort}}
-	if err := f.s.Update(ctx, ev, n, nil, 0, f.now); err != nil {
+	if err := f.s.Update(ctx, ev, n, scope.Admin(), 0, f.now); err != nil {
 		t.Fatal(err)
 	}
 	if f.status(t, ev, d) != "booked" {
@@ -220,8 +221,8 @@ func TestWaitingListPromotionOnCancellationAndCapacityIncrease(t *testing.T) {
 	}
 	// Lowering it below the people booked is refused.
 	n.Capacity = places(1)
-	var below events.ErrCapacityBelowBooked
-	if err := f.s.Update(ctx, ev, n, nil, 0, f.now); !errorsAs(err, &below) {
+	var below events.CapacityBelowBookedError
+	if err := f.s.Update(ctx, ev, n, scope.Admin(), 0, f.now); !errorsAs(err, &below) {
 		t.Errorf("lowering capacity: %v", err)
 	}
 	// History records every step, append-only.
@@ -308,11 +309,11 @@ func TestEventsAreOnlyForTheirCohortsAndActiveParticipants(t *testing.T) {
 		t.Errorf("deferred booking: %v", err)
 	}
 	// Partner scope: another partner cannot see or change it.
-	otherPartner := int64(999999)
-	if _, err := f.s.EventByID(ctx, ev, &otherPartner); err == nil {
+	otherPartner := scope.Partner(999999)
+	if _, err := f.s.EventByID(ctx, ev, otherPartner); err == nil {
 		t.Error("another partner can see the event")
 	}
-	if err := f.s.Cancel(ctx, ev, "x", &otherPartner, 0); err == nil {
+	if err := f.s.Cancel(ctx, ev, "x", otherPartner, 0); err == nil {
 		t.Error("another partner cancelled the event")
 	}
 }
@@ -323,7 +324,7 @@ func TestCancellingAnEventCancelsBookingsAndTellsEveryone(t *testing.T) {
 	ev := f.event(t, f.item, 10, 9, places(1))
 	f.s.Book(ctx, f.enrolments[0], ev, 0, f.now)            //nolint:errcheck
 	f.s.JoinWaitingList(ctx, f.enrolments[1], ev, 0, f.now) //nolint:errcheck
-	if err := f.s.Cancel(ctx, ev, "Venue flooded", nil, 0); err != nil {
+	if err := f.s.Cancel(ctx, ev, "Venue flooded", scope.Admin(), 0); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.count(t, `SELECT count(*) FROM bookings WHERE event_id = $1 AND status <> 'cancelled'`, ev); n != 0 {
@@ -353,11 +354,11 @@ func TestRegisterCompletesAndCorrectionUndoes(t *testing.T) {
 	}
 	rows.Close()
 	// Not before the day.
-	if _, err := f.s.MarkRegister(ctx, ev, []events.Mark{{BookingID: bookings[0], Attendance: "attended"}}, nil, 0, f.now); err == nil {
+	if _, err := f.s.MarkRegister(ctx, ev, []events.Mark{{BookingID: bookings[0], Attendance: "attended"}}, scope.Admin(), 0, f.now); err == nil {
 		t.Error("register taken before the day")
 	}
 	onTheDay := f.now.Add(24 * time.Hour)
-	n, err := f.s.MarkRegister(ctx, ev, []events.Mark{{BookingID: bookings[0], Attendance: "attended"}, {BookingID: bookings[1], Attendance: "excused", Note: "Ofsted visit"}}, nil, 0, onTheDay)
+	n, err := f.s.MarkRegister(ctx, ev, []events.Mark{{BookingID: bookings[0], Attendance: "attended"}, {BookingID: bookings[1], Attendance: "excused", Note: "Ofsted visit"}}, scope.Admin(), 0, onTheDay)
 	if err != nil || n != 2 {
 		t.Fatalf("mark: %d %v", n, err)
 	}
@@ -370,11 +371,11 @@ func TestRegisterCompletesAndCorrectionUndoes(t *testing.T) {
 		t.Errorf("completion after marking: %v %v", completed(f.enrolments[0]), completed(f.enrolments[1]))
 	}
 	// Saving the same register again changes nothing.
-	if n, _ := f.s.MarkRegister(ctx, ev, []events.Mark{{BookingID: bookings[0], Attendance: "attended"}}, nil, 0, onTheDay); n != 0 {
+	if n, _ := f.s.MarkRegister(ctx, ev, []events.Mark{{BookingID: bookings[0], Attendance: "attended"}}, scope.Admin(), 0, onTheDay); n != 0 {
 		t.Errorf("resaving changed %d", n)
 	}
 	// Correcting attended to absent undoes the completion, as a new entry.
-	f.s.MarkRegister(ctx, ev, []events.Mark{{BookingID: bookings[0], Attendance: "absent"}}, nil, 0, onTheDay) //nolint:errcheck
+	f.s.MarkRegister(ctx, ev, []events.Mark{{BookingID: bookings[0], Attendance: "absent"}}, scope.Admin(), 0, onTheDay) //nolint:errcheck
 	if completed(f.enrolments[0]) {
 		t.Error("still complete after the correction")
 	}
@@ -394,11 +395,11 @@ func TestCalendarFeedParsesBack(t *testing.T) {
 	gone := f.event(t, f.item, 20, 9, places(5))
 	a, b := f.enrolments[0], f.enrolments[1]
 	// a was booked on a date that was then cancelled, waits for a full one, and is booked on a webinar.
-	f.s.Book(ctx, a, gone, 0, f.now)                     //nolint:errcheck
-	f.s.Cancel(ctx, gone, "Trainer unavailable", nil, 0) //nolint:errcheck
-	f.s.Book(ctx, b, full, 0, f.now)                     //nolint:errcheck
-	f.s.JoinWaitingList(ctx, a, full, 0, f.now)          //nolint:errcheck
-	f.s.Book(ctx, a, webinar, 0, f.now)                  //nolint:errcheck
+	f.s.Book(ctx, a, gone, 0, f.now)                               //nolint:errcheck
+	f.s.Cancel(ctx, gone, "Trainer unavailable", scope.Admin(), 0) //nolint:errcheck
+	f.s.Book(ctx, b, full, 0, f.now)                               //nolint:errcheck
+	f.s.JoinWaitingList(ctx, a, full, 0, f.now)                    //nolint:errcheck
+	f.s.Book(ctx, a, webinar, 0, f.now)                            //nolint:errcheck
 	var userID int64
 	f.pool.QueryRow(ctx, `SELECT user_id FROM enrolments WHERE id = $1`, a).Scan(&userID) //nolint:errcheck
 	token, err := f.s.NewFeedToken(ctx, userID)
@@ -438,7 +439,7 @@ func TestCalendarFeedParsesBack(t *testing.T) {
 	// Times are Europe/London wall-clock times, and the joining link is there for a booked webinar.
 	w := byUID[bookingUID(webinar)]
 	start := w.GetProperty(ics.ComponentPropertyDtStart)
-	e, _ := f.s.EventByID(ctx, webinar, nil)
+	e, _ := f.s.EventByID(ctx, webinar, scope.Admin())
 	if start.ICalParameters["TZID"][0] != "Europe/London" || start.Value != e.StartsAt.In(time.FixedZone("", 0)).In(mustLondon()).Format("20060102T150405") {
 		t.Errorf("DTSTART %v %s", start.ICalParameters, start.Value)
 	}
@@ -450,7 +451,7 @@ func TestCalendarFeedParsesBack(t *testing.T) {
 	before := seq()
 	n := events.NewEvent{ItemID: e.ItemID, Title: "Renamed webinar", StartsAt: e.StartsAt.Add(time.Hour), EndsAt: e.EndsAt.Add(time.Hour), JoiningLink: e.JoiningLink,
 		BookingOpensAt: e.BookingOpensAt, BookingClosesAt: e.BookingClosesAt, CancellationCutoff: e.CancellationCutoff, CohortIDs: []int64{f.cohort}}
-	if err := f.s.Update(ctx, webinar, n, nil, 0, f.now); err != nil {
+	if err := f.s.Update(ctx, webinar, n, scope.Admin(), 0, f.now); err != nil {
 		t.Fatal(err)
 	}
 	body, _ = f.s.Feed(ctx, token, f.now)

@@ -154,17 +154,28 @@ type ImportResult struct {
 // Changed reports whether the import changed any row.
 func (r ImportResult) Changed() bool { return r.Inserted+r.Updated+r.Deleted > 0 }
 
+// ImportMode says whether Import may skip content it has imported before.
+type ImportMode int
+
+// Import modes.
+const (
+	// IfChanged skips the import when the same content was imported last time.
+	IfChanged ImportMode = iota
+	// Always compares every row with the database, even when the content looks unchanged.
+	Always
+)
+
 // Import brings the database in step with lib in one transaction: new rows are inserted,
 // corrected ones updated in place under the same key, removed ones deleted, and unchanged
-// rows are not touched. With force false, content imported before is skipped.
-func Import(ctx context.Context, db database.DB, lib Library, force bool) (ImportResult, error) {
+// rows are not touched. With IfChanged, content imported before is skipped.
+func Import(ctx context.Context, db database.DB, lib Library, mode ImportMode) (ImportResult, error) {
 	var res ImportResult
 	err := database.InTx(ctx, db, func(tx pgx.Tx) error {
 		// One importer at a time when several instances start together.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('npq:frameworks:import'))`); err != nil {
 			return err
 		}
-		if !force {
+		if mode == IfChanged {
 			var last string
 			err := tx.QueryRow(ctx, `SELECT content_hash FROM framework_imports ORDER BY id DESC LIMIT 1`).Scan(&last)
 			if err != nil && !database.IsNoRows(err) {

@@ -41,7 +41,7 @@ func TestImportIsIdempotentAndUpdatesInPlace(t *testing.T) {
 	ctx := context.Background()
 	pool := testdb.New(t)
 	lib := loadAll(t)
-	res, err := frameworks.Import(ctx, pool, lib, true)
+	res, err := frameworks.Import(ctx, pool, lib, frameworks.Always)
 	if err != nil || res.Inserted == 0 {
 		t.Fatalf("first import: %+v %v", res, err)
 	}
@@ -51,7 +51,7 @@ func TestImportIsIdempotentAndUpdatesInPlace(t *testing.T) {
 	}
 
 	// Running it again changes nothing: not one row is rewritten.
-	res, err = frameworks.Import(ctx, pool, lib, true)
+	res, err = frameworks.Import(ctx, pool, lib, frameworks.Always)
 	if err != nil || res.Changed() {
 		t.Fatalf("second import changed rows: %+v %v", res, err)
 	}
@@ -65,7 +65,7 @@ func TestImportIsIdempotentAndUpdatesInPlace(t *testing.T) {
 		}
 	}
 	// Unchanged files are skipped quickly at start-up.
-	if res, err := frameworks.Import(ctx, pool, lib, false); err != nil || !res.Skipped {
+	if res, err := frameworks.Import(ctx, pool, lib, frameworks.IfChanged); err != nil || !res.Skipped {
 		t.Errorf("unforced import of the same files: %+v %v", res, err)
 	}
 
@@ -76,7 +76,7 @@ func TestImportIsIdempotentAndUpdatesInPlace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err = frameworks.Import(ctx, pool, fixed, false)
+	res, err = frameworks.Import(ctx, pool, fixed, frameworks.IfChanged)
 	if err != nil || res.Updated != 1 || res.Inserted != 0 || res.Deleted != 0 {
 		t.Fatalf("corrected import: %+v %v", res, err)
 	}
@@ -91,7 +91,7 @@ func TestFailedImportLeavesTheDatabaseAsItWas(t *testing.T) {
 	ctx := context.Background()
 	pool := testdb.New(t)
 	lib := loadAll(t)
-	if _, err := frameworks.Import(ctx, pool, lib, true); err != nil {
+	if _, err := frameworks.Import(ctx, pool, lib, frameworks.Always); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, pool)
@@ -99,7 +99,7 @@ func TestFailedImportLeavesTheDatabaseAsItWas(t *testing.T) {
 	broken := loadAll(t)
 	broken.Frameworks[0].Title = "Changed title that must not stay"
 	broken.Catalogue.Qualifications[len(broken.Catalogue.Qualifications)-1].Group = "nonsense"
-	if _, err := frameworks.Import(ctx, pool, broken, true); err == nil {
+	if _, err := frameworks.Import(ctx, pool, broken, frameworks.Always); err == nil {
 		t.Fatal("import of a broken library succeeded")
 	}
 	after := snapshot(t, pool)
@@ -121,7 +121,7 @@ func BenchmarkImport(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := 0; i < b.N; i++ {
-		if _, err := frameworks.Import(ctx, pool, lib, true); err != nil {
+		if _, err := frameworks.Import(ctx, pool, lib, frameworks.Always); err != nil {
 			b.Fatal(err)
 		}
 	}

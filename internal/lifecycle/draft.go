@@ -19,7 +19,7 @@ var refunds = []string{"none", "partial", "full"}
 // RefundApplies reports whether approving a request needs a refund decision: withdrawals of
 // school-funded and self-funded places do; deferrals and scholarship places have nothing to
 // refund.
-func RefundApplies(kind string, route programme.FundingRoute) bool {
+func RefundApplies(kind Kind, route programme.FundingRoute) bool {
 	return kind == KindWithdrawal && route != programme.FundingScholarship
 }
 
@@ -29,7 +29,7 @@ func RefundApplies(kind string, route programme.FundingRoute) bool {
 type DecisionDraft struct {
 	Decision
 	Choice       string                 // ChoiceApprove or ChoiceRefuse, as chosen
-	Kind         string                 // of the request
+	Kind         Kind                   // of the request
 	FundingRoute programme.FundingRoute // of the place
 }
 

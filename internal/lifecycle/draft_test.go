@@ -18,7 +18,7 @@ func summary(ps problem.Problems) string {
 
 func TestRefundApplies(t *testing.T) {
 	for _, tt := range []struct {
-		kind  string
+		kind  Kind
 		route programme.FundingRoute
 		want  bool
 	}{

@@ -11,6 +11,7 @@ import (
 	"npq/internal/database"
 	"npq/internal/notify"
 	"npq/internal/programme"
+	"npq/internal/scope"
 	"npq/web/layout"
 )
 
@@ -117,13 +118,13 @@ func refusalLetter(r Request, d Decision) string {
 		r.Name, what, r.CourseName, d.Notes, r.PartnerName)
 }
 
-// LettersFor lists the letters visible to a, newest first.
-func (s Store) LettersFor(ctx context.Context, a Access, limit int) ([]Letter, error) {
-	where, args := a.where(1)
+// LettersFor lists the letters within sc, newest first.
+func (s Store) LettersFor(ctx context.Context, sc scope.Scope, limit int) ([]Letter, error) {
 	rows, err := s.DB.Query(ctx, `SELECT l.id, l.enrolment_id, l.kind, l.subject, l.body, l.created_at, u.name, p.name
 		FROM letters l JOIN enrolments e ON e.id = l.enrolment_id JOIN users u ON u.id = e.user_id
 		JOIN cohorts h ON h.id = e.cohort_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		WHERE `+where+fmt.Sprintf(` ORDER BY l.created_at DESC, l.id DESC LIMIT %d`, limit), args...)
+		WHERE ($1 OR h.delivery_partner_id = $2 OR e.user_id = $3) ORDER BY l.created_at DESC, l.id DESC LIMIT $4`,
+		sc.All(), sc.PartnerID(), sc.UserID(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: letters: %w", err)
 	}
@@ -133,14 +134,13 @@ func (s Store) LettersFor(ctx context.Context, a Access, limit int) ([]Letter, e
 	})
 }
 
-// LetterByID returns a letter visible to a, or database.ErrNotFound.
-func (s Store) LetterByID(ctx context.Context, id int64, a Access) (Letter, error) {
-	where, args := a.where(2)
+// LetterByID returns a letter within sc, or database.ErrNotFound.
+func (s Store) LetterByID(ctx context.Context, id int64, sc scope.Scope) (Letter, error) {
 	var l Letter
 	err := s.DB.QueryRow(ctx, `SELECT l.id, l.enrolment_id, l.kind, l.subject, l.body, l.created_at, u.name, p.name
 		FROM letters l JOIN enrolments e ON e.id = l.enrolment_id JOIN users u ON u.id = e.user_id
 		JOIN cohorts h ON h.id = e.cohort_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		WHERE l.id = $1 AND `+where, append([]any{id}, args...)...).
+		WHERE l.id = $1 AND ($2 OR h.delivery_partner_id = $3 OR e.user_id = $4)`, id, sc.All(), sc.PartnerID(), sc.UserID()).
 		Scan(&l.ID, &l.EnrolmentID, &l.Kind, &l.Subject, &l.Body, &l.CreatedAt, &l.Name, &l.PartnerName)
 	if database.IsNoRows(err) {
 		return l, database.ErrNotFound
@@ -149,7 +149,7 @@ func (s Store) LetterByID(ctx context.Context, id int64, a Access) (Letter, erro
 }
 
 // Decided lists approved requests of a kind for export, by effective date.
-func (s Store) Decided(ctx context.Context, kind string) ([]Request, error) {
+func (s Store) Decided(ctx context.Context, kind Kind) ([]Request, error) {
 	return s.requests(ctx, "r.kind = $1 AND r.state = 'approved' ORDER BY r.effective_on, r.id", kind)
 }
 

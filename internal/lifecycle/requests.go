@@ -13,19 +13,21 @@ import (
 	"npq/internal/events"
 	"npq/internal/problem"
 	"npq/internal/programme"
+	"npq/internal/scope"
 	"npq/web/layout"
 )
 
 // Request is a request to defer or withdraw, with its decision.
 type Request struct {
 	ID, EnrolmentID      int64
-	Kind, Reason         string
+	Kind                 Kind
+	Reason               string
 	Details              string
 	StartsOn             time.Time
 	PlannedReturnOn      *time.Time
 	Source               string
 	DiscussedWithPartner bool
-	State                string
+	State                State
 	CreatedAt            time.Time
 	DecidedAt            *time.Time
 	DecidedBy            string
@@ -39,7 +41,7 @@ type Request struct {
 	Refund               *string
 	RefundPence          *int
 	ReturnAskedAt        *time.Time
-	ReturnAnswer         *string
+	ReturnAnswer         *ReturnAnswer
 	ReturnedAt           *time.Time
 	// The enrolment's facts.
 	UserID            int64
@@ -105,27 +107,14 @@ func (s Store) requests(ctx context.Context, where string, args ...any) ([]Reque
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Request, error) { return scanRequest(r) })
 }
 
-// Access says whose requests and letters someone may see.
-type Access struct {
-	UserID    int64  // a participant: their own
-	PartnerID *int64 // partner staff: their partner's participants
-	Admin     bool
-}
+// Requests and letters are seen through their enrolment (e) and its cohort (h): all of them
+// by admins, a partner's participants' by its staff, a participant's own by them, and none by
+// anyone else (scope.Scope).
 
-func (a Access) where(n int) (string, []any) {
-	switch {
-	case a.Admin:
-		return "true", nil
-	case a.PartnerID != nil:
-		return fmt.Sprintf("h.delivery_partner_id = $%d", n), []any{*a.PartnerID}
-	}
-	return fmt.Sprintf("e.user_id = $%d", n), []any{a.UserID}
-}
-
-// RequestByID returns a request visible to a, or database.ErrNotFound.
-func (s Store) RequestByID(ctx context.Context, id int64, a Access) (Request, error) {
-	where, args := a.where(2)
-	list, err := s.requests(ctx, "r.id = $1 AND "+where, append([]any{id}, args...)...)
+// RequestByID returns a request within sc, or database.ErrNotFound.
+func (s Store) RequestByID(ctx context.Context, id int64, sc scope.Scope) (Request, error) {
+	list, err := s.requests(ctx, "r.id = $1 AND ($2 OR h.delivery_partner_id = $3 OR e.user_id = $4)",
+		id, sc.All(), sc.PartnerID(), sc.UserID())
 	if err != nil {
 		return Request{}, err
 	}
@@ -135,14 +124,14 @@ func (s Store) RequestByID(ctx context.Context, id int64, a Access) (Request, er
 	return list[0], nil
 }
 
-// RequestsFor lists the requests visible to a, newest first.
-func (s Store) RequestsFor(ctx context.Context, a Access, limit int) ([]Request, error) {
-	where, args := a.where(1)
-	return s.requests(ctx, where+fmt.Sprintf(" ORDER BY r.created_at DESC, r.id DESC LIMIT %d", limit), args...)
+// RequestsFor lists the requests within sc, newest first.
+func (s Store) RequestsFor(ctx context.Context, sc scope.Scope, limit int) ([]Request, error) {
+	return s.requests(ctx, "($1 OR h.delivery_partner_id = $2 OR e.user_id = $3) ORDER BY r.created_at DESC, r.id DESC LIMIT $4",
+		sc.All(), sc.PartnerID(), sc.UserID(), limit)
 }
 
 // Queue lists the open requests of a kind, oldest first, with the facts needed to decide.
-func (s Store) Queue(ctx context.Context, kind string) ([]Request, error) {
+func (s Store) Queue(ctx context.Context, kind Kind) ([]Request, error) {
 	return s.requests(ctx, "r.kind = $1 AND r.state = 'open' ORDER BY r.created_at, r.id", kind)
 }
 
@@ -154,7 +143,8 @@ func (s Store) Returns(ctx context.Context) ([]Request, error) {
 // NewRequest is a request as submitted.
 type NewRequest struct {
 	EnrolmentID          int64
-	Kind, Reason         string
+	Kind                 Kind
+	Reason               string
 	Details              string
 	StartsOn             time.Time
 	PlannedReturnOn      *time.Time
@@ -200,7 +190,7 @@ func (s Store) Create(ctx context.Context, n NewRequest) (int64, error) {
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, n.RequestedBy, n.Kind+".requested", fmt.Sprintf("request:%d", id), map[string]any{"reason": n.Reason, "source": n.Source})
+		return audit.Record(ctx, tx, n.RequestedBy, string(n.Kind)+".requested", fmt.Sprintf("request:%d", id), map[string]any{"reason": n.Reason, "source": n.Source})
 	})
 	return id, wrap("create request", err)
 }
@@ -214,13 +204,13 @@ func wrap(what string, err error) error {
 	return fmt.Errorf("lifecycle: %s: %w", what, err)
 }
 
-// Cancel withdraws an open request; participants can cancel only their own. The change and
-// its audit entry are one transaction.
-func (s Store) Cancel(ctx context.Context, id int64, a Access, actorID int64) error {
-	where, args := a.where(2)
+// Cancel withdraws an open request within sc; participants can cancel only their own. The
+// change and its audit entry are one transaction.
+func (s Store) Cancel(ctx context.Context, id int64, sc scope.Scope, actorID int64) error {
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE status_requests r SET state = 'cancelled' FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id
-			WHERE r.id = $1 AND e.id = r.enrolment_id AND r.state = 'open' AND `+where, append([]any{id}, args...)...)
+			WHERE r.id = $1 AND e.id = r.enrolment_id AND r.state = 'open' AND ($2 OR h.delivery_partner_id = $3 OR e.user_id = $4)`,
+			id, sc.All(), sc.PartnerID(), sc.UserID())
 		if err != nil {
 			return err
 		}
@@ -288,7 +278,7 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 		if err != nil {
 			return err
 		}
-		if r.State != "open" {
+		if r.State != StateOpen {
 			return problem.New("This request has already been decided or cancelled")
 		}
 		st, err := lockEnrolmentStatus(ctx, tx, r.EnrolmentID)
@@ -300,11 +290,11 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 				r.ID, d.ActorID, d.Notes); err != nil {
 				return err
 			}
-			letterID, err = s.letter(ctx, tx, r, "refusal", "Your "+r.Kind+" request", refusalLetter(r, d))
+			letterID, err = s.letter(ctx, tx, r, "refusal", "Your "+string(r.Kind)+" request", refusalLetter(r, d))
 			if err != nil {
 				return err
 			}
-			return audit.Record(ctx, tx, d.ActorID, r.Kind+".refused", fmt.Sprintf("request:%d", r.ID), map[string]any{"notes": d.Notes})
+			return audit.Record(ctx, tx, d.ActorID, string(r.Kind)+".refused", fmt.Sprintf("request:%d", r.ID), map[string]any{"notes": d.Notes})
 		}
 		if p := StateProblem(r.Kind, st); p != "" {
 			return problem.New(p)
@@ -346,11 +336,11 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 		} else {
 			body = withdrawalLetter(r, cancelled)
 		}
-		letterID, err = s.letter(ctx, tx, r, r.Kind, subject, body)
+		letterID, err = s.letter(ctx, tx, r, string(r.Kind), subject, body)
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, d.ActorID, r.Kind+".approved", fmt.Sprintf("request:%d", r.ID), map[string]any{
+		return audit.Record(ctx, tx, d.ActorID, string(r.Kind)+".approved", fmt.Sprintf("request:%d", r.ID), map[string]any{
 			"reason": r.Reason, "effective_on": d.EffectiveOn.Format("2006-01-02"), "bookings_cancelled": cancelled, "refund": d.Refund})
 	})
 	return letterID, wrap("decide", err)
@@ -397,7 +387,7 @@ func (s Store) MoveToNextCohort(ctx context.Context, requestID, cohortID, actorI
 		if err != nil {
 			return err
 		}
-		if r.State != "open" {
+		if r.State != StateOpen {
 			return problem.New("This request has already been decided or cancelled")
 		}
 		if _, err := lockEnrolmentStatus(ctx, tx, r.EnrolmentID); err != nil {

@@ -57,7 +57,7 @@ func TestAskingAboutAReturnIsIdempotent(t *testing.T) {
 
 	var user int64
 	f.pool.QueryRow(ctx, `SELECT user_id FROM enrolments WHERE id = $1`, e).Scan(&user) //nolint:errcheck
-	if err := f.s.AnswerReturn(ctx, req, user, true); err != nil {
+	if err := f.s.AnswerReturn(ctx, req, user, lifecycle.Returning); err != nil {
 		t.Fatal(err)
 	}
 	// Asking again, even weeks later, keeps the answer.

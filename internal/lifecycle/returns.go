@@ -23,7 +23,7 @@ func (s Store) AskReturn(ctx context.Context, requestID, actorID int64, now time
 		if err != nil {
 			return err
 		}
-		if r.Kind != KindDeferral || r.State != "approved" || r.ReturnedAt != nil {
+		if r.Kind != KindDeferral || r.State != StateApproved || r.ReturnedAt != nil {
 			return problem.New("Only a deferral that has not ended can be asked about its return")
 		}
 		if p := AskReturnProblem(r.ReturnAskedAt, r.ReturnAnswer, now); p != "" {
@@ -50,8 +50,9 @@ func (s Store) AskReturn(ctx context.Context, requestID, actorID int64, now time
 	return wrap("ask return", err)
 }
 
-// AnswerReturn records a participant's answer. No opens a withdrawal case for the admin.
-func (s Store) AnswerReturn(ctx context.Context, requestID, userID int64, yes bool) error {
+// AnswerReturn records a participant's answer. NotReturning opens a withdrawal case for the
+// admin.
+func (s Store) AnswerReturn(ctx context.Context, requestID, userID int64, answer ReturnAnswer) error {
 	err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
 		r, err := lockedRequest(ctx, tx, requestID)
 		if err != nil {
@@ -60,14 +61,16 @@ func (s Store) AnswerReturn(ctx context.Context, requestID, userID int64, yes bo
 		if r.UserID != userID {
 			return database.ErrNotFound
 		}
-		if r.Kind != KindDeferral || r.State != "approved" || r.ReturnedAt != nil || r.ReturnAskedAt == nil {
+		if r.Kind != KindDeferral || r.State != StateApproved || r.ReturnedAt != nil || r.ReturnAskedAt == nil {
 			return problem.New("There is no return to confirm")
 		}
-		answer := map[bool]string{true: "yes", false: "no"}[yes]
+		if answer != Returning && answer != NotReturning {
+			return problem.New("Choose yes or no")
+		}
 		if _, err := tx.Exec(ctx, `UPDATE status_requests SET return_answer = $2, return_answered_at = now() WHERE id = $1`, r.ID, answer); err != nil {
 			return err
 		}
-		if !yes {
+		if answer == NotReturning {
 			if err := openWithdrawalCase(ctx, tx, r, "Chose not to return from deferral"); err != nil {
 				return err
 			}
@@ -106,7 +109,7 @@ func (s Store) confirmReturn(ctx context.Context, tx pgx.Tx, requestID, actorID 
 	if err != nil {
 		return err
 	}
-	if r.Kind != KindDeferral || r.State != "approved" || r.ReturnedAt != nil {
+	if r.Kind != KindDeferral || r.State != StateApproved || r.ReturnedAt != nil {
 		return problem.New("This deferral has already ended")
 	}
 	st, err := lockEnrolmentStatus(ctx, tx, r.EnrolmentID)
@@ -157,7 +160,7 @@ func (s Store) RunDailyChecks(ctx context.Context, now time.Time) (returned, cas
 	}
 	for _, id := range ids {
 		err := database.InTx(ctx, s.DB, func(tx pgx.Tx) error {
-			var answer *string
+			var answer *ReturnAnswer
 			var returnedAt *time.Time
 			var caseID *int64
 			if err := tx.QueryRow(ctx, `SELECT return_answer, returned_at, withdrawal_case_id FROM status_requests WHERE id = $1 FOR UPDATE SKIP LOCKED`, id).
@@ -170,7 +173,7 @@ func (s Store) RunDailyChecks(ctx context.Context, now time.Time) (returned, cas
 			if returnedAt != nil || caseID != nil {
 				return nil
 			}
-			if answer != nil && *answer == "yes" {
+			if answer != nil && *answer == Returning {
 				returned++
 				return s.confirmReturn(ctx, tx, id, 0, now)
 			}

@@ -53,7 +53,7 @@ var WithdrawalReasons = []Reason{
 }
 
 // ReasonLabel is the label of a code for a kind of request.
-func ReasonLabel(kind, code string) string {
+func ReasonLabel(kind Kind, code string) string {
 	list := WithdrawalReasons
 	if kind == KindDeferral {
 		list = DeferralReasons
@@ -67,7 +67,7 @@ func ReasonLabel(kind, code string) string {
 }
 
 // ValidReason reports whether code is one of DfE's codes for the kind of request.
-func ValidReason(kind, code string) bool {
+func ValidReason(kind Kind, code string) bool {
 	list := WithdrawalReasons
 	if kind == KindDeferral {
 		list = DeferralReasons
@@ -80,10 +80,34 @@ func ValidReason(kind, code string) bool {
 	return false
 }
 
+// Kind is what a request asks for.
+type Kind string
+
 // Kinds of request.
 const (
-	KindDeferral   = "deferral"
-	KindWithdrawal = "withdrawal"
+	KindDeferral   Kind = "deferral"
+	KindWithdrawal Kind = "withdrawal"
+)
+
+// State is where a request stands.
+type State string
+
+// States of a request.
+const (
+	StateOpen      State = "open"
+	StateApproved  State = "approved"
+	StateRefused   State = "refused"
+	StateCancelled State = "cancelled"
+	StateMoved     State = "moved" // an ineligible deferral answered by a move to another cohort
+)
+
+// ReturnAnswer is a deferred participant's answer to whether they will return.
+type ReturnAnswer string
+
+// Answers to whether a deferred participant will return.
+const (
+	Returning    ReturnAnswer = "yes"
+	NotReturning ReturnAnswer = "no"
 )
 
 // MaxDeferral is how long a deferral should normally last.
@@ -114,7 +138,7 @@ func DeferralProblems(f Facts, today time.Time) []string {
 // StateProblem says why a request of this kind cannot be made or approved for an enrolment in
 // this status, or "": a withdrawn participant cannot defer, and completed or withdrawn
 // enrolments take no requests.
-func StateProblem(kind string, s programme.Status) string {
+func StateProblem(kind Kind, s programme.Status) string {
 	switch {
 	case s == programme.StatusWithdrawn && kind == KindDeferral:
 		return "A withdrawn participant cannot defer"
@@ -226,9 +250,9 @@ const ReturnReminderGap = 7 * 24 * time.Hour
 // AskReturnProblem says why a deferred participant cannot be asked now whether they will
 // return, or "" if they can. A deferral has one open question: once answered, the answer
 // stands; unanswered, it can be asked again as a reminder a week after the last time.
-func AskReturnProblem(askedAt *time.Time, answer *string, now time.Time) string {
+func AskReturnProblem(askedAt *time.Time, answer *ReturnAnswer, now time.Time) string {
 	switch {
-	case answer != nil && *answer == "yes":
+	case answer != nil && *answer == Returning:
 		return "The participant has already answered that they will return"
 	case answer != nil:
 		return "The participant has already answered that they will not return"

@@ -53,7 +53,7 @@ func TestDeferralEligibility(t *testing.T) {
 
 func TestStateRules(t *testing.T) {
 	tests := []struct {
-		kind   string
+		kind   Kind
 		status programme.Status
 		ok     bool
 	}{
@@ -159,11 +159,11 @@ func TestDueForReturnCheck(t *testing.T) {
 func TestAskReturnProblem(t *testing.T) {
 	now := time.Date(2026, 5, 10, 12, 0, 0, 0, time.UTC)
 	at := func(days int) *time.Time { t := now.AddDate(0, 0, -days); return &t }
-	yes, no := "yes", "no"
+	yes, no := Returning, NotReturning
 	tests := []struct {
 		name   string
 		asked  *time.Time
-		answer *string
+		answer *ReturnAnswer
 		want   string
 	}{
 		{"never asked", nil, nil, ""},

@@ -16,6 +16,7 @@ import (
 	"npq/internal/frameworks"
 	"npq/internal/lifecycle"
 	"npq/internal/programme"
+	"npq/internal/scope"
 	"npq/internal/testdb"
 )
 
@@ -36,7 +37,7 @@ func newFixture(t *testing.T) *fixture {
 	ctx := context.Background()
 	pool := testdb.New(t)
 	lib, _ := frameworks.Load(frameworkdata.FS)
-	if _, err := frameworks.Import(ctx, pool, lib, true); err != nil {
+	if _, err := frameworks.Import(ctx, pool, lib, frameworks.Always); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{pool: pool, s: lifecycle.Store{DB: pool, BaseURL: "http://npq.test"}, p: programme.Store{DB: pool}, now: time.Now()}
@@ -132,13 +133,13 @@ func TestRequestRules(t *testing.T) {
 	reqs, _ := f.s.RequestsForEnrolment(ctx, e)
 	var user int64
 	f.pool.QueryRow(ctx, `SELECT user_id FROM enrolments WHERE id = $1`, e).Scan(&user) //nolint:errcheck
-	if err := f.s.Cancel(ctx, reqs[0].ID, lifecycle.Access{UserID: user + 999}, 0); err == nil {
+	if err := f.s.Cancel(ctx, reqs[0].ID, scope.Participant(user+999), 0); err == nil {
 		t.Error("another participant cancelled the request")
 	}
-	if err := f.s.Cancel(ctx, reqs[0].ID, lifecycle.Access{UserID: user}, user); err != nil {
+	if err := f.s.Cancel(ctx, reqs[0].ID, scope.Participant(user), user); err != nil {
 		t.Errorf("own cancel: %v", err)
 	}
-	if err := f.s.Cancel(ctx, reqs[0].ID, lifecycle.Access{UserID: user}, user); err == nil {
+	if err := f.s.Cancel(ctx, reqs[0].ID, scope.Participant(user), user); err == nil {
 		t.Error("cancelled twice")
 	}
 }
@@ -152,7 +153,7 @@ func TestApprovingADeferral(t *testing.T) {
 	ev := events.Store{DB: f.pool, BaseURL: "http://npq.test"}
 	start := f.now.AddDate(0, 0, 14)
 	eventID, err := ev.Create(ctx, events.NewEvent{ItemID: f.session, Title: "Workshop", StartsAt: start, EndsAt: start.Add(time.Hour), Venue: "Hall",
-		Capacity: ptr(1), BookingOpensAt: f.now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-time.Hour), CohortIDs: []int64{f.cohort}}, 1, 0)
+		Capacity: ptr(1), BookingOpensAt: f.now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-time.Hour), CohortIDs: []int64{f.cohort}}, scope.Admin(), 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestApprovingADeferral(t *testing.T) {
 		t.Errorf("bookings: pam %s, wanda %s", pam, wanda)
 	}
 	// The letter states the return date and arrangements, and went to the participant and the partner.
-	l, err := f.s.LetterByID(ctx, letter, lifecycle.Access{Admin: true})
+	l, err := f.s.LetterByID(ctx, letter, scope.Admin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +253,7 @@ func TestWithdrawalStateRulesAndReinstatement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, _ := f.s.LetterByID(ctx, letter, lifecycle.Access{Admin: true})
+	l, _ := f.s.LetterByID(ctx, letter, scope.Admin())
 	if !strings.Contains(l.Body, "Date of withdrawal: "+f.today.AddDate(0, 0, -3).Format("2 January 2006")) || !strings.Contains(l.Body, "£450.50") {
 		t.Errorf("withdrawal letter:\n%s", l.Body)
 	}
@@ -312,11 +313,11 @@ func TestReturnMonitoring(t *testing.T) {
 		f.pool.QueryRow(ctx, `SELECT user_id FROM enrolments WHERE id = $1`, e).Scan(&u) //nolint:errcheck
 		return u
 	}
-	if err := f.s.AnswerReturn(ctx, reqs[yes], user(no), true); err == nil {
+	if err := f.s.AnswerReturn(ctx, reqs[yes], user(no), lifecycle.Returning); err == nil {
 		t.Error("someone else answered")
 	}
-	f.s.AnswerReturn(ctx, reqs[yes], user(yes), true) //nolint:errcheck
-	f.s.AnswerReturn(ctx, reqs[no], user(no), false)  //nolint:errcheck
+	f.s.AnswerReturn(ctx, reqs[yes], user(yes), lifecycle.Returning)  //nolint:errcheck
+	f.s.AnswerReturn(ctx, reqs[no], user(no), lifecycle.NotReturning) //nolint:errcheck
 	// "No" opens a withdrawal case at once.
 	if n := f.count(t, `SELECT count(*) FROM status_requests WHERE enrolment_id = $1 AND kind = 'withdrawal' AND state = 'open'`, no); n != 1 {
 		t.Errorf("no: %d withdrawal cases", n)

@@ -34,10 +34,10 @@ var EnrolmentColumns = []string{"email", "full_name", "cohort", "funding_route",
 
 var requiredColumns = []string{"email", "full_name", "cohort", "funding_route"}
 
-// ErrBadFile is a problem with the file as a whole (not one row).
-type ErrBadFile string
+// BadFileError is a problem with the file as a whole (not one row).
+type BadFileError string
 
-func (e ErrBadFile) Error() string { return string(e) }
+func (e BadFileError) Error() string { return string(e) }
 
 // ParseEnrolmentCSV reads an enrolment file. It returns the good rows and, separately, every
 // problem in every bad row (a file with any problem is not imported). An error is a problem
@@ -45,40 +45,40 @@ func (e ErrBadFile) Error() string { return string(e) }
 func ParseEnrolmentCSV(r io.Reader) ([]EnrolmentRow, []ImportProblem, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
-		return nil, nil, ErrBadFile("The file could not be read")
+		return nil, nil, BadFileError("The file could not be read")
 	}
 	if len(b) > MaxImportBytes {
-		return nil, nil, ErrBadFile("The file must be smaller than 2 MB")
+		return nil, nil, BadFileError("The file must be smaller than 2 MB")
 	}
 	// A NUL byte is valid UTF-8 but no text: it is what a UTF-16 file is full of, and
 	// PostgreSQL refuses it in text.
 	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
-		return nil, nil, ErrBadFile("The file must be a CSV file saved as UTF-8")
+		return nil, nil, BadFileError("The file must be a CSV file saved as UTF-8")
 	}
 	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, ErrBadFile("The file is empty")
+		return nil, nil, BadFileError("The file is empty")
 	}
 	if err != nil {
-		return nil, nil, ErrBadFile("The file is not a CSV file: " + err.Error())
+		return nil, nil, BadFileError("The file is not a CSV file: " + err.Error())
 	}
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if !contains(EnrolmentColumns, h) {
-			return nil, nil, ErrBadFile(fmt.Sprintf("The first row has an unknown column “%s”: the columns are %s", h, strings.Join(EnrolmentColumns, ", ")))
+			return nil, nil, BadFileError(fmt.Sprintf("The first row has an unknown column “%s”: the columns are %s", h, strings.Join(EnrolmentColumns, ", ")))
 		}
 		if _, dup := col[h]; dup {
-			return nil, nil, ErrBadFile(fmt.Sprintf("The column “%s” appears twice", h))
+			return nil, nil, BadFileError(fmt.Sprintf("The column “%s” appears twice", h))
 		}
 		col[h] = i
 	}
 	for _, h := range requiredColumns {
 		if _, ok := col[h]; !ok {
-			return nil, nil, ErrBadFile(fmt.Sprintf("The first row must name the columns; “%s” is missing", h))
+			return nil, nil, BadFileError(fmt.Sprintf("The first row must name the columns; “%s” is missing", h))
 		}
 	}
 	var rows []EnrolmentRow
@@ -104,7 +104,7 @@ func ParseEnrolmentCSV(r io.Reader) ([]EnrolmentRow, []ImportProblem, error) {
 			continue // blank line
 		}
 		if len(rows)+len(problems) >= MaxImportRows {
-			return nil, nil, ErrBadFile(fmt.Sprintf("The file has more than %d rows: split it into smaller files", MaxImportRows))
+			return nil, nil, BadFileError(fmt.Sprintf("The file has more than %d rows: split it into smaller files", MaxImportRows))
 		}
 		row := EnrolmentRow{Line: line, Email: auth.NormaliseEmail(get("email")), Name: get("full_name"), Cohort: get("cohort"),
 			FundingRoute: FundingRoute(strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(get("funding_route"))))}
@@ -146,7 +146,7 @@ func ParseEnrolmentCSV(r io.Reader) ([]EnrolmentRow, []ImportProblem, error) {
 		rows = append(rows, row)
 	}
 	if len(rows)+len(problems) == 0 {
-		return nil, nil, ErrBadFile("The file has no rows under its header")
+		return nil, nil, BadFileError("The file has no rows under its header")
 	}
 	return rows, problems, nil
 }

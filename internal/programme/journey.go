@@ -25,7 +25,7 @@ func (s Store) Journey(ctx context.Context, e Enrolment) ([]Block, error) {
 	if err != nil {
 		return nil, fmt.Errorf("programme: journey %d: %w", e.ID, err)
 	}
-	return collectBlocks(rows, true)
+	return collectBlocks(rows, itemsAndCompletion)
 }
 
 // ItemStatement is a framework statement an item covers.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"npq/internal/scope"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -39,10 +41,11 @@ func (r RosterEntry) DaysSinceActive(now time.Time) int {
 
 // Roster lists a cohort's participants with progress, current block and last activity, in
 // two queries whatever the cohort's size; blocks are the cohort's (from CohortBlocks).
-func (s Store) Roster(ctx context.Context, cohortID int64, blocks []Block, today time.Time) ([]RosterEntry, error) {
+func (s Store) Roster(ctx context.Context, cohortID int64, sc scope.Scope, blocks []Block, today time.Time) ([]RosterEntry, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT e.id, e.user_id, u.name, u.email, e.status, e.funding_route, e.last_activity_at
-		FROM enrolments e JOIN users u ON u.id = e.user_id WHERE e.cohort_id = $1 ORDER BY u.name, e.id`, cohortID)
+		FROM enrolments e JOIN users u ON u.id = e.user_id JOIN cohorts h ON h.id = e.cohort_id
+		WHERE e.cohort_id = $1 AND ($2 OR h.delivery_partner_id = $3) ORDER BY u.name, e.id`, cohortID, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("programme: roster %d: %w", cohortID, err)
 	}
@@ -56,9 +59,9 @@ func (s Store) Roster(ctx context.Context, cohortID int64, blocks []Block, today
 	rows, err = s.DB.Query(ctx, `
 		SELECT enrolment_id, item_id FROM (
 			SELECT DISTINCT ON (c.enrolment_id, c.item_id) c.enrolment_id, c.item_id, c.completed
-			FROM item_completions c JOIN enrolments e ON e.id = c.enrolment_id
-			WHERE e.cohort_id = $1 ORDER BY c.enrolment_id, c.item_id, c.id DESC
-		) latest WHERE completed`, cohortID)
+			FROM item_completions c JOIN enrolments e ON e.id = c.enrolment_id JOIN cohorts h ON h.id = e.cohort_id
+			WHERE e.cohort_id = $1 AND ($2 OR h.delivery_partner_id = $3) ORDER BY c.enrolment_id, c.item_id, c.id DESC
+		) latest WHERE completed`, cohortID, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("programme: roster %d completions: %w", cohortID, err)
 	}

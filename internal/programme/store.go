@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"npq/internal/database"
+	"npq/internal/scope"
 )
 
 // Store reads and writes programme data. Methods that take a partner scope return only that
@@ -236,10 +237,10 @@ type NewItem struct {
 	Statements      []string
 }
 
-// ErrUnknownStatements means some statement keys are not in the framework content.
-type ErrUnknownStatements []string
+// UnknownStatementsError means some statement keys are not in the framework content.
+type UnknownStatementsError []string
 
-func (e ErrUnknownStatements) Error() string {
+func (e UnknownStatementsError) Error() string {
 	return fmt.Sprintf("unknown framework statements: %v", []string(e))
 }
 
@@ -256,7 +257,7 @@ func (s Store) SaveItem(ctx context.Context, blockID, itemID int64, it NewItem) 
 				return err
 			}
 			if len(unknown) > 0 {
-				return ErrUnknownStatements(unknown)
+				return UnknownStatementsError(unknown)
 			}
 		}
 		if itemID == 0 {
@@ -289,7 +290,7 @@ func (s Store) SaveItem(ctx context.Context, blockID, itemID int64, it NewItem) 
 			itemID, it.Statements)
 		return err
 	})
-	var unknown ErrUnknownStatements
+	var unknown UnknownStatementsError
 	if err != nil && !errors.As(err, &unknown) && !errors.Is(err, database.ErrNotFound) {
 		err = fmt.Errorf("programme: save item: %w", err)
 	}
@@ -335,25 +336,25 @@ func scanCohort(r pgx.Row) (Cohort, error) {
 	return c, err
 }
 
-// Cohorts lists cohorts, newest first: all of them, or one partner's when partnerID is set.
-func (s Store) Cohorts(ctx context.Context, partnerID *int64) ([]Cohort, error) {
+// Cohorts lists the cohorts within sc, newest first.
+func (s Store) Cohorts(ctx context.Context, sc scope.Scope) ([]Cohort, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT `+cohortColumns+`
 		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		WHERE $1::bigint IS NULL OR h.delivery_partner_id = $1
-		ORDER BY h.starts_on DESC, h.name`, partnerID)
+		WHERE $1 OR h.delivery_partner_id = $2
+		ORDER BY h.starts_on DESC, h.name`, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohorts: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cohort, error) { return scanCohort(r) })
 }
 
-// CohortByID returns a cohort; with partnerID set, only if it is that partner's.
-func (s Store) CohortByID(ctx context.Context, id int64, partnerID *int64) (Cohort, error) {
+// CohortByID returns a cohort within sc.
+func (s Store) CohortByID(ctx context.Context, id int64, sc scope.Scope) (Cohort, error) {
 	c, err := scanCohort(s.DB.QueryRow(ctx, `
 		SELECT `+cohortColumns+`
 		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		WHERE h.id = $1 AND ($2::bigint IS NULL OR h.delivery_partner_id = $2)`, id, partnerID))
+		WHERE h.id = $1 AND ($2 OR h.delivery_partner_id = $3)`, id, sc.All(), sc.PartnerID()))
 	if database.IsNoRows(err) {
 		return c, database.ErrNotFound
 	}
@@ -395,22 +396,31 @@ func (s Store) CreateCohort(ctx context.Context, n NewCohort) (int64, error) {
 	return id, nil
 }
 
-// CohortBlocks returns a cohort's blocks, each with its open date and items (not completion).
-func (s Store) CohortBlocks(ctx context.Context, cohortID int64) ([]Block, error) {
+// CohortBlocks returns the blocks of a cohort within sc, each with its open date and items (not
+// completion).
+func (s Store) CohortBlocks(ctx context.Context, cohortID int64, sc scope.Scope) ([]Block, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT b.id, b.position, b.title, cb.opens_on, i.id, i.position, i.kind, i.title, i.required, i.expected_minutes
 		FROM cohorts h JOIN blocks b ON b.course_id = h.course_id
 		LEFT JOIN cohort_blocks cb ON cb.cohort_id = h.id AND cb.block_id = b.id
 		LEFT JOIN block_items i ON i.block_id = b.id
-		WHERE h.id = $1 ORDER BY b.position, i.position`, cohortID)
+		WHERE h.id = $1 AND ($2 OR h.delivery_partner_id = $3) ORDER BY b.position, i.position`, cohortID, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohort %d blocks: %w", cohortID, err)
 	}
-	return collectBlocks(rows, false)
+	return collectBlocks(rows, itemsOnly)
 }
 
-// collectBlocks groups block/item rows; with completion, each row ends with a completed flag.
-func collectBlocks(rows pgx.Rows, completion bool) ([]Block, error) {
+// blockRows says what the rows collectBlocks reads carry.
+type blockRows int
+
+const (
+	itemsOnly          blockRows = iota // block and item columns
+	itemsAndCompletion                  // the same, then a completed flag
+)
+
+// collectBlocks groups block/item rows.
+func collectBlocks(rows pgx.Rows, columns blockRows) ([]Block, error) {
 	defer rows.Close()
 	var out []Block
 	for rows.Next() {
@@ -423,7 +433,7 @@ func collectBlocks(rows pgx.Rows, completion bool) ([]Block, error) {
 		var minutes *int
 		var done bool
 		dest := []any{&b.ID, &b.Position, &b.Title, &opens, &id, &pos, &kind, &title, &required, &minutes}
-		if completion {
+		if columns == itemsAndCompletion {
 			dest = append(dest, &done)
 		}
 		if err := rows.Scan(dest...); err != nil {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/a-h/templ"
 
@@ -67,7 +66,7 @@ func (s *Server) adminRelease(w http.ResponseWriter, r *http.Request) error {
 		v.Errors.Add("release", "Select the outcomes to release")
 		return s.invalid(w, r, admin.Assessment(v))
 	}
-	n, err := s.assessment.Release(r.Context(), ids, currentUser(r.Context()).ID, time.Now())
+	n, err := s.assessment.Release(r.Context(), ids, currentUser(r.Context()).ID, s.now())
 	if errors.Is(err, database.ErrNotFound) {
 		return httpError{Status: http.StatusUnprocessableEntity, Message: "One of the selected submissions no longer exists. Nothing was released."}
 	}

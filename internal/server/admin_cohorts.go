@@ -15,11 +15,11 @@ import (
 )
 
 func (s *Server) adminCohorts(w http.ResponseWriter, r *http.Request) error {
-	cohorts, err := s.programme.Cohorts(r.Context(), nil)
+	cohorts, err := s.programme.Cohorts(r.Context(), scopeFor(r))
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, partner.Cohorts("Cohorts", "All delivery partners", cohortRows(cohorts, "/admin/cohorts/"), "/admin/cohorts/new"))
+	return s.ok(w, r, partner.Cohorts("Cohorts", "All delivery partners", cohortRows(cohorts, "/admin/cohorts/", programme.Today(s.now())), "/admin/cohorts/new"))
 }
 
 func (s *Server) adminCohort(w http.ResponseWriter, r *http.Request) error {

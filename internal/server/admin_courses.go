@@ -282,7 +282,7 @@ func (s *Server) adminItemSave(w http.ResponseWriter, r *http.Request) error {
 		return s.invalid(w, r, admin.ItemEdit(f))
 	}
 	_, err = s.programme.SaveItem(r.Context(), f.BlockID, f.ItemID, n)
-	var unknown programme.ErrUnknownStatements
+	var unknown programme.UnknownStatementsError
 	if errors.As(err, &unknown) {
 		f.Errors.Add("statements", "Choose statements from the list: "+strings.Join(unknown, ", ")+" is not a framework statement")
 		return s.invalid(w, r, admin.ItemEdit(f))

@@ -10,7 +10,7 @@ import (
 )
 
 func (s *Server) adminImportForm(w http.ResponseWriter, r *http.Request) error {
-	cohorts, err := s.programme.Cohorts(r.Context(), nil)
+	cohorts, err := s.programme.Cohorts(r.Context(), scopeFor(r))
 	if err != nil {
 		return err
 	}
@@ -18,7 +18,7 @@ func (s *Server) adminImportForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
-	cohorts, err := s.programme.Cohorts(r.Context(), nil)
+	cohorts, err := s.programme.Cohorts(r.Context(), scopeFor(r))
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 	defer file.Close()
 	v.FileName = header.Filename
 	rows, problems, err := programme.ParseEnrolmentCSV(file)
-	var bad programme.ErrBadFile
+	var bad programme.BadFileError
 	if errors.As(err, &bad) {
 		v.Errors.Add("file", string(bad))
 		return s.invalid(w, r, admin.Import(v))

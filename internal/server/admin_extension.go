@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"npq/internal/programme"
 	"npq/web/components"
@@ -47,7 +46,7 @@ func (s *Server) adminExtend(w http.ResponseWriter, r *http.Request) error {
 	get := func(k string) string { return field(r, k) }
 	f.Deadline, f.Reason = components.DateFrom(get, "deadline"), strings.TrimSpace(r.PostForm.Get("reason"))
 	deadline, problem := f.Deadline.Parse("The new deadline")
-	if problem == "" && deadline.Before(programme.Today(time.Now())) {
+	if problem == "" && deadline.Before(programme.Today(s.now())) {
 		problem = "The new deadline must be today or in the future"
 	}
 	f.Errors.Add("deadline", problem)

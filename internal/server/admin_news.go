@@ -22,7 +22,7 @@ func (s *Server) newsAudiences(r *http.Request) ([]components.Option, error) {
 	if err != nil {
 		return nil, err
 	}
-	cohorts, err := s.programme.Cohorts(r.Context(), nil)
+	cohorts, err := s.programme.Cohorts(r.Context(), scopeFor(r))
 	if err != nil {
 		return nil, err
 	}

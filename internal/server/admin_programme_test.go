@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"npq/internal/auth"
 )
 
@@ -404,5 +406,27 @@ func TestAdminSeesEveryCohort(t *testing.T) {
 	}
 	if res := admin.get(fmt.Sprintf("/admin/cohorts/%d/roster.csv", f.cohort2)); res.StatusCode != 200 || !strings.Contains(res.Body, "olu@school.test") {
 		t.Errorf("csv: %d", res.StatusCode)
+	}
+}
+
+// Pages take the date from the app's clock, not the machine's: moving the clock past a
+// cohort's assessment window finishes it.
+func TestCohortStagesFollowTheAppsClock(t *testing.T) {
+	a := newTestApp(t)
+	a.programmeFixture()
+	admin, _ := a.signedIn(auth.RoleProviderAdmin)
+	stages := func() string {
+		var out []string
+		admin.get("/admin/cohorts").Doc.Find(`[data-testid="cohorts"] tbody tr`).Each(func(_ int, s *goquery.Selection) {
+			out = append(out, strings.TrimSpace(s.Find("td").Eq(2).Text()))
+		})
+		return strings.Join(out, "|")
+	}
+	if got := stages(); got != "In study|In study" {
+		t.Errorf("today: stages %q", got)
+	}
+	a.clock.Set(a.now().AddDate(2, 0, 0))
+	if got := stages(); got != "Finished|Finished" {
+		t.Errorf("two years on: stages %q", got)
 	}
 }

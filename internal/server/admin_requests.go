@@ -19,28 +19,26 @@ import (
 	"npq/web/pages/admin"
 )
 
-var adminAccess = lifecycle.Access{Admin: true}
-
-func (s *Server) adminQueue(kind string) handlerFunc {
+func (s *Server) adminQueue(kind lifecycle.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		list, err := s.lifecycle.Queue(r.Context(), kind)
 		if err != nil {
 			return err
 		}
-		return s.ok(w, r, admin.Queue(admin.QueueView{Kind: kind, Requests: list, Now: programme.Today(time.Now())}))
+		return s.ok(w, r, admin.Queue(admin.QueueView{Kind: kind, Requests: list, Now: programme.Today(s.now())}))
 	}
 }
 
 // decisionView gathers the facts for deciding a request.
 func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, error) {
 	ctx := r.Context()
-	req, err := s.lifecycle.RequestByID(ctx, id, adminAccess)
+	req, err := s.lifecycle.RequestByID(ctx, id, scopeFor(r))
 	if err != nil {
 		return admin.DecisionView{}, err
 	}
-	today := programme.Today(time.Now())
+	today := programme.Today(s.now())
 	v := admin.DecisionView{Request: req, StateProblem: lifecycle.StateProblem(req.Kind, req.Status)}
-	if req.State != "open" {
+	if req.State != lifecycle.StateOpen {
 		v.StateProblem = ""
 	}
 	e, err := s.programme.EnrolmentByID(ctx, req.EnrolmentID)
@@ -52,11 +50,11 @@ func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, er
 		return v, err
 	}
 	v.Stopped = lifecycle.StoppedAt(blocks)
-	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, time.Now())
+	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, s.now())
 	if err != nil {
 		return v, err
 	}
-	v.Bookings = futureBookings(offers, time.Now())
+	v.Bookings = futureBookings(offers, s.now())
 	v.MonthsIn = monthsBetween(req.EnrolmentStarts, today)
 	v.StudyShare = studyShare(req)
 	candidates, err := s.lifecycle.Candidates(ctx, req.CourseID)
@@ -89,7 +87,7 @@ func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, er
 func futureBookings(offers []events.Offer, now time.Time) []events.Offer {
 	var out []events.Offer
 	for _, o := range offers {
-		if (o.BookingStatus == "booked" || o.BookingStatus == "waiting") && o.StartsAt.After(now) && !o.Cancelled() {
+		if (o.BookingStatus == events.StatusBooked || o.BookingStatus == events.StatusWaiting) && o.StartsAt.After(now) && !o.Cancelled() {
 			out = append(out, o)
 		}
 	}
@@ -152,7 +150,7 @@ func (s *Server) adminDecide(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	f, d, ps := readDecision(r, v, currentUser(r.Context()).ID, time.Now())
+	f, d, ps := readDecision(r, v, currentUser(r.Context()).ID, s.now())
 	if d.ReturnCohortID != 0 {
 		if d.ReturnBlockID, err = s.lifecycle.BlockAt(r.Context(), d.ReturnCohortID, v.Stopped.ResumeBlock); err != nil {
 			return err
@@ -223,7 +221,7 @@ func (s *Server) adminMoveCohort(w http.ResponseWriter, r *http.Request) error {
 		return s.invalid(w, r, admin.Decide(v))
 	}
 	cohortID, _ := strconv.ParseInt(v.Form.MoveCohort, 10, 64)
-	letterID, err := s.lifecycle.MoveToNextCohort(r.Context(), id, cohortID, currentUser(r.Context()).ID, time.Now())
+	letterID, err := s.lifecycle.MoveToNextCohort(r.Context(), id, cohortID, currentUser(r.Context()).ID, s.now())
 	if err != nil {
 		return onField(err, &v.Form.Errors, "move_cohort", func() templ.Component { return admin.Decide(v) })
 	}
@@ -247,10 +245,10 @@ func (s *Server) returnAction(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	if _, err := s.lifecycle.RequestByID(r.Context(), id, adminAccess); err != nil {
+	if _, err := s.lifecycle.RequestByID(r.Context(), id, scopeFor(r)); err != nil {
 		return err
 	}
-	err = act(r.Context(), id, currentUser(r.Context()).ID, time.Now())
+	err = act(r.Context(), id, currentUser(r.Context()).ID, s.now())
 	return s.seeOtherAfter(w, r, err, "/admin/returns", done)
 }
 
@@ -286,7 +284,7 @@ func (s *Server) adminRecordRequest(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	get := func(k string) string { return field(r, k) }
-	f.Kind, f.Details = get("kind"), strings.TrimSpace(r.PostForm.Get("details"))
+	f.Kind, f.Details = lifecycle.Kind(get("kind")), strings.TrimSpace(r.PostForm.Get("details"))
 	f.StartsOn, f.PlannedReturn = components.DateFrom(get, "starts_on"), components.DateFrom(get, "return")
 	switch f.Kind {
 	case lifecycle.KindDeferral:
@@ -306,7 +304,7 @@ func (s *Server) adminRecordRequest(w http.ResponseWriter, r *http.Request) erro
 	var start time.Time
 	var planned *time.Time
 	if f.Kind != "" && f.Errors.For("kind") == "" {
-		start, planned = readRequestDates(f.Kind, f.StartsOn, f.PlannedReturn, &f.Errors, programme.Today(time.Now()))
+		start, planned = readRequestDates(f.Kind, f.StartsOn, f.PlannedReturn, &f.Errors, programme.Today(s.now()))
 	}
 	if f.Errors.Any() {
 		return s.invalid(w, r, admin.RecordRequest(f))
@@ -335,18 +333,18 @@ func (s *Server) adminReinstate(w http.ResponseWriter, r *http.Request) error {
 	if reason == "" || len(reason) > 1000 {
 		return s.seeOtherProblem(w, r, back, "Enter the reason for reinstating (1,000 characters or fewer)")
 	}
-	err = s.lifecycle.Reinstate(r.Context(), id, reason, currentUser(r.Context()).ID, time.Now())
+	err = s.lifecycle.Reinstate(r.Context(), id, reason, currentUser(r.Context()).ID, s.now())
 	return s.seeOtherAfter(w, r, err, back, "Reinstated: the participant is active again and has been told")
 }
 
 // adminDecisionsCSV exports decided deferrals or withdrawals with DfE's values.
-func (s *Server) adminDecisionsCSV(kind string) handlerFunc {
+func (s *Server) adminDecisionsCSV(kind lifecycle.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		list, err := s.lifecycle.Decided(r.Context(), kind)
 		if err != nil {
 			return err
 		}
-		cw := newCSV(w, kind+"s.csv")
+		cw := newCSV(w, string(kind)+"s.csv")
 		header := []string{"participant_email", "participant_name", "course_identifier", "cohort", "delivery_partner", "training_status",
 			"reason", "effective_date", "requested_on", "decided_at", "decided_by"}
 		if kind == lifecycle.KindDeferral {

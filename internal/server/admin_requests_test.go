@@ -12,7 +12,7 @@ import (
 func TestFutureBookings(t *testing.T) {
 	now := time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)
 	cancelled := now.Add(-time.Hour)
-	offer := func(id int64, status string, starts time.Time, cancelledAt *time.Time) events.Offer {
+	offer := func(id int64, status events.BookingStatus, starts time.Time, cancelledAt *time.Time) events.Offer {
 		return events.Offer{Event: events.Event{ID: id, StartsAt: starts, CancelledAt: cancelledAt}, BookingStatus: status}
 	}
 	later, earlier := now.Add(time.Hour), now.Add(-time.Hour)
@@ -57,7 +57,7 @@ func TestStudyShare(t *testing.T) {
 
 func TestCohortChoices(t *testing.T) {
 	candidates := []lifecycle.CohortSchedule{{CohortID: 1, Name: "Autumn", PartnerName: "Hub"}, {CohortID: 2, Name: "Spring", PartnerName: "Trust"}}
-	labels := func(kind string) string {
+	labels := func(kind lifecycle.Kind) string {
 		var out []string
 		for _, o := range cohortChoices(lifecycle.Request{Kind: kind, CohortID: 1}, candidates) {
 			out = append(out, o.Value+"="+o.Label)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"time"
 
 	"npq/internal/lifecycle"
 	"npq/internal/programme"
@@ -14,7 +13,7 @@ func (s *Server) adminReturns(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	today := programme.Today(time.Now())
+	today := programme.Today(s.now())
 	v := admin.ReturnsView{}
 	for _, req := range list {
 		if lifecycle.DueForReturnCheck(*req.ReturnOn, today) {

@@ -6,11 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"npq/internal/auth"
 	"npq/internal/lifecycle"
-	"npq/internal/programme"
 )
 
 // Three clicks on "Ask to confirm" send one letter; once the participant has said yes, the
@@ -20,7 +18,7 @@ func TestAskingToConfirmAReturnTwice(t *testing.T) {
 	f := a.programmeFixture()
 	next := a.nextCohort(f)
 	ctx := t.Context()
-	today := programme.Today(time.Now())
+	today := a.today()
 	returnOn := today.AddDate(0, 2, 0)
 	req, err := a.srv.lifecycle.Create(ctx, lifecycle.NewRequest{EnrolmentID: f.enrolment, Kind: lifecycle.KindDeferral, Reason: "parental-leave",
 		StartsOn: today, PlannedReturnOn: &returnOn, Source: "participant"})
@@ -29,7 +27,7 @@ func TestAskingToConfirmAReturnTwice(t *testing.T) {
 	}
 	admin, adminUser := a.signedIn(auth.RoleProviderAdmin)
 	if _, err := a.srv.lifecycle.Decide(ctx, lifecycle.Decision{RequestID: req, Approve: true, EffectiveOn: today, ReturnCohortID: next,
-		ReturnOn: returnOn, ActorID: adminUser.ID, Now: time.Now()}); err != nil {
+		ReturnOn: returnOn, ActorID: adminUser.ID, Now: a.now()}); err != nil {
 		t.Fatal(err)
 	}
 	outbox := a.count(`SELECT count(*) FROM outbox`)

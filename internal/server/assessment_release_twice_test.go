@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"npq/internal/auth"
 	"npq/internal/problem"
@@ -50,7 +49,7 @@ func TestReleasingTheSameOutcomesInOppositeOrders(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				counts[i], errs[i] = a.srv.assessment.Release(ctx, batch, admin.ID, time.Now())
+				counts[i], errs[i] = a.srv.assessment.Release(ctx, batch, admin.ID, a.now())
 			}()
 		}
 		close(start)

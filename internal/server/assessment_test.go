@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	frameworkdata "npq/frameworks"
 	"npq/internal/assessment"
@@ -27,7 +26,7 @@ var testPDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
 func (a *testApp) assessmentFixture(f *programmeFixture) assessment.Spec {
 	a.t.Helper()
 	ctx := context.Background()
-	today := programme.Today(time.Now())
+	today := a.today()
 	if _, err := a.pool.Exec(ctx, `UPDATE cohorts SET study_ends_on = $1, assessment_opens_on = $1, assessment_closes_on = $2 WHERE course_id = $3`,
 		today.AddDate(0, 0, -1), today.AddDate(0, 1, 0), f.courseID); err != nil {
 		a.t.Fatal(err)
@@ -249,7 +248,7 @@ func TestExtensionsAndDeadlines(t *testing.T) {
 	pam := a.as(f.participant)
 	pam.post("/assessment/start", nil)
 	// The deadline passes.
-	today := programme.Today(time.Now())
+	today := a.today()
 	if _, err := a.pool.Exec(context.Background(), `UPDATE cohorts SET starts_on = $1, study_ends_on = $2, assessment_opens_on = $2, assessment_closes_on = $3 WHERE course_id = $4`,
 		today.AddDate(0, -3, 0), today.AddDate(0, -2, 0), today.AddDate(0, 0, -1), f.courseID); err != nil {
 		t.Fatal(err)
@@ -513,7 +512,7 @@ func TestConcurrentMarkSaves(t *testing.T) {
 			for _, c := range spec.Criteria {
 				marks[c.Key()] = assessment.Mark{Judgement: j, Comment: fmt.Sprint("writer ", i)}
 			}
-			errs[i] = st.SaveSheet(ctx, id, assessment.RoleFirst, m.ID, assessment.SheetInput{Marks: marks, Version: sheet.Version}, time.Now())
+			errs[i] = st.SaveSheet(ctx, id, assessment.RoleFirst, m.ID, assessment.SheetInput{Marks: marks, Version: sheet.Version}, a.now())
 		}()
 	}
 	wg.Wait()
@@ -558,11 +557,11 @@ func TestResubmissionAfterAFail(t *testing.T) {
 				t.Fatal(err)
 			}
 			sh, _ := st.Sheet(ctx, id, x.role)
-			if err := st.SaveSheet(ctx, id, x.role, x.m.ID, assessment.SheetInput{Marks: marks, Version: sh.Version, Complete: true}, time.Now()); err != nil {
+			if err := st.SaveSheet(ctx, id, x.role, x.m.ID, assessment.SheetInput{Marks: marks, Version: sh.Version, Complete: true}, a.now()); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, err := st.Release(ctx, []int64{id}, 0, time.Now()); err != nil {
+		if _, err := st.Release(ctx, []int64{id}, 0, a.now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -608,7 +607,7 @@ func TestAssessmentListsQueryCountIsBounded(t *testing.T) {
 	mc := a.as(m)
 	submit := func(enrolment int64) {
 		t.Helper()
-		id, err := st.StartAttempt(ctx, enrolment, time.Now())
+		id, err := st.StartAttempt(ctx, enrolment, a.now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -624,7 +623,7 @@ func TestAssessmentListsQueryCountIsBounded(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := st.Submit(ctx, id, time.Now()); err != nil {
+		if err := st.Submit(ctx, id, a.now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -715,7 +714,7 @@ func TestModeratorWaitsForTheSecondMarker(t *testing.T) {
 	for _, c := range spec.Criteria {
 		marks[c.Key()] = assessment.Mark{Judgement: assessment.NotMet}
 	}
-	if err := st.SaveSheet(ctx, id, assessment.RoleFirst, m1.ID, assessment.SheetInput{Marks: marks, Complete: true}, time.Now()); err != nil {
+	if err := st.SaveSheet(ctx, id, assessment.RoleFirst, m1.ID, assessment.SheetInput{Marks: marks, Complete: true}, a.now()); err != nil {
 		t.Fatal(err)
 	}
 	st.Allocate(ctx, id, assessment.RoleSecond, m2.ID, 0) //nolint:errcheck
@@ -726,7 +725,7 @@ func TestModeratorWaitsForTheSecondMarker(t *testing.T) {
 	if page.text("[data-testid=nothing-to-moderate]") == "" || page.Doc.Find("[data-testid=criterion]").Length() != 0 {
 		t.Errorf("early moderator page: %s", page.text("main"))
 	}
-	err := st.SaveSheet(ctx, id, assessment.RoleModerator, mod.ID, assessment.SheetInput{Complete: true}, time.Now())
+	err := st.SaveSheet(ctx, id, assessment.RoleModerator, mod.ID, assessment.SheetInput{Complete: true}, a.now())
 	if _, ok := problem.As(err); !ok {
 		t.Errorf("early moderation: %v", err)
 	}
@@ -763,7 +762,7 @@ func TestAdminModerates(t *testing.T) {
 			marks[spec.Criteria[1].Key()] = assessment.Mark{Judgement: assessment.NotMet}
 		}
 		sh, _ := st.Sheet(ctx, id, role)
-		if err := st.SaveSheet(ctx, id, role, m.ID, assessment.SheetInput{Marks: marks, Version: sh.Version, Complete: true}, time.Now()); err != nil {
+		if err := st.SaveSheet(ctx, id, role, m.ID, assessment.SheetInput{Marks: marks, Version: sh.Version, Complete: true}, a.now()); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"npq/internal/auth"
 	"npq/internal/browsertest"
+	"npq/internal/events"
 )
 
 // A participant books an option, sees it on Home, cancels, and the first waiting
@@ -41,7 +41,7 @@ func TestBrowserBookingJourney(t *testing.T) {
 		t.Fatalf("status after booking: %q", got)
 	}
 	// Wanda finds it full and joins the waiting list.
-	if out, err := a.srv.events.JoinWaitingList(t.Context(), waiterID, ev, 0, time.Now()); err != nil || out != "waiting" {
+	if out, err := a.srv.events.JoinWaitingList(t.Context(), waiterID, ev, 0, a.now()); err != nil || out != events.OutcomeWaiting {
 		t.Fatalf("waiting list: %s %v", out, err)
 	}
 	browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+"/home"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="home-events"] a`)))

@@ -11,7 +11,6 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/browsertest"
-	"npq/internal/programme"
 )
 
 // From a participant's request to defer, through the admin's approval, to the letter both
@@ -23,7 +22,7 @@ func TestBrowserDeferralJourney(t *testing.T) {
 	admin := a.userFor(auth.RoleProviderAdmin)
 	ctx := browsertest.New(t)
 	check := func() { t.Helper(); browsertest.CheckAccessibility(t, ctx) }
-	today := programme.Today(time.Now())
+	today := a.today()
 	start, ret := today.AddDate(0, 0, 7), today.AddDate(0, 5, 0)
 	typeDate := func(id string, d time.Time) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(

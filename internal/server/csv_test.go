@@ -8,10 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"npq/internal/auth"
-	"npq/internal/programme"
 )
 
 // Every cell a spreadsheet could run as a formula is written as text.
@@ -120,7 +118,7 @@ func TestDecisionsCSVNeutralisesFormulas(t *testing.T) {
 	f := a.programmeFixture()
 	admin, _ := a.signedIn(auth.RoleProviderAdmin)
 	form := url.Values{"kind": {"withdrawal"}, "withdraw_reason": {"quality-of-programme-structure-not-suitable."}}
-	today := programme.Today(time.Now())
+	today := a.today()
 	dateFields(form, "starts_on", today)
 	res := admin.post(fmt.Sprintf("/admin/enrolments/%d/requests", f.enrolment2), form)
 	if res.StatusCode != http.StatusSeeOther {

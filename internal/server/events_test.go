@@ -12,6 +12,7 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/events"
+	"npq/internal/scope"
 	"npq/web/layout"
 )
 
@@ -23,11 +24,11 @@ func (a *testApp) scheduleEvent(f *programmeFixture, item int64, days int, capac
 	}
 	var partner int64
 	a.pool.QueryRow(context.Background(), `SELECT delivery_partner_id FROM cohorts WHERE id = $1`, cohorts[0]).Scan(&partner) //nolint:errcheck
-	now := time.Now()
+	now := a.now()
 	start := time.Date(now.Year(), now.Month(), now.Day(), 10, 0, 0, 0, layout.London).AddDate(0, 0, days)
 	id, err := events.Store{DB: a.pool}.Create(context.Background(), events.NewEvent{ItemID: item, Title: "Webinar " + strconv.Itoa(days),
 		StartsAt: start, EndsAt: start.Add(90 * time.Minute), JoiningLink: "https://meet.example.org/secret-room", Capacity: capacity,
-		BookingOpensAt: now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-24 * time.Hour), CohortIDs: cohorts}, partner, 0)
+		BookingOpensAt: now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-24 * time.Hour), CohortIDs: cohorts}, scope.Admin(), partner, 0)
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -248,7 +249,7 @@ func TestStaffEventFormBadInput(t *testing.T) {
 		{change(func(v url.Values) { v.Set("end_time", "9am") }), "End time must be after the start time"},
 		{change(func(v url.Values) { v.Set("date-year", "27") }), "Date must be a real date, with a 4-digit year"},
 		{change(func(v url.Values) { v.Set("date-day", "31"); v.Set("date-month", "2") }), "Date must be a real date"},
-		{change(func(v url.Values) { v.Set("date-year", strconv.Itoa(time.Now().Year()-1)) }), "Date must be in the future"},
+		{change(func(v url.Values) { v.Set("date-year", strconv.Itoa(a.now().Year()-1)) }), "Date must be in the future"},
 		{change(func(v url.Values) { v.Set("joining_link", "") }), "Enter the joining link for this webinar"},
 		{change(func(v url.Values) { v.Set("joining_link", "javascript:alert(1)") }), "Joining link must be a web address starting with https://"},
 		{change(func(v url.Values) { v.Set("capacity", "lots") }), "Number of places must be a whole number, like 18"},
@@ -276,8 +277,11 @@ func TestRegisterAndEngagementPages(t *testing.T) {
 	if reg.Doc.Find(`[data-testid="register-names"] li`).Length() != 1 || reg.Doc.Find(`[data-testid="register-closed"]`).Length() != 1 {
 		t.Fatalf("register before the day: %q", reg.text("main"))
 	}
-	// Move the event to now so the register is open.
-	a.pool.Exec(t.Context(), `UPDATE events SET starts_at = now(), ends_at = now() + interval '1 hour', booking_closes_at = now(), cancellation_cutoff = now() - interval '1 hour', booking_opens_at = now() - interval '2 days' WHERE id = $1`, ev) //nolint:errcheck
+	// Move the event to a minute ago so the register is open.
+	if _, err := a.pool.Exec(t.Context(), `UPDATE events SET starts_at = $2, ends_at = $2::timestamptz + interval '1 hour', booking_closes_at = $2,
+		cancellation_cutoff = $2::timestamptz - interval '1 hour', booking_opens_at = $2::timestamptz - interval '2 days' WHERE id = $1`, ev, a.now().Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
 	var booking string
 	a.pool.QueryRow(t.Context(), `SELECT id::text FROM bookings WHERE event_id = $1`, ev).Scan(&booking) //nolint:errcheck
 	if res := staff.post(fmt.Sprintf("/partner/events/%d/register", ev), url.Values{"booking": {booking}, "mark-" + booking: {"present-ish"}}); res.StatusCode != 422 {
@@ -314,7 +318,7 @@ func TestEngagementListsPeopleWhoHaveNotBookedFillingSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.srv.events.Book(t.Context(), id, ev, 0, time.Now()); err != nil {
+		if _, err := a.srv.events.Book(t.Context(), id, ev, 0, a.now()); err != nil {
 			t.Fatal(err)
 		}
 	}

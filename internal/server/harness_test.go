@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,6 +20,7 @@ import (
 	"npq/internal/auth"
 	"npq/internal/config"
 	"npq/internal/frameworks"
+	"npq/internal/programme"
 	"npq/internal/testdb"
 )
 
@@ -30,7 +33,38 @@ type testApp struct {
 	logs *strings.Builder
 	// queries counts the database queries the app runs.
 	queries *testdb.QueryCounter
+	// clock is the time the app's handlers read.
+	clock *testClock
 }
+
+// testClock is a clock that stands still unless a test moves it, so a test that runs across
+// midnight agrees with itself about what day it is.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newTestClock() *testClock { return &testClock{t: time.Now()} }
+
+// Now is the clock's time.
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t.
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// now is the time the app sees.
+func (a *testApp) now() time.Time { return a.clock.Now() }
+
+// today is the date the app sees, in London.
+func (a *testApp) today() time.Time { return programme.Today(a.clock.Now()) }
 
 const testPassword = "correct horse battery staple"
 
@@ -39,14 +73,14 @@ func newTestApp(t *testing.T, options ...func(*config.Config)) *testApp {
 	t.Helper()
 	pool, queries := testdb.NewCounted(t)
 	logs := &strings.Builder{}
-	a := &testApp{t: t, pool: pool, logs: logs, queries: queries}
+	a := &testApp{t: t, pool: pool, logs: logs, queries: queries, clock: newTestClock()}
 	a.ts = httptest.NewUnstartedServer(nil)
 	a.ts.Start()
 	cfg := config.Config{Env: "test", BaseURL: a.ts.URL, Addr: a.ts.Listener.Addr().String()}
 	for _, o := range options {
 		o(&cfg)
 	}
-	a.srv = New(cfg, pool, slog.New(slog.NewTextHandler(logs, nil)))
+	a.srv = New(cfg, pool, slog.New(slog.NewTextHandler(logs, nil)), WithClock(a.clock.Now))
 	a.ts.Config.Handler = a.srv
 	t.Cleanup(func() { a.ts.Close(); a.srv.Close() })
 	return a
@@ -59,7 +93,7 @@ func (a *testApp) seedFrameworks() {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	if _, err := frameworks.Import(context.Background(), a.pool, lib, true); err != nil {
+	if _, err := frameworks.Import(context.Background(), a.pool, lib, frameworks.Always); err != nil {
 		a.t.Fatal(err)
 	}
 }

@@ -107,7 +107,7 @@ func TestInvitationLinksThatCannotBeUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.pool.Exec(ctx, `UPDATE invitations SET expires_at = now() - interval '1 second'`) //nolint:errcheck
+	a.pool.Exec(ctx, `UPDATE invitations SET expires_at = $1::timestamptz - interval '1 second'`, a.now()) //nolint:errcheck
 	res := a.client().get("/invitations/" + token)
 	if res.StatusCode != http.StatusGone || res.text(`[data-testid="invitation-problem"]`) != "This invitation has expired" {
 		t.Errorf("expired: %d %q", res.StatusCode, res.text("h1"))

@@ -18,17 +18,16 @@ func (s *Server) letterPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u := currentUser(r.Context())
-	a := lifecycle.Access{UserID: u.ID, PartnerID: u.DeliveryPartnerID, Admin: u.Role == "provider_admin"}
-	l, err := s.lifecycle.LetterByID(r.Context(), id, a)
+	sc := scopeFor(r)
+	l, err := s.lifecycle.LetterByID(r.Context(), id, sc)
 	if err != nil {
 		return err
 	}
 	back := "/requests"
 	switch {
-	case a.Admin:
+	case sc.All():
 		back = "/admin/enrolments/" + strconv.FormatInt(l.EnrolmentID, 10)
-	case a.PartnerID != nil:
+	case sc.PartnerID() != 0:
 		back = "/partner/decisions"
 	}
 	return s.ok(w, r, lettersPage(l, back))

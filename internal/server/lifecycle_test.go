@@ -29,7 +29,7 @@ func deferralForm(starts, ret time.Time) url.Values {
 // A next cohort of the fixture's course, so a deferral has somewhere to return to.
 func (a *testApp) nextCohort(f *programmeFixture) int64 {
 	a.t.Helper()
-	today := programme.Today(time.Now())
+	today := a.today()
 	id, err := a.srv.programme.CreateCohort(a.t.Context(), programme.NewCohort{CourseID: f.courseID, PartnerID: f.partnerID, Name: "NPQH Riverside next",
 		ScheduleIdentifier: "npq-leadership-spring", StartsOn: today.AddDate(0, 6, 0), StudyEndsOn: today.AddDate(2, 0, 0), AssessmentOpensOn: today.AddDate(2, 0, 0),
 		AssessmentClosesOn: today.AddDate(2, 3, 0), BlockOpens: map[int64]time.Time{f.block1: today.AddDate(0, 6, 0), f.block2: today.AddDate(0, 10, 0)}})
@@ -44,7 +44,7 @@ func TestParticipantAsksToDeferAndAdminApproves(t *testing.T) {
 	f := a.programmeFixture()
 	next := a.nextCohort(f)
 	pam := a.as(f.participant)
-	today := programme.Today(time.Now())
+	today := a.today()
 	page := pam.get("/requests")
 	if !strings.Contains(page.text("main"), "talk to your delivery partner, Riverside Hub, first") {
 		t.Errorf("requests page: %q", page.text("main"))
@@ -117,7 +117,7 @@ func TestRequestFormsBadInput(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
 	pam := a.as(f.participant)
-	today := programme.Today(time.Now())
+	today := a.today()
 	for _, tt := range []struct {
 		path string
 		form url.Values
@@ -157,7 +157,7 @@ func TestIneligibleDeferralIsOfferedAMove(t *testing.T) {
 	if !strings.Contains(pam.get("/requests/defer").text(`[data-testid="ineligible"]`), "payment for the place has not been received") {
 		t.Error("the form does not warn about eligibility")
 	}
-	today := programme.Today(time.Now())
+	today := a.today()
 	pam.post("/requests/defer", deferralForm(today.AddDate(0, 0, 7), today.AddDate(0, 7, 0)))
 	admin, _ := a.signedIn(auth.RoleProviderAdmin)
 	var id int64
@@ -187,7 +187,7 @@ func TestAdminDecisionFormBadInputAndRecordedRequests(t *testing.T) {
 	admin, _ := a.signedIn(auth.RoleProviderAdmin)
 	// Record a withdrawal that arrived by email.
 	form := url.Values{"kind": {"withdrawal"}, "withdraw_reason": {"quality-of-programme-structure-not-suitable."}}
-	dateFields(form, "starts_on", programme.Today(time.Now()))
+	dateFields(form, "starts_on", a.today())
 	res := admin.post(fmt.Sprintf("/admin/enrolments/%d/requests", f.enrolment2), form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("record: %d %v", res.StatusCode, res.errorSummary())
@@ -232,7 +232,7 @@ func TestAdminDecisionFormBadInputAndRecordedRequests(t *testing.T) {
 func TestParticipantCancelsOwnRequestOnly(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	today := programme.Today(time.Now())
+	today := a.today()
 	olu := a.as(f.other)
 	olu.post("/requests/defer", deferralForm(today.AddDate(0, 0, 7), today.AddDate(0, 7, 0)))
 	var id int64

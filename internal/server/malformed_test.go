@@ -64,7 +64,7 @@ var badValues = []struct {
 
 func newWalker(t *testing.T) *walker {
 	a := newTestApp(t)
-	if err := demo.Load(context.Background(), a.pool, false); err != nil {
+	if err := demo.Load(context.Background(), a.pool, demo.Development); err != nil {
 		t.Fatal(err)
 	}
 	w := &walker{a: a, routes: a.srv.handler.(chi.Routes), clients: map[string]*testClient{"signed out": a.client()},
@@ -115,7 +115,7 @@ func (w *walker) pattern(method, path string) string {
 func (w *walker) allowed(rule access) []string {
 	who := []string{"signed out"}
 	for email, role := range w.roles {
-		if rule.allows(true, role) {
+		if rule.allows(role) {
 			who = append(who, email)
 		}
 	}

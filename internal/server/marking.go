@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -92,7 +91,7 @@ func (s *Server) markingSave(w http.ResponseWriter, r *http.Request) error {
 		v.Sheet.Marks, v.Sheet.Feedback = in.Marks, in.Feedback
 		return s.invalid(w, r, marking.Sheet(v))
 	}
-	if err := s.assessment.SaveSheet(r.Context(), v.Submission.ID, v.Role, currentUser(r.Context()).ID, in, time.Now()); err != nil {
+	if err := s.assessment.SaveSheet(r.Context(), v.Submission.ID, v.Role, currentUser(r.Context()).ID, in, s.now()); err != nil {
 		return backTo(v.Path, err)
 	}
 	if in.Complete {

@@ -21,10 +21,13 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/database"
+	"npq/internal/scope"
 	"npq/web/layout"
 )
 
 type userKey struct{}
+
+type scopeKey struct{}
 
 // currentUser returns the signed-in user, or nil.
 func currentUser(ctx context.Context) *auth.User {
@@ -125,6 +128,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 				return
 			default:
 				ctx = context.WithValue(ctx, userKey{}, &u)
+				ctx = context.WithValue(ctx, scopeKey{}, scope.For(&u))
 				m.User = &layout.CurrentUser{Name: u.Name, Role: string(u.Role)}
 				m.Nav = navFor(u.Role)
 			}

@@ -7,7 +7,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/a-h/templ"
 
@@ -23,7 +22,8 @@ import (
 func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, error) {
 	ctx := r.Context()
 	var v participant.AssessmentView
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(time.Now()))
+	today := programme.Today(s.now())
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, today)
 	if errors.Is(err, database.ErrNotFound) {
 		return v, nil
 	}
@@ -35,14 +35,14 @@ func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, er
 		return v, err
 	}
 	v.Window = &w
-	v.Today = w.Open(programme.Today(time.Now()))
+	v.Today = w.Open(today)
 	if v.Spec, err = s.assessment.Spec(ctx, w.Qualification); err != nil {
 		return v, err
 	}
 	sub, err := s.assessment.Latest(ctx, enrolmentID)
 	switch {
 	case errors.Is(err, database.ErrNotFound):
-		v.CanStart = v.Today && w.Status == string(programme.StatusActive)
+		v.CanStart = v.Today && w.Status == programme.StatusActive
 		return v, nil
 	case err != nil:
 		return v, err
@@ -55,7 +55,7 @@ func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, er
 		if err := s.releasedOutcome(r, &v); err != nil {
 			return v, err
 		}
-		v.CanStart = v.Today && !v.Result.Passed && sub.Attempt < w.Attempts && w.Status == string(programme.StatusActive)
+		v.CanStart = v.Today && !v.Result.Passed && sub.Attempt < w.Attempts && w.Status == programme.StatusActive
 	}
 	return v, nil
 }
@@ -106,7 +106,7 @@ func (s *Server) participantAssessment(w http.ResponseWriter, r *http.Request) e
 // ownDraft returns the participant's current draft, or a problem to show.
 func (s *Server) ownDraft(r *http.Request) (assessment.Submission, error) {
 	ctx := r.Context()
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(time.Now()))
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(s.now()))
 	if err != nil {
 		return assessment.Submission{}, err
 	}
@@ -128,7 +128,8 @@ func (s *Server) assessmentDone(w http.ResponseWriter, r *http.Request, err erro
 
 func (s *Server) participantAssessmentStart(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(time.Now()))
+	now := s.now()
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(now))
 	if err != nil {
 		return err
 	}
@@ -136,10 +137,10 @@ func (s *Server) participantAssessmentStart(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	if !win.Open(programme.Today(time.Now())) {
+	if !win.Open(programme.Today(now)) {
 		return s.seeOtherProblem(w, r, "/assessment", "The assessment window is not open")
 	}
-	_, err = s.assessment.StartAttempt(ctx, enrolmentID, time.Now())
+	_, err = s.assessment.StartAttempt(ctx, enrolmentID, now)
 	return s.assessmentDone(w, r, err, "Your draft is ready")
 }
 
@@ -254,7 +255,7 @@ func (s *Server) participantAssessmentSubmit(w http.ResponseWriter, r *http.Requ
 		v.Errors.Add("confirm", "Confirm this is your own work and you are ready to submit it")
 		return s.invalid(w, r, participant.Assessment(v))
 	}
-	return s.assessmentDone(w, r, s.assessment.Submit(r.Context(), sub.ID, time.Now()), "Your assessment is submitted")
+	return s.assessmentDone(w, r, s.assessment.Submit(r.Context(), sub.ID, s.now()), "Your assessment is submitted")
 }
 
 // assessmentFile serves a supporting document to the participant, their markers and admins,
@@ -265,7 +266,7 @@ func (s *Server) assessmentFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := currentUser(r.Context())
-	f, data, err := s.assessment.FileData(r.Context(), fileID, u.ID, u.Role == auth.RoleProviderAdmin)
+	f, data, err := s.assessment.FileData(r.Context(), fileID, scopeFor(r))
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"time"
 
 	"npq/web/pages/participant"
 
@@ -17,7 +16,7 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) error {
 	if len(token) < 20 || len(token) > 64 {
 		return errNotFound
 	}
-	body, err := s.events.Feed(r.Context(), token, time.Now())
+	body, err := s.events.Feed(r.Context(), token, s.now())
 	if err != nil {
 		return err
 	}

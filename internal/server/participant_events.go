@@ -17,9 +17,9 @@ func eventOption(o events.Offer, bookedOther map[int64]bool, now time.Time) part
 	opt.Problem = events.BookingProblem(o.Event, now)
 	opt.CancelProblem = events.CancellationProblem(o.Event, now)
 	switch o.BookingStatus {
-	case "booked":
+	case events.StatusBooked:
 		opt.CanCancel = opt.CancelProblem == "" && !o.Cancelled()
-	case "waiting":
+	case events.StatusWaiting:
 		opt.CanLeave = true
 	default:
 		if opt.Problem == "" {
@@ -46,7 +46,7 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
 		return nil
 	}
-	now := time.Now()
+	now := s.now()
 	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, now.Add(-24*time.Hour))
 	if err != nil {
 		return err
@@ -58,7 +58,7 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 	v := participant.EventsView{Enrolment: enrolmentView(e), FeedMadeAt: made}
 	booked := map[int64]bool{}
 	for _, o := range offers {
-		if o.BookingStatus == "booked" {
+		if o.BookingStatus == events.StatusBooked {
 			booked[o.ItemID] = true
 		}
 	}
@@ -111,21 +111,21 @@ func (s *Server) participantEvent(w http.ResponseWriter, r *http.Request) error 
 		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
 		return nil
 	}
-	now := time.Now()
+	now := s.now()
 	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, time.Time{})
 	if err != nil {
 		return err
 	}
 	booked := map[int64]bool{}
 	for _, o := range offers {
-		if o.BookingStatus == "booked" {
+		if o.BookingStatus == events.StatusBooked {
 			booked[o.ItemID] = true
 		}
 	}
 	for _, o := range offers {
 		if o.ID == eventID {
 			opt := eventOption(o, booked, now)
-			return s.ok(w, r, participant.Event(participant.EventView{Option: opt, ShowLink: o.BookingStatus == "booked" && o.JoiningLink != "" && !o.Cancelled(),
+			return s.ok(w, r, participant.Event(participant.EventView{Option: opt, ShowLink: o.BookingStatus == events.StatusBooked && o.JoiningLink != "" && !o.Cancelled(),
 				Description: programme.RenderMarkdown(o.Description)}))
 		}
 	}
@@ -142,7 +142,7 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, act func(
 		return httpError{Status: http.StatusForbidden, Message: "Only participants with an active place can book or change events."}
 	}
 	back := "/events#event-" + strconv.FormatInt(eventID, 10)
-	out, err := act(e.ID, eventID, currentUser(r.Context()).ID, time.Now())
+	out, err := act(e.ID, eventID, currentUser(r.Context()).ID, s.now())
 	if err != nil {
 		return backTo(back, err)
 	}

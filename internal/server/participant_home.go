@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"time"
 
 	"npq/internal/events"
 	"npq/internal/programme"
@@ -15,6 +14,7 @@ func (s *Server) participantHome(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := currentUser(ctx)
 	v := participant.HomeView{Name: u.Name}
+	today := programme.Today(s.now())
 	enrolments, err := s.programme.EnrolmentsForUser(ctx, u.ID)
 	if err != nil {
 		return err
@@ -26,7 +26,7 @@ func (s *Server) participantHome(w http.ResponseWriter, r *http.Request) error {
 	for _, n := range news {
 		v.News = append(v.News, participant.NewsView{Title: n.Title, BodyHTML: programme.RenderMarkdown(n.Body), Audience: n.Audience, PublishedAt: n.PublishedAt})
 	}
-	if v.Due, err = s.assessment.DueFor(ctx, u.ID, programme.Today(time.Now())); err != nil {
+	if v.Due, err = s.assessment.DueFor(ctx, u.ID, today); err != nil {
 		return err
 	}
 	if len(enrolments) > 0 {
@@ -41,7 +41,7 @@ func (s *Server) participantHome(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return err
 			}
-			views, current, cont := journeyView(blocks, lastItem(e), programme.Today(time.Now()))
+			views, current, cont := journeyView(blocks, lastItem(e), today)
 			v.Continue = cont
 			if err := s.homeEvents(r, e, &v); err != nil {
 				return err
@@ -58,7 +58,7 @@ func (s *Server) participantHome(w http.ResponseWriter, r *http.Request) error {
 // homeEvents fills Home's calendar: upcoming bookings and waiting-list places, and the
 // required sessions with dates open to book that the participant has not booked.
 func (s *Server) homeEvents(r *http.Request, e programme.Enrolment, v *participant.HomeView) error {
-	now := time.Now()
+	now := s.now()
 	offers, err := s.events.Offers(r.Context(), e.ID, e.CohortID, now)
 	if err != nil {
 		return err
@@ -69,14 +69,14 @@ func (s *Server) homeEvents(r *http.Request, e programme.Enrolment, v *participa
 	for _, o := range offers {
 		switch {
 		case o.Cancelled():
-		case o.BookingStatus == "booked" || o.BookingStatus == "waiting":
-			booked[o.ItemID] = booked[o.ItemID] || o.BookingStatus == "booked"
+		case o.BookingStatus == events.StatusBooked || o.BookingStatus == events.StatusWaiting:
+			booked[o.ItemID] = booked[o.ItemID] || o.BookingStatus == events.StatusBooked
 			where := o.Venue
 			if o.Kind.Online() {
 				where = "Online"
 			}
 			v.Events = append(v.Events, participant.HomeEvent{Title: o.Title, StartsAt: o.StartsAt, Where: where,
-				Href: "/events/" + strconv.FormatInt(o.ID, 10), Waiting: o.BookingStatus == "waiting"})
+				Href: "/events/" + strconv.FormatInt(o.ID, 10), Waiting: o.BookingStatus == events.StatusWaiting})
 		case o.ItemRequired && events.BookingProblem(o.Event, now) == "":
 			if _, ok := open[o.ItemID]; !ok {
 				order = append(order, o.ItemID)

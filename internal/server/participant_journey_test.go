@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -161,7 +160,7 @@ func TestDeferredParticipantLosesContentButSeesStatus(t *testing.T) {
 	f := a.programmeFixture()
 	ctx := context.Background()
 	tx, _ := a.pool.Begin(ctx)
-	if err := programme.RecordStatus(ctx, tx, f.enrolment, programme.StatusDeferred, time.Now(), "long-term-sickness", 0); err != nil {
+	if err := programme.RecordStatus(ctx, tx, f.enrolment, programme.StatusDeferred, a.now(), "long-term-sickness", 0); err != nil {
 		t.Fatal(err)
 	}
 	tx.Commit(ctx) //nolint:errcheck

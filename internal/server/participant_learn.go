@@ -57,7 +57,7 @@ func (s *Server) participantLearn(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	views, _, cont := journeyView(blocks, lastItem(e), programme.Today(time.Now()))
+	views, _, cont := journeyView(blocks, lastItem(e), programme.Today(s.now()))
 	v := participant.LearnView{Enrolment: enrolmentView(e), Blocks: views, Continue: cont}
 	var items []programme.Item
 	for _, b := range blocks {
@@ -96,7 +96,7 @@ func (s *Server) participantBlock(w http.ResponseWriter, r *http.Request) (progr
 	if err != nil {
 		return e, nil, 0, false, err
 	}
-	views, _, _ := journeyView(blocks, lastItem(e), programme.Today(time.Now()))
+	views, _, _ := journeyView(blocks, lastItem(e), programme.Today(s.now()))
 	for i, b := range views {
 		if b.ID == blockID {
 			if !b.Open {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"time"
 
 	"npq/internal/programme"
 	"npq/web/pages/participant"
@@ -17,7 +16,7 @@ func (s *Server) participantProgress(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	views, _, cont := journeyView(blocks, lastItem(e), programme.Today(time.Now()))
+	views, _, cont := journeyView(blocks, lastItem(e), programme.Today(s.now()))
 	return s.ok(w, r, participant.Progress(participant.ProgressView{Enrolment: enrolmentView(e), Overall: programme.CourseProgress(blocks),
 		Blocks: views, Continue: cont}))
 }

@@ -11,10 +11,6 @@ import (
 	"npq/web/pages/participant"
 )
 
-func (s *Server) participantAccess(r *http.Request) lifecycle.Access {
-	return lifecycle.Access{UserID: currentUser(r.Context()).ID}
-}
-
 func (s *Server) participantRequests(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	enrolments, err := s.programme.EnrolmentsForUser(ctx, currentUser(ctx).ID)
@@ -26,15 +22,15 @@ func (s *Server) participantRequests(w http.ResponseWriter, r *http.Request) err
 		e := enrolments[0]
 		ev := enrolmentView(e)
 		v.Enrolment, v.PartnerName = &ev, e.PartnerName
-		if v.Requests, err = s.lifecycle.RequestsFor(ctx, s.participantAccess(r), 50); err != nil {
+		if v.Requests, err = s.lifecycle.RequestsFor(ctx, scopeFor(r), 50); err != nil {
 			return err
 		}
-		if v.Letters, err = s.lifecycle.LettersFor(ctx, s.participantAccess(r), 50); err != nil {
+		if v.Letters, err = s.lifecycle.LettersFor(ctx, scopeFor(r), 50); err != nil {
 			return err
 		}
 		open := false
 		for _, req := range v.Requests {
-			open = open || req.State == "open"
+			open = open || req.State == lifecycle.StateOpen
 		}
 		v.CanDefer = !open && lifecycle.StateProblem(lifecycle.KindDeferral, e.Status) == ""
 		v.CanWithdraw = !open && lifecycle.StateProblem(lifecycle.KindWithdrawal, e.Status) == ""
@@ -51,7 +47,7 @@ func reasonOptions(list []lifecycle.Reason) []components.Option {
 }
 
 // requestForm builds the ask-to-defer or ask-to-withdraw form for the participant's enrolment.
-func (s *Server) requestForm(r *http.Request, kind string) (participant.RequestForm, programme.Enrolment, error) {
+func (s *Server) requestForm(r *http.Request, kind lifecycle.Kind) (participant.RequestForm, programme.Enrolment, error) {
 	enrolments, err := s.programme.EnrolmentsForUser(r.Context(), currentUser(r.Context()).ID)
 	if err != nil || len(enrolments) == 0 {
 		if err == nil {
@@ -64,7 +60,7 @@ func (s *Server) requestForm(r *http.Request, kind string) (participant.RequestF
 	if kind == lifecycle.KindDeferral {
 		f.Reasons = reasonOptions(lifecycle.DeferralReasons)
 		f.Ineligible = lifecycle.DeferralProblems(lifecycle.Facts{Status: e.Status, FundingRoute: e.FundingRoute,
-			PaymentReceivedOn: e.PaymentReceivedOn, StartsOn: e.StartsOn}, programme.Today(time.Now()))
+			PaymentReceivedOn: e.PaymentReceivedOn, StartsOn: e.StartsOn}, programme.Today(s.now()))
 	}
 	// Participant-facing lists leave out the codes only a provider would record.
 	if kind == lifecycle.KindWithdrawal {
@@ -79,7 +75,7 @@ func (s *Server) requestForm(r *http.Request, kind string) (participant.RequestF
 	return f, e, nil
 }
 
-func (s *Server) participantRequestForm(kind string) handlerFunc {
+func (s *Server) participantRequestForm(kind lifecycle.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		f, e, err := s.requestForm(r, kind)
 		if err != nil {
@@ -93,7 +89,7 @@ func (s *Server) participantRequestForm(kind string) handlerFunc {
 }
 
 // readRequestDates checks the request's dates; problems go into errs.
-func readRequestDates(kind string, startsOn, planned components.DateValue, errs *components.Errors, today time.Time) (time.Time, *time.Time) {
+func readRequestDates(kind lifecycle.Kind, startsOn, planned components.DateValue, errs *components.Errors, today time.Time) (time.Time, *time.Time) {
 	what := "Date you plan to withdraw"
 	if kind == lifecycle.KindDeferral {
 		what = "Date your deferral starts"
@@ -114,7 +110,7 @@ func readRequestDates(kind string, startsOn, planned components.DateValue, errs 
 	return start, &ret
 }
 
-func (s *Server) participantRequestCreate(kind string) handlerFunc {
+func (s *Server) participantRequestCreate(kind lifecycle.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		f, e, err := s.requestForm(r, kind)
 		if err != nil {
@@ -133,7 +129,7 @@ func (s *Server) participantRequestCreate(kind string) handlerFunc {
 			f.Errors.Add("reason", "Choose a reason from the list")
 		}
 		f.Errors.Add("details", maxLength("Details", f.Details, 2000))
-		start, planned := readRequestDates(kind, f.StartsOn, f.PlannedReturn, &f.Errors, programme.Today(time.Now()))
+		start, planned := readRequestDates(kind, f.StartsOn, f.PlannedReturn, &f.Errors, programme.Today(s.now()))
 		if f.Errors.Any() {
 			return s.invalid(w, r, participant.RequestNew(f))
 		}
@@ -155,10 +151,10 @@ func (s *Server) participantRequestCancel(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	if _, err := s.lifecycle.RequestByID(r.Context(), id, s.participantAccess(r)); err != nil {
+	if _, err := s.lifecycle.RequestByID(r.Context(), id, scopeFor(r)); err != nil {
 		return err
 	}
-	err = s.lifecycle.Cancel(r.Context(), id, s.participantAccess(r), currentUser(r.Context()).ID)
+	err = s.lifecycle.Cancel(r.Context(), id, scopeFor(r), currentUser(r.Context()).ID)
 	return s.seeOtherAfter(w, r, err, "/requests", "Your request is cancelled")
 }
 
@@ -170,14 +166,14 @@ func (s *Server) participantReturnAnswer(w http.ResponseWriter, r *http.Request)
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	answer := field(r, "answer")
-	if answer != "yes" && answer != "no" {
+	answer := lifecycle.ReturnAnswer(field(r, "answer"))
+	if answer != lifecycle.Returning && answer != lifecycle.NotReturning {
 		return s.seeOtherProblem(w, r, "/requests", "Choose yes or no")
 	}
-	if err := s.lifecycle.AnswerReturn(r.Context(), id, currentUser(r.Context()).ID, answer == "yes"); err != nil {
+	if err := s.lifecycle.AnswerReturn(r.Context(), id, currentUser(r.Context()).ID, answer); err != nil {
 		return backTo("/requests", err)
 	}
-	if answer == "yes" {
+	if answer == lifecycle.Returning {
 		return s.seeOther(w, r, "/requests", "Thank you: we will reopen your course on your return date")
 	}
 	return s.seeOther(w, r, "/requests", "Thank you for telling us. The programme team will confirm your withdrawal in writing.")

@@ -4,20 +4,21 @@ import (
 	"net/http"
 	"strconv"
 
+	"npq/internal/programme"
 	"npq/web/pages/partner"
 )
 
 func (s *Server) partnerHome(w http.ResponseWriter, r *http.Request) error {
-	scope := partnerScope(r)
-	p, err := s.programme.PartnerByID(r.Context(), *scope)
+	sc := scopeFor(r)
+	p, err := s.programme.PartnerByID(r.Context(), sc.PartnerID())
 	if err != nil {
 		return err
 	}
-	cohorts, err := s.programme.Cohorts(r.Context(), scope)
+	cohorts, err := s.programme.Cohorts(r.Context(), sc)
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, partner.Cohorts(p.Name, "Delivery partner", cohortRows(cohorts, "/partner/cohorts/"), ""))
+	return s.ok(w, r, partner.Cohorts(p.Name, "Delivery partner", cohortRows(cohorts, "/partner/cohorts/", programme.Today(s.now())), ""))
 }
 
 func (s *Server) partnerCohort(w http.ResponseWriter, r *http.Request) error {

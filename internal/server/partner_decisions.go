@@ -3,17 +3,16 @@ package server
 import (
 	"net/http"
 
-	"npq/internal/lifecycle"
 	"npq/web/pages/partner"
 )
 
 func (s *Server) partnerDecisions(w http.ResponseWriter, r *http.Request) error {
-	a := lifecycle.Access{PartnerID: partnerScope(r)}
-	requests, err := s.lifecycle.RequestsFor(r.Context(), a, 200)
+	sc := scopeFor(r)
+	requests, err := s.lifecycle.RequestsFor(r.Context(), sc, 200)
 	if err != nil {
 		return err
 	}
-	list, err := s.lifecycle.LettersFor(r.Context(), a, 200)
+	list, err := s.lifecycle.LettersFor(r.Context(), sc, 200)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"npq/internal/programme"
 	"npq/web/pages/partner"
@@ -14,21 +13,21 @@ func (s *Server) partnerEngagement(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	now := time.Now()
-	en, err := s.events.EngagementFor(r.Context(), c.ID, now)
+	now := s.now()
+	en, err := s.events.EngagementFor(r.Context(), c.ID, scopeFor(r), now)
 	if err != nil {
 		return err
 	}
-	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID)
+	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID, scopeFor(r))
 	if err != nil {
 		return err
 	}
-	roster, err := s.programme.Roster(r.Context(), c.ID, blocks, programme.Today(now))
+	roster, err := s.programme.Roster(r.Context(), c.ID, scopeFor(r), blocks, programme.Today(now))
 	if err != nil {
 		return err
 	}
 	base := "/partner/cohorts/"
-	if partnerScope(r) == nil {
+	if scopeFor(r).All() {
 		base = "/admin/cohorts/"
 	}
 	v := partner.EngagementView{Cohort: c, BasePath: base + strconv.FormatInt(c.ID, 10), Engagement: en, InactiveDays: programme.InactiveDays}
@@ -40,7 +39,7 @@ func (s *Server) partnerEngagement(w http.ResponseWriter, r *http.Request) error
 			v.Inactive = append(v.Inactive, e)
 		}
 	}
-	if partnerScope(r) == nil {
+	if scopeFor(r).All() {
 		v.PersonHref = func(id int64) string { return "/admin/enrolments/" + strconv.FormatInt(id, 10) }
 	}
 	return s.ok(w, r, partner.Engagement(v))

@@ -22,19 +22,19 @@ import (
 
 // eventsBase is where the signed-in staff member's event pages live.
 func eventsBase(r *http.Request) string {
-	if partnerScope(r) != nil {
-		return "/partner/events"
+	if scopeFor(r).All() {
+		return "/admin/events"
 	}
-	return "/admin/events"
+	return "/partner/events"
 }
 
 func (s *Server) partnerEvents(w http.ResponseWriter, r *http.Request) error {
-	now := time.Now()
-	upcoming, err := s.events.Events(r.Context(), partnerScope(r), true, now, 200)
+	now := s.now()
+	upcoming, err := s.events.Events(r.Context(), scopeFor(r), events.Upcoming, now, 200)
 	if err != nil {
 		return err
 	}
-	past, err := s.events.Events(r.Context(), partnerScope(r), false, now, 50)
+	past, err := s.events.Events(r.Context(), scopeFor(r), events.Past, now, 50)
 	if err != nil {
 		return err
 	}
@@ -46,12 +46,12 @@ func (s *Server) eventFromURL(r *http.Request) (events.Event, error) {
 	if err != nil {
 		return events.Event{}, err
 	}
-	return s.events.EventByID(r.Context(), id, partnerScope(r))
+	return s.events.EventByID(r.Context(), id, scopeFor(r))
 }
 
 // eventFormChoices fills the activity and cohort choices within the user's scope.
 func (s *Server) eventFormChoices(r *http.Request, f *partner.EventForm) error {
-	items, err := s.events.SessionItems(r.Context(), partnerScope(r))
+	items, err := s.events.SessionItems(r.Context(), scopeFor(r))
 	if err != nil {
 		return err
 	}
@@ -60,13 +60,13 @@ func (s *Server) eventFormChoices(r *http.Request, f *partner.EventForm) error {
 		f.Items = append(f.Items, components.Option{Value: strconv.FormatInt(it.ID, 10),
 			Label: fmt.Sprintf("%s, block %d: %s (%s)", it.CourseName, it.BlockPosition, it.ItemTitle, programme.ItemKind(it.Kind).Label())})
 	}
-	cohorts, err := s.programme.Cohorts(r.Context(), partnerScope(r))
+	cohorts, err := s.programme.Cohorts(r.Context(), scopeFor(r))
 	if err != nil {
 		return err
 	}
 	groups := map[string]*components.CheckboxGroup{}
 	var order []string
-	today := programme.Today(time.Now())
+	today := programme.Today(s.now())
 	for _, c := range cohorts {
 		if c.Stage(today) == "Finished" {
 			continue
@@ -209,7 +209,7 @@ func readSession(ps *problem.Problems, value string, kindOf func(int64) (events.
 
 // itemKinds maps the session items in scope to their kinds, for the form check.
 func (s *Server) itemKinds(r *http.Request) (func(int64) (events.Kind, bool), map[int64]string, error) {
-	items, err := s.events.SessionItems(r.Context(), partnerScope(r))
+	items, err := s.events.SessionItems(r.Context(), scopeFor(r))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -225,12 +225,13 @@ func (s *Server) itemKinds(r *http.Request) (func(int64) (events.Kind, bool), ma
 // partnerForCohorts is the delivery partner an event belongs to: the user's, or for an admin
 // the one partner all the chosen cohorts belong to.
 func (s *Server) partnerForCohorts(r *http.Request, ids []int64) (int64, string, error) {
-	if scope := partnerScope(r); scope != nil {
-		return *scope, "", nil
+	sc := scopeFor(r)
+	if !sc.All() {
+		return sc.PartnerID(), "", nil
 	}
 	var partnerID int64
 	for _, id := range ids {
-		c, err := s.programme.CohortByID(r.Context(), id, nil)
+		c, err := s.programme.CohortByID(r.Context(), id, sc)
 		if errors.Is(err, database.ErrNotFound) {
 			return 0, "Choose cohorts from the list", nil
 		}
@@ -257,7 +258,7 @@ func (s *Server) partnerEventCreate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	n := checkEventForm(r, &f, time.Now(), kindOf)
+	n := checkEventForm(r, &f, s.now(), kindOf)
 	if n.Title == "" {
 		n.Title = titles[n.ItemID]
 	}
@@ -269,7 +270,7 @@ func (s *Server) partnerEventCreate(w http.ResponseWriter, r *http.Request) erro
 	if f.Errors.Any() {
 		return s.invalid(w, r, partner.EventEdit(f))
 	}
-	id, err := s.events.Create(r.Context(), n, partnerID, currentUser(r.Context()).ID)
+	id, err := s.events.Create(r.Context(), n, scopeFor(r), partnerID, currentUser(r.Context()).ID)
 	if errors.Is(err, events.ErrCohortsNotAllowed) {
 		f.Errors.Add("cohorts", "Choose cohorts that run this session's course")
 		return s.invalid(w, r, partner.EventEdit(f))
@@ -310,15 +311,15 @@ func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err := s.eventFormChoices(r, &f); err != nil {
 		return err
 	}
-	n := checkEventForm(r, &f, time.Now(), func(int64) (events.Kind, bool) { return e.Kind, true })
+	n := checkEventForm(r, &f, s.now(), func(int64) (events.Kind, bool) { return e.Kind, true })
 	if n.Title == "" {
 		n.Title = e.ItemTitle
 	}
 	if f.Errors.Any() {
 		return s.invalid(w, r, partner.EventEdit(f))
 	}
-	err = s.events.Update(r.Context(), e.ID, n, partnerScope(r), currentUser(r.Context()).ID, time.Now())
-	var below events.ErrCapacityBelowBooked
+	err = s.events.Update(r.Context(), e.ID, n, scopeFor(r), currentUser(r.Context()).ID, s.now())
+	var below events.CapacityBelowBookedError
 	switch {
 	case errors.As(err, &below):
 		f.Errors.Add("capacity", "Number of places must be at least "+strconv.Itoa(int(below))+": that many people are booked")
@@ -337,17 +338,17 @@ func (s *Server) partnerEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bookings, err := s.events.Bookings(r.Context(), e.ID)
+	bookings, err := s.events.Bookings(r.Context(), e.ID, scopeFor(r))
 	if err != nil {
 		return err
 	}
-	history, err := s.events.EventHistory(r.Context(), e.ID, 100)
+	history, err := s.events.EventHistory(r.Context(), e.ID, scopeFor(r), 100)
 	if err != nil {
 		return err
 	}
 	v := partner.EventPage{BasePath: eventsBase(r), Event: e, History: history}
 	for _, b := range bookings {
-		if b.Status == "waiting" {
+		if b.Status == events.StatusWaiting {
 			v.Waiting = append(v.Waiting, b)
 		} else {
 			v.Booked = append(v.Booked, b)
@@ -381,21 +382,21 @@ func (s *Server) partnerEventCancel(w http.ResponseWriter, r *http.Request) erro
 		return s.invalid(w, r, partner.CancelEvent(f))
 	}
 	// A refusal, such as an event already cancelled, is answered 409.
-	if err := s.events.Cancel(r.Context(), e.ID, f.Reason, partnerScope(r), currentUser(r.Context()).ID); err != nil {
+	if err := s.events.Cancel(r.Context(), e.ID, f.Reason, scopeFor(r), currentUser(r.Context()).ID); err != nil {
 		return err
 	}
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d", eventsBase(r), e.ID), "Event cancelled: everyone booked has been told")
 }
 
 func (s *Server) registerView(r *http.Request, e events.Event) (partner.RegisterView, error) {
-	bookings, err := s.events.Bookings(r.Context(), e.ID)
+	bookings, err := s.events.Bookings(r.Context(), e.ID, scopeFor(r))
 	if err != nil {
 		return partner.RegisterView{}, err
 	}
 	v := partner.RegisterView{BasePath: eventsBase(r), Event: e, Marks: map[int64]string{}, Notes: map[int64]string{},
-		Open: !programme.Today(time.Now()).Before(programme.Today(e.StartsAt)) && !e.Cancelled()}
+		Open: !programme.Today(s.now()).Before(programme.Today(e.StartsAt)) && !e.Cancelled()}
 	for _, b := range bookings {
-		if b.Status == "booked" {
+		if b.Status == events.StatusBooked {
 			v.Rows = append(v.Rows, b)
 			v.Marks[b.ID], v.Notes[b.ID] = b.Attendance, b.AttendanceNote
 		}
@@ -446,7 +447,7 @@ func (s *Server) partnerRegisterSave(w http.ResponseWriter, r *http.Request) err
 	if v.Errors.Any() {
 		return s.invalid(w, r, partner.Register(v))
 	}
-	n, err := s.events.MarkRegister(r.Context(), e.ID, marks, partnerScope(r), currentUser(r.Context()).ID, time.Now())
+	n, err := s.events.MarkRegister(r.Context(), e.ID, marks, scopeFor(r), currentUser(r.Context()).ID, s.now())
 	if err != nil {
 		return onField(err, &v.Errors, "mark-0", func() templ.Component { return partner.Register(v) })
 	}
@@ -458,14 +459,14 @@ func (s *Server) partnerRegisterCSV(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	bookings, err := s.events.Bookings(r.Context(), e.ID)
+	bookings, err := s.events.Bookings(r.Context(), e.ID, scopeFor(r))
 	if err != nil {
 		return err
 	}
 	cw := newCSV(w, fmt.Sprintf("register-event-%d.csv", e.ID))
 	cw.Write("event", "starts_at", "name", "email", "status", "attendance", "note")
 	for _, b := range bookings {
-		cw.Write(e.Title, e.StartsAt.In(layout.London).Format("2006-01-02 15:04"), b.Name, b.Email, b.Status, b.Attendance, b.AttendanceNote)
+		cw.Write(e.Title, e.StartsAt.In(layout.London).Format("2006-01-02 15:04"), b.Name, b.Email, string(b.Status), b.Attendance, b.AttendanceNote)
 	}
 	return cw.Flush()
 }

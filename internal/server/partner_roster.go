@@ -14,9 +14,9 @@ import (
 	"npq/web/pages/partner"
 )
 
-// cohortRows turns cohorts into list rows linking under base ("/partner/cohorts/").
-func cohortRows(cohorts []programme.Cohort, base string) []partner.CohortRow {
-	today := programme.Today(time.Now())
+// cohortRows turns cohorts into list rows linking under base ("/partner/cohorts/"), with
+// each cohort's stage on today.
+func cohortRows(cohorts []programme.Cohort, base string, today time.Time) []partner.CohortRow {
 	rows := make([]partner.CohortRow, len(cohorts))
 	for i, c := range cohorts {
 		rows[i] = partner.CohortRow{Href: base + strconv.FormatInt(c.ID, 10), Name: c.Name, Course: c.CourseName, Partner: c.PartnerName,
@@ -32,18 +32,18 @@ func (s *Server) cohortFromURL(r *http.Request) (programme.Cohort, error) {
 	if err != nil {
 		return programme.Cohort{}, errNotFound
 	}
-	return s.programme.CohortByID(r.Context(), id, partnerScope(r))
+	return s.programme.CohortByID(r.Context(), id, scopeFor(r))
 }
 
 // rosterView builds a cohort's roster page from the query string (sort, dir, inactive).
 func (s *Server) rosterView(r *http.Request, c programme.Cohort, basePath string) (partner.RosterView, error) {
-	now := time.Now()
+	now := s.now()
 	today := programme.Today(now)
-	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID)
+	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID, scopeFor(r))
 	if err != nil {
 		return partner.RosterView{}, err
 	}
-	entries, err := s.programme.Roster(r.Context(), c.ID, blocks, today)
+	entries, err := s.programme.Roster(r.Context(), c.ID, scopeFor(r), blocks, today)
 	if err != nil {
 		return partner.RosterView{}, err
 	}
@@ -89,13 +89,14 @@ func (s *Server) partnerRosterCSV(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID)
+	blocks, err := s.programme.CohortBlocks(r.Context(), c.ID, scopeFor(r))
 	if err != nil {
 		return err
 	}
-	entries, err := s.programme.Roster(r.Context(), c.ID, blocks, programme.Today(time.Now()))
+	now := s.now()
+	entries, err := s.programme.Roster(r.Context(), c.ID, scopeFor(r), blocks, programme.Today(now))
 	if err != nil {
 		return err
 	}
-	return writeRosterCSV(w, c, entries, time.Now())
+	return writeRosterCSV(w, c, entries, now)
 }

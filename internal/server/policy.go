@@ -29,12 +29,10 @@ var (
 	documentReaders = access{roles: []auth.Role{auth.RoleParticipant, auth.RoleProviderAdmin, auth.RoleAssessor}}
 )
 
-// allows reports whether a user with role may use the route; signedIn false means nobody is.
-func (a access) allows(signedIn bool, role auth.Role) bool {
-	if a.public {
-		return true
-	}
-	return signedIn && slices.Contains(a.roles, role)
+// allows reports whether someone signed in with role may use the route (signed out, only a
+// public route is open).
+func (a access) allows(role auth.Role) bool {
+	return a.public || slices.Contains(a.roles, role)
 }
 
 // handle registers a route with its access rule. Every route must be registered this way:
@@ -60,7 +58,7 @@ func (s *Server) authorise(a access) func(http.Handler) http.Handler {
 				s.redirectToSignIn(w, r)
 				return
 			}
-			if !a.allows(true, u.Role) {
+			if !a.allows(u.Role) {
 				s.renderError(w, r, errForbidden)
 				return
 			}

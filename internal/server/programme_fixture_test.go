@@ -47,7 +47,7 @@ func (a *testApp) programmeFixture() *programmeFixture {
 	f.reading = must(s.SaveItem(ctx, f.block1, 0, programme.NewItem{Kind: programme.KindSelfStudy, Title: "Further reading", ExpectedMinutes: 0, Required: false}))
 	f.workshop = must(s.SaveItem(ctx, f.block1, 0, programme.NewItem{Kind: programme.KindFaceToFace, Title: "Optional workshop", ExpectedMinutes: 120, Required: false}))
 	f.later = must(s.SaveItem(ctx, f.block2, 0, programme.NewItem{Kind: programme.KindSelfStudy, Title: "Culture in practice", Body: "Secret block 2 content", ExpectedMinutes: 60, Required: true}))
-	today := programme.Today(time.Now())
+	today := a.today()
 	cohort := func(name string, partner int64) int64 {
 		return must(s.CreateCohort(ctx, programme.NewCohort{CourseID: f.courseID, PartnerID: partner, Name: name, ScheduleIdentifier: "npq-leadership-autumn",
 			StartsOn: today.AddDate(0, -1, 0), StudyEndsOn: today.AddDate(1, 5, 0), AssessmentOpensOn: today.AddDate(1, 5, 0), AssessmentClosesOn: today.AddDate(1, 8, 0),

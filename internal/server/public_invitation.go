@@ -13,7 +13,7 @@ import (
 // invitationState renders the page for a link that cannot be used, or returns the
 // invitation when it can.
 func (s *Server) usableInvitation(w http.ResponseWriter, r *http.Request) (auth.Invitation, bool, error) {
-	inv, state, err := s.users.InvitationByToken(r.Context(), chi.URLParam(r, "token"))
+	inv, state, err := s.users.InvitationByToken(r.Context(), chi.URLParam(r, "token"), s.now())
 	if err != nil {
 		return inv, false, err
 	}

@@ -4,16 +4,16 @@ import (
 	"net/http"
 	"strconv"
 
+	"npq/internal/scope"
+
 	"github.com/go-chi/chi/v5"
 )
 
-// partnerScope is the delivery partner whose data a request may see: the user's own for
-// partner staff, nil (everything) for admins.
-func partnerScope(r *http.Request) *int64 {
-	if u := currentUser(r.Context()); u != nil && u.DeliveryPartnerID != nil {
-		return u.DeliveryPartnerID
-	}
-	return nil
+// scopeFor is what the signed-in user may see, built once per request by loadUser; the zero
+// scope (nobody signed in) sees nothing.
+func scopeFor(r *http.Request) scope.Scope {
+	sc, _ := r.Context().Value(scopeKey{}).(scope.Scope)
+	return sc
 }
 
 func urlID(r *http.Request, name string) (int64, error) {

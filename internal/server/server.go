@@ -36,13 +36,23 @@ type Server struct {
 	lifecycle  lifecycle.Store
 	assessment assessment.Store
 	overview   overview.Store
+	// now is the clock handlers read the time from; tests pin it.
+	now func() time.Time
 	// policies records the access rule of every registered route; see routes.go.
 	policies map[string]access
 	handler  http.Handler
 }
 
+// Option changes how New builds the server.
+type Option func(*Server)
+
+// WithClock makes handlers take the time from now instead of time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) { s.now = now }
+}
+
 // New builds the server and its router. Stop the session cleanup with Close.
-func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
+func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger, options ...Option) *Server {
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(pool, 30*time.Minute)
 	sm.Lifetime = 12 * time.Hour
@@ -68,7 +78,11 @@ func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 		lifecycle:  lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL},
 		assessment: assessment.Store{DB: pool, Provider: provider, BaseURL: cfg.BaseURL},
 		overview:   overview.Store{DB: pool},
+		now:        time.Now,
 		policies:   map[string]access{},
+	}
+	for _, o := range options {
+		o(s)
 	}
 	// A session that cannot be loaded (the database is down) gets the app's 503 page.
 	sm.ErrorFunc = s.sessionError

@@ -18,11 +18,11 @@ func newTestAppWith(t *testing.T, change func(*config.Config)) *testApp {
 	t.Helper()
 	pool, queries := testdb.NewCounted(t)
 	logs := &strings.Builder{}
-	a := &testApp{t: t, pool: pool, logs: logs, queries: queries}
+	a := &testApp{t: t, pool: pool, logs: logs, queries: queries, clock: newTestClock()}
 	a.ts = httptest.NewServer(nil)
 	cfg := config.Config{Env: "test", BaseURL: a.ts.URL, Addr: a.ts.Listener.Addr().String()}
 	change(&cfg)
-	a.srv = New(cfg, pool, slog.New(slog.NewTextHandler(logs, nil)))
+	a.srv = New(cfg, pool, slog.New(slog.NewTextHandler(logs, nil)), WithClock(a.clock.Now))
 	a.ts.Config.Handler = a.srv
 	t.Cleanup(func() { a.ts.Close(); a.srv.Close() })
 	return a

@@ -29,9 +29,9 @@ func newUnreachableApp(t *testing.T) *testApp {
 		t.Fatal(err)
 	}
 	logs := &strings.Builder{}
-	a := &testApp{t: t, pool: pool, logs: logs}
+	a := &testApp{t: t, pool: pool, logs: logs, clock: newTestClock()}
 	a.ts = httptest.NewServer(nil)
-	a.srv = New(config.Config{Env: "test", BaseURL: a.ts.URL}, pool, slog.New(slog.NewTextHandler(logs, nil)))
+	a.srv = New(config.Config{Env: "test", BaseURL: a.ts.URL}, pool, slog.New(slog.NewTextHandler(logs, nil)), WithClock(a.clock.Now))
 	a.ts.Config.Handler = a.srv
 	t.Cleanup(func() { a.ts.Close(); a.srv.Close(); pool.Close() })
 	return a

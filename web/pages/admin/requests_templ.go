@@ -16,7 +16,7 @@ import (
 	"strconv"
 )
 
-func kindPlural(kind string) string {
+func kindPlural(kind lifecycle.Kind) string {
 	if kind == lifecycle.KindDeferral {
 		return "Deferral requests"
 	}
@@ -75,9 +75,9 @@ func Queue(v QueueView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var4 templ.SafeURL
-			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/admin/" + v.Kind + "s.csv"))
+			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/admin/" + string(v.Kind) + "s.csv"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 23, Col: 75}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 23, Col: 83}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {
@@ -88,9 +88,9 @@ func Queue(v QueueView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var5 string
-			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(v.Kind)
+			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(string(v.Kind))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 23, Col: 118}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 23, Col: 134}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 			if templ_7745c5c3_Err != nil {
@@ -100,7 +100,7 @@ func Queue(v QueueView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if v.Kind == "deferral" {
+			if v.Kind == lifecycle.KindDeferral {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "· <a class=\"govuk-link\" href=\"/admin/returns\">Returns from deferral</a>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -177,7 +177,7 @@ func Queue(v QueueView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if v.Kind == "deferral" && len(lifecycle.DeferralProblems(r.Facts(), v.Now)) > 0 {
+					if v.Kind == lifecycle.KindDeferral && len(lifecycle.DeferralProblems(r.Facts(), v.Now)) > 0 {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<br><strong class=\"govuk-tag govuk-tag--yellow\">Not eligible</strong>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -338,7 +338,7 @@ func Decide(v DecisionView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = components.BackLink("/admin/"+v.Request.Kind+"s", kindPlural(v.Request.Kind)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.BackLink("/admin/"+string(v.Request.Kind)+"s", kindPlural(v.Request.Kind)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -557,8 +557,8 @@ func Decide(v DecisionView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if v.Request.State == "open" {
-				if v.Request.Kind == "deferral" && len(v.Ineligible) > 0 {
+			if v.Request.State == lifecycle.StateOpen {
+				if v.Request.Kind == lifecycle.KindDeferral && len(v.Ineligible) > 0 {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "<div class=\"govuk-inset-text\" data-testid=\"ineligible\"><p class=\"govuk-body\">Not eligible to defer: ")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -676,7 +676,7 @@ func Decide(v DecisionView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-				} else if v.Request.Kind == "deferral" {
+				} else if v.Request.Kind == lifecycle.KindDeferral {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, "<div class=\"govuk-inset-text\" data-testid=\"no-proposal\">No cohort of this course reaches block ")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -721,7 +721,7 @@ func Decide(v DecisionView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if v.Request.Kind == "deferral" {
+				if v.Request.Kind == lifecycle.KindDeferral {
 					templ_7745c5c3_Err = components.Select("return_cohort", "return_cohort", "Return cohort", "", v.Form.ReturnCohort, v.Form.Errors.For("return_cohort"), v.Cohorts).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -801,7 +801,7 @@ func monthsText(n int) string {
 	return strconv.Itoa(n) + " months"
 }
 
-func kindTitle(kind string) string {
+func kindTitle(kind lifecycle.Kind) string {
 	if kind == lifecycle.KindDeferral {
 		return "Deferral"
 	}
@@ -828,14 +828,14 @@ func joinSemi(list []string) string {
 
 func requestStateText(r lifecycle.Request) string {
 	switch r.State {
-	case "open":
+	case lifecycle.StateOpen:
 		return "Open since " + layout.Date(r.CreatedAt)
-	case "cancelled":
+	case lifecycle.StateCancelled:
 		return "Cancelled"
-	case "moved":
+	case lifecycle.StateMoved:
 		return "Moved to the next cohort"
 	}
-	s := r.State
+	s := string(r.State)
 	if r.DecidedAt != nil {
 		s += " on " + layout.Date(*r.DecidedAt) + " by " + r.DecidedBy
 	}
@@ -918,7 +918,7 @@ func RecordRequest(f RecordRequestForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Radios("kind", "kind", "Request", "", f.Kind, f.Errors.For("kind"), []components.Option{{Value: "deferral", Label: "Defer"}, {Value: "withdrawal", Label: "Withdraw"}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Radios("kind", "kind", "Request", "", string(f.Kind), f.Errors.For("kind"), []components.Option{{Value: string(lifecycle.KindDeferral), Label: "Defer"}, {Value: string(lifecycle.KindWithdrawal), Label: "Withdraw"}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

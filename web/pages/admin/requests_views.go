@@ -10,7 +10,7 @@ import (
 
 // QueueView is the open deferral or withdrawal requests.
 type QueueView struct {
-	Kind     string
+	Kind     lifecycle.Kind
 	Requests []lifecycle.Request
 	Now      time.Time
 }
@@ -49,7 +49,7 @@ type DecisionForm struct {
 type RecordRequestForm struct {
 	EnrolmentID     int64
 	Name            string
-	Kind            string
+	Kind            lifecycle.Kind
 	Reason          string
 	DeferReasons    []components.Option
 	WithdrawReasons []components.Option

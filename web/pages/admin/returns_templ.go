@@ -276,7 +276,7 @@ func returnsTable(list []lifecycle.Request, testid string, actions bool) templ.C
 							return templ_7745c5c3_Err
 						}
 					}
-					if r.ReturnAnswer != nil && *r.ReturnAnswer == "yes" {
+					if r.ReturnAnswer != nil && *r.ReturnAnswer == lifecycle.Returning {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<form method=\"post\" action=\"")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -320,7 +320,7 @@ func askedText(r lifecycle.Request) string {
 		return "Not yet asked"
 	case r.ReturnAnswer == nil:
 		return "Asked on " + layout.Date(*r.ReturnAskedAt) + ", no answer yet"
-	case *r.ReturnAnswer == "yes":
+	case *r.ReturnAnswer == lifecycle.Returning:
 		return "Will return"
 	}
 	return "Will not return"

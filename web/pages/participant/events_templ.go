@@ -37,12 +37,12 @@ func bookingTag(o EventOption) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		switch o.BookingStatus {
-		case "booked":
+		case events.StatusBooked:
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<strong class=\"govuk-tag govuk-tag--green\" data-testid=\"booking-status\">Booked</strong> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-		case "waiting":
+		case events.StatusWaiting:
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<strong class=\"govuk-tag govuk-tag--yellow\" data-testid=\"booking-status\">Waiting list: number ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -260,7 +260,7 @@ func optionActions(o EventOption) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if o.CancelProblem != "" && o.BookingStatus == "booked" {
+		if o.CancelProblem != "" && o.BookingStatus == events.StatusBooked {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<p class=\"govuk-body-s govuk-!-margin-bottom-0\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -18,21 +18,21 @@ import (
 
 func requestStateLabel(r lifecycle.Request) string {
 	switch r.State {
-	case "open":
+	case lifecycle.StateOpen:
 		return "Waiting for a decision"
-	case "approved":
+	case lifecycle.StateApproved:
 		return "Agreed"
-	case "refused":
+	case lifecycle.StateRefused:
 		return "Not agreed"
-	case "cancelled":
+	case lifecycle.StateCancelled:
 		return "Cancelled"
-	case "moved":
+	case lifecycle.StateMoved:
 		return "Moved to the next cohort"
 	}
-	return r.State
+	return string(r.State)
 }
 
-func kindTitle(kind string) string {
+func kindTitle(kind lifecycle.Kind) string {
 	if kind == lifecycle.KindDeferral {
 		return "Deferral"
 	}
@@ -170,7 +170,7 @@ func Requests(v RequestsView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if r.ReturnOn != nil && r.State == "approved" {
+					if r.ReturnOn != nil && r.State == lifecycle.StateApproved {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Return</dt><dd class=\"govuk-summary-list__value\">")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -206,7 +206,7 @@ func Requests(v RequestsView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if r.State == "open" {
+					if r.State == lifecycle.StateOpen {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<form method=\"post\" action=\"")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -225,7 +225,7 @@ func Requests(v RequestsView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 					}
-					if r.Kind == "deferral" && r.State == "approved" && r.ReturnAskedAt != nil && r.ReturnedAt == nil && r.ReturnAnswer == nil {
+					if r.Kind == lifecycle.KindDeferral && r.State == lifecycle.StateApproved && r.ReturnAskedAt != nil && r.ReturnedAt == nil && r.ReturnAnswer == nil {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<form method=\"post\" action=\"")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -244,7 +244,7 @@ func Requests(v RequestsView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						templ_7745c5c3_Err = components.Radios("answer", "answer", "Do you intend to return on "+layout.Date(*r.ReturnOn)+"?", "", "", "",
-							[]components.Option{{Value: "yes", Label: "Yes, I will return"}, {Value: "no", Label: "No, I will not return", Hint: "You will be withdrawn from the course."}}).Render(ctx, templ_7745c5c3_Buffer)
+							[]components.Option{{Value: string(lifecycle.Returning), Label: "Yes, I will return"}, {Value: string(lifecycle.NotReturning), Label: "No, I will not return", Hint: "You will be withdrawn from the course."}}).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -263,9 +263,9 @@ func Requests(v RequestsView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var13 string
-						templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(map[string]string{"yes": "you will return", "no": "you will not return"}[*r.ReturnAnswer])
+						templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(map[lifecycle.ReturnAnswer]string{lifecycle.Returning: "you will return", lifecycle.NotReturning: "you will not return"}[*r.ReturnAnswer])
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/participant/requests.templ`, Line: 74, Col: 161}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/participant/requests.templ`, Line: 74, Col: 209}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 						if templ_7745c5c3_Err != nil {
@@ -442,7 +442,7 @@ func RequestNew(f RequestForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if f.Kind == "deferral" {
+			if f.Kind == lifecycle.KindDeferral {
 				templ_7745c5c3_Err = components.DateInput("starts_on", "starts_on", "When do you want your deferral to start?", "For example, 1 12 2026", f.StartsOn, f.Errors.For("starts_on-day")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -479,8 +479,8 @@ func RequestNew(f RequestForm) templ.Component {
 	})
 }
 
-func verb(kind string) string {
-	if kind == "deferral" {
+func verb(kind lifecycle.Kind) string {
+	if kind == lifecycle.KindDeferral {
 		return "defer"
 	}
 	return "withdraw"

@@ -17,7 +17,7 @@ type RequestsView struct {
 
 // RequestForm is the ask-to-defer or ask-to-withdraw form.
 type RequestForm struct {
-	Kind          string
+	Kind          lifecycle.Kind
 	Enrolment     EnrolmentView
 	PartnerName   string
 	Ineligible    []string
