@@ -384,11 +384,12 @@ func offered(ctx context.Context, tx pgx.Tx, eventID, cohortID int64) (bool, err
 	return ok, err
 }
 
-// bookedSlots lists the times a participant (across their enrolments) is booked for.
-func bookedSlots(ctx context.Context, tx pgx.Tx, userID int64) ([]Slot, error) {
+// bookedSlots lists the times a participant (across their enrolments) is booked for, apart
+// from the event they are leaving (0 for none).
+func bookedSlots(ctx context.Context, tx pgx.Tx, userID, leaving int64) ([]Slot, error) {
 	rows, err := tx.Query(ctx, `SELECT e.id, e.title, e.starts_at, e.ends_at FROM bookings b
 		JOIN events e ON e.id = b.event_id JOIN enrolments n ON n.id = b.enrolment_id
-		WHERE n.user_id = $1 AND b.status = 'booked' AND e.cancelled_at IS NULL`, userID)
+		WHERE n.user_id = $1 AND b.status = 'booked' AND e.cancelled_at IS NULL AND e.id <> $2`, userID, leaving)
 	if err != nil {
 		return nil, err
 	}
@@ -517,15 +518,9 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 				return problem.New("You cannot change from " + old.Timing() + ": the cut-off for changing it was " + layout.DateTime(old.CancellationCutoff))
 			}
 		}
-		slots, err := bookedSlots(ctx, tx, p.userID)
+		others, err := bookedSlots(ctx, tx, p.userID, oldEvent)
 		if err != nil {
 			return err
-		}
-		var others []Slot
-		for _, sl := range slots {
-			if sl.EventID != oldEvent {
-				others = append(others, sl)
-			}
 		}
 		if c := Clash(e, others); c != nil {
 			return ClashProblem(*c)
@@ -714,15 +709,9 @@ func (s Store) promote(ctx context.Context, tx pgx.Tx, eventID, actorID int64, n
 			if err != nil {
 				return err
 			}
-			slots, err := bookedSlots(ctx, tx, w.user)
+			others, err := bookedSlots(ctx, tx, w.user, oldEvent)
 			if err != nil {
 				return err
-			}
-			var others []Slot
-			for _, sl := range slots {
-				if sl.EventID != oldEvent {
-					others = append(others, sl)
-				}
 			}
 			if Clash(e, others) != nil {
 				continue // they stay on the list; a later place may suit them

@@ -6,6 +6,7 @@ package lifecycle
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -54,31 +55,27 @@ var WithdrawalReasons = []Reason{
 
 // ReasonLabel is the label of a code for a kind of request.
 func ReasonLabel(kind Kind, code string) string {
-	list := WithdrawalReasons
-	if kind == KindDeferral {
-		list = DeferralReasons
-	}
-	for _, r := range list {
-		if r.Code == code {
-			return r.Label
-		}
+	if i := reasonIndex(kind, code); i >= 0 {
+		return ReasonsFor(kind)[i].Label
 	}
 	return code
 }
 
-// ValidReason reports whether code is one of DfE's codes for the kind of request.
-func ValidReason(kind Kind, code string) bool {
-	list := WithdrawalReasons
+// ReasonsFor lists DfE's reason codes for a kind of request.
+func ReasonsFor(kind Kind) []Reason {
 	if kind == KindDeferral {
-		list = DeferralReasons
+		return DeferralReasons
 	}
-	for _, r := range list {
-		if r.Code == code {
-			return true
-		}
-	}
-	return false
+	return WithdrawalReasons
 }
+
+// reasonIndex is the position of code among the kind's reasons, or -1.
+func reasonIndex(kind Kind, code string) int {
+	return slices.IndexFunc(ReasonsFor(kind), func(r Reason) bool { return r.Code == code })
+}
+
+// ValidReason reports whether code is one of DfE's codes for the kind of request.
+func ValidReason(kind Kind, code string) bool { return reasonIndex(kind, code) >= 0 }
 
 // Kind is what a request asks for.
 type Kind string

@@ -48,19 +48,36 @@ func lastItem(e programme.Enrolment) int64 {
 	return *e.LastItemID
 }
 
+// journey is an enrolment's blocks as the participant's pages show them on a day.
+type journey struct {
+	blocks  []programme.Block
+	views   []participant.BlockView
+	current int // index of the current block, or -1
+	cont    *participant.ContinueLink
+}
+
+// journeyOf reads an enrolment's blocks, with what is done, and makes their views for today.
+func (s *Server) journeyOf(r *http.Request, e programme.Enrolment) (journey, error) {
+	blocks, err := s.programme.Journey(r.Context(), e)
+	if err != nil {
+		return journey{}, err
+	}
+	views, current, cont := journeyView(blocks, lastItem(e), programme.Today(s.now()))
+	return journey{blocks: blocks, views: views, current: current, cont: cont}, nil
+}
+
 func (s *Server) participantLearn(w http.ResponseWriter, r *http.Request) error {
 	e, ok, err := s.primaryEnrolment(w, r)
 	if err != nil || !ok {
 		return err
 	}
-	blocks, err := s.programme.Journey(r.Context(), e)
+	j, err := s.journeyOf(r, e)
 	if err != nil {
 		return err
 	}
-	views, _, cont := journeyView(blocks, lastItem(e), programme.Today(s.now()))
-	v := participant.LearnView{Enrolment: enrolmentView(e), Blocks: views, Continue: cont}
+	v := participant.LearnView{Enrolment: enrolmentView(e), Blocks: j.views, Continue: j.cont}
 	var items []programme.Item
-	for _, b := range blocks {
+	for _, b := range j.blocks {
 		items = append(items, b.Items...)
 	}
 	overview := programme.Overview(items)
@@ -92,11 +109,11 @@ func (s *Server) participantBlock(w http.ResponseWriter, r *http.Request) (progr
 		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
 		return e, nil, 0, false, nil
 	}
-	blocks, err := s.programme.Journey(r.Context(), e)
+	j, err := s.journeyOf(r, e)
 	if err != nil {
 		return e, nil, 0, false, err
 	}
-	views, _, _ := journeyView(blocks, lastItem(e), programme.Today(s.now()))
+	views := j.views
 	for i, b := range views {
 		if b.ID == blockID {
 			if !b.Open {

@@ -12,11 +12,10 @@ func (s *Server) participantProgress(w http.ResponseWriter, r *http.Request) err
 	if err != nil || !ok {
 		return err
 	}
-	blocks, err := s.programme.Journey(r.Context(), e)
+	j, err := s.journeyOf(r, e)
 	if err != nil {
 		return err
 	}
-	views, _, cont := journeyView(blocks, lastItem(e), programme.Today(s.now()))
-	return s.ok(w, r, participant.Progress(participant.ProgressView{Enrolment: enrolmentView(e), Overall: programme.CourseProgress(blocks),
-		Blocks: views, Continue: cont}))
+	return s.ok(w, r, participant.Progress(participant.ProgressView{Enrolment: enrolmentView(e), Overall: programme.CourseProgress(j.blocks),
+		Blocks: j.views, Continue: j.cont}))
 }
