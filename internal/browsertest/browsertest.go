@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -141,22 +143,97 @@ func Run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Vo
 	}
 }
 
-// CheckFitsPhone loads path in a 320px-wide viewport and fails the test if the page scrolls
+// Phones are the screens the phone checks use: the narrowest common phone and a common one.
+var Phones = []struct{ Width, Height int64 }{{320, 640}, {375, 667}}
+
+// CheckFitsPhone loads url on each of the Phones and fails the test if the page scrolls
 // sideways (a table may scroll inside its own wrapper; the page itself must not).
 func CheckFitsPhone(t *testing.T, ctx context.Context, url string) {
 	t.Helper()
-	Run(t, ctx, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile), chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("h1")))
-	defer Run(t, ctx, chromedp.ResetViewport())
-	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	for _, p := range Phones {
+		onPhone(t, ctx, url, p.Width, p.Height, func() { checkNoSidewaysScroll(t, ctx, url, p.Width) })
+	}
+}
+
+// CheckPhoneFirst is CheckFitsPhone for a participant page, and more: on each of the Phones
+// the GOV.UK Frontend components are started, and the page's main action (the element marked
+// data-testid="main-action") starts within the first screen, without scrolling.
+func CheckPhoneFirst(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	for _, p := range Phones {
+		onPhone(t, ctx, url, p.Width, p.Height, func() {
+			checkNoSidewaysScroll(t, ctx, url, p.Width)
+			checkComponentsStarted(t, ctx, url)
+			checkMainActionInView(t, ctx, url, p.Width, p.Height)
+		})
+	}
+}
+
+// onPhone loads url in a width×height mobile viewport, runs check, and resets the viewport.
+func onPhone(t *testing.T, ctx context.Context, url string, width, height int64, check func()) {
+	t.Helper()
+	Run(t, ctx, chromedp.EmulateViewport(width, height, chromedp.EmulateMobile), chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("h1")))
+	defer Run(t, ctx, Desktop())
+	check()
+}
+
+// Desktop puts the browser back to its own window size after a phone viewport.
+func Desktop() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, target, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, target, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{})
+		return err
+	})
+}
+
+func checkNoSidewaysScroll(t *testing.T, ctx context.Context, url string, phone int64) {
+	t.Helper()
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
 	if err != nil {
 		t.Fatalf("browsertest: measure %s: %v", url, err)
 	}
-	if width > 320 {
-		culprit, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { let w = null; for (const el of document.querySelectorAll('body *')) {
-			const r = el.getBoundingClientRect(); if (r.right > 321 && !el.closest('.app-table-wrap') && (!w || el.contains(w) === false)) w = el; }
-			return w ? w.tagName + '.' + w.className + ' ' + (w.textContent || '').slice(0, 60) : ''; })()`))
-		saveScreenshot(t, ctx, url+"-phone")
-		t.Errorf("%s is %dpx wide on a 320px phone (first too wide: %s)", url, width, culprit)
+	if width > phone {
+		culprit, _ := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => { let w = null; for (const el of document.querySelectorAll('body *')) {
+			const r = el.getBoundingClientRect(); if (r.right > %d && !el.closest('.app-table-wrap') && (!w || el.contains(w) === false)) w = el; }
+			return w ? w.tagName + '.' + w.className + ' ' + (w.textContent || '').slice(0, 60) : ''; })()`, phone+1)))
+		saveScreenshot(t, ctx, fmt.Sprintf("%s-phone-%d", url, phone))
+		t.Errorf("%s is %dpx wide on a %dpx phone (first too wide: %s)", url, width, phone, culprit)
+	}
+}
+
+// checkComponentsStarted fails unless GOV.UK Frontend has started every component on the
+// page: each element with data-module="govuk-x" carries the data-govuk-x-init mark that
+// GOV.UK Frontend sets when it starts one.
+func checkComponentsStarted(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	missing, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-module^="govuk-"]'))
+		.filter(el => !el.hasAttribute('data-' + el.dataset.module + '-init')).map(el => el.dataset.module)`))
+	if err != nil {
+		t.Fatalf("browsertest: components on %s: %v", url, err)
+	}
+	if len(missing) > 0 {
+		t.Errorf("%s: GOV.UK Frontend did not start %s", url, strings.Join(missing, ", "))
+	}
+}
+
+// checkMainActionInView fails unless the page's main action is within the first screen: at
+// least its first 44px (a tap target) above the fold.
+func checkMainActionInView(t *testing.T, ctx context.Context, url string, width, height int64) {
+	t.Helper()
+	// How far down the page the first tap-sized strip of the action ends (-1 if unmarked).
+	bottom, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`(() => { const el = document.querySelector('[data-testid="main-action"]');
+		if (!el) return -1; const r = el.getBoundingClientRect(); return r.top + window.scrollY + Math.min(r.height, 44); })()`))
+	if err != nil {
+		t.Fatalf("browsertest: main action on %s: %v", url, err)
+	}
+	switch {
+	case bottom < 0:
+		t.Errorf("%s marks no main action (data-testid=\"main-action\")", url)
+	case bottom > float64(height):
+		saveScreenshot(t, ctx, fmt.Sprintf("%s-phone-%d", url, width))
+		t.Errorf("%s: the main action ends %.0fpx down a %dx%d phone screen, below the first screen", url, bottom, width, height)
 	}
 }
 

@@ -55,6 +55,24 @@ func TestInlineScriptsCarryTheNonce(t *testing.T) {
 	}
 }
 
+// GOV.UK Frontend is started by a module script carrying the nonce, and without scripts the
+// navigation links are all there: the Menu button that folds them away starts hidden.
+func TestFrontendIsStarted(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	res := a.as(f.participant).get("/home")
+	start := res.Doc.Find(`script[type="module"]`)
+	if start.Length() != 1 || !strings.Contains(start.Text(), "initAll()") || !strings.Contains(start.Text(), "/static/build/govuk-frontend.") {
+		t.Fatalf("no module script starting GOV.UK Frontend: %q", start.Text())
+	}
+	if _, hidden := res.Doc.Find(`.govuk-service-navigation__toggle`).Attr("hidden"); !hidden {
+		t.Error("the Menu button shows without scripts")
+	}
+	if _, hidden := res.Doc.Find(`#navigation`).Attr("hidden"); hidden || res.Doc.Find(`#navigation a`).Length() != 6 {
+		t.Errorf("the navigation links are not all there without scripts (%d)", res.Doc.Find(`#navigation a`).Length())
+	}
+}
+
 func TestStaticAssetsHaveHashedNamesAndLongCache(t *testing.T) {
 	a := newTestApp(t)
 	res := a.client().get("/")
