@@ -266,3 +266,20 @@ func shots(t *testing.T) int {
 	shotCount[t.Name()]++
 	return shotCount[t.Name()]
 }
+
+// CheckInView fails the test unless the first element matching sel starts within the part of
+// the page on screen now, so the person sees it without scrolling.
+func CheckInView(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	pos, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => { const el = document.querySelector(`+"`"+sel+"`"+`);
+		if (!el) return []; const r = el.getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight]; })()`))
+	if err != nil {
+		t.Fatalf("browsertest: position of %s: %v", sel, err)
+	}
+	switch {
+	case len(pos) == 0:
+		t.Errorf("%s is not on the page", sel)
+	case pos[0] < 0 || pos[0]+min(pos[1]-pos[0], 44) > pos[2]:
+		t.Errorf("%s is out of view: from %.0fpx to %.0fpx on a screen %.0fpx high", sel, pos[0], pos[1], pos[2])
+	}
+}

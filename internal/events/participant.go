@@ -19,7 +19,8 @@ type Offer struct {
 }
 
 // Offers lists the events offered to an enrolment's cohort, upcoming and recent, in block,
-// item and date order, with the participant's booking on each, in one query.
+// item and date order (an item's cancelled dates after its others), with the participant's
+// booking on each, in one query.
 func (s Store) Offers(ctx context.Context, enrolmentID, cohortID int64, since time.Time) ([]Offer, error) {
 	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+`, coalesce(mine.status, ''),
 		       CASE WHEN mine.status = 'waiting' THEN (SELECT count(*) FROM bookings w WHERE w.event_id = e.id AND w.status = 'waiting'
@@ -28,7 +29,7 @@ func (s Store) Offers(ctx context.Context, enrolmentID, cohortID int64, since ti
 		JOIN event_cohorts ec ON ec.event_id = e.id AND ec.cohort_id = $2
 		LEFT JOIN bookings mine ON mine.event_id = e.id AND mine.enrolment_id = $1
 		WHERE e.ends_at >= $3 OR mine.status = 'booked'
-		ORDER BY b.position, i.position, e.starts_at, e.id`, enrolmentID, cohortID, since)
+		ORDER BY b.position, i.position, e.cancelled_at IS NOT NULL, e.starts_at, e.id`, enrolmentID, cohortID, since)
 	if err != nil {
 		return nil, fmt.Errorf("events: offers for %d: %w", enrolmentID, err)
 	}
@@ -38,6 +39,27 @@ func (s Store) Offers(ctx context.Context, enrolmentID, cohortID int64, since ti
 		o.Event, err = scanEvent(r, &o.BookingStatus, &o.WaitPosition)
 		return o, err
 	})
+}
+
+// Offer is one event offered to an enrolment's cohort, with the participant's booking on it;
+// database.ErrNotFound if the cohort is not offered it.
+func (s Store) Offer(ctx context.Context, enrolmentID, cohortID, eventID int64) (Offer, error) {
+	var o Offer
+	var err error
+	o.Event, err = scanEvent(s.DB.QueryRow(ctx, `SELECT `+eventColumns+`, coalesce(mine.status, ''),
+		       CASE WHEN mine.status = 'waiting' THEN (SELECT count(*) FROM bookings w WHERE w.event_id = e.id AND w.status = 'waiting'
+		            AND (w.waiting_since, w.id) <= (mine.waiting_since, mine.id)) ELSE 0 END
+		`+eventFrom+`
+		JOIN event_cohorts ec ON ec.event_id = e.id AND ec.cohort_id = $2
+		LEFT JOIN bookings mine ON mine.event_id = e.id AND mine.enrolment_id = $1
+		WHERE e.id = $3`, enrolmentID, cohortID, eventID), &o.BookingStatus, &o.WaitPosition)
+	if database.IsNoRows(err) {
+		return o, database.ErrNotFound
+	}
+	if err != nil {
+		return o, fmt.Errorf("events: offer %d for %d: %w", eventID, enrolmentID, err)
+	}
+	return o, nil
 }
 
 // Upcoming lists a participant's upcoming booked events (all enrolments), soonest first.

@@ -13,13 +13,14 @@ import (
 	"npq/internal/events"
 )
 
-// A participant books an option, sees it on Home, cancels, and the first waiting
-// participant is booked into the freed place.
+// A participant books an option and sees the confirmation in view, naming the session and its
+// date; sees it on Home; cancels after confirming, and the first waiting participant is booked
+// into the freed place. The same on a phone.
 func TestBrowserBookingJourney(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
 	ev := a.scheduleEvent(f, f.webinar, 7, one(1))
-	a.scheduleEvent(f, f.webinar, 14, one(10))
+	later := a.scheduleEvent(f, f.webinar, 14, one(10))
 	waiterID, err := a.srv.programme.Enrol(t.Context(), enrolIn("wanda@school.test", f.cohortID), 0, "")
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +38,12 @@ func TestBrowserBookingJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)),
 	)
 	check()
-	if got := browsertest.Text(t, ctx, fmt.Sprintf(`#event-%d [data-testid="booking-status"]`, ev)); got != "Booked" {
+	browsertest.CheckInView(t, ctx, `[data-testid="flash"]`)
+	timing := browsertest.Text(t, ctx, `[data-testid="timing"]`)
+	if got := browsertest.Text(t, ctx, `[data-testid="flash"]`); !strings.Contains(got, "You are booked on Webinar 7, "+timing) {
+		t.Errorf("after booking: %q (the date is %q)", got, timing)
+	}
+	if got := browsertest.Text(t, ctx, `[data-testid="booking-status"]`); got != "Booked" {
 		t.Fatalf("status after booking: %q", got)
 	}
 	// Wanda finds it full and joins the waiting list.
@@ -51,13 +57,25 @@ func TestBrowserBookingJourney(t *testing.T) {
 	}
 	browsertest.Run(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/events/%d", a.ts.URL, ev)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="joining-link"]`)))
 	check()
+	// Cancelling asks first; keeping the place changes nothing.
 	browsertest.Run(t, ctx,
 		chromedp.Navigate(a.ts.URL+"/events"),
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#event-%d [data-testid="cancel"]`, ev))),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm-cancel"]`)),
+	)
+	check()
+	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid="keep"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="booking-status"]`)))
+	if got := browsertest.Text(t, ctx, `[data-testid="booking-status"]`); got != "Booked" {
+		t.Errorf("after keeping the place: %q", got)
+	}
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(fmt.Sprintf("%s/events/%d/cancel", a.ts.URL, ev)),
+		chromedp.Click(chromedp.CSS(`[data-testid="confirm-cancel"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)),
 	)
 	check()
-	if got := browsertest.Text(t, ctx, `[data-testid="flash"]`); !strings.Contains(got, "Your place is cancelled") {
+	browsertest.CheckInView(t, ctx, `[data-testid="flash"]`)
+	if got := browsertest.Text(t, ctx, `[data-testid="flash"]`); !strings.Contains(got, "Your place on Webinar 7, "+timing+" is cancelled") {
 		t.Errorf("after cancelling: %q", got)
 	}
 	var status string
@@ -68,7 +86,23 @@ func TestBrowserBookingJourney(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM outbox WHERE to_address = 'wanda@school.test' AND subject LIKE 'A place came up%'`); n != 1 {
 		t.Errorf("Wanda was not told (%d)", n)
 	}
-	browsertest.CheckFitsPhone(t, ctx, a.ts.URL+"/events")
+	// On a phone, the confirmation of a booking is in the first screen too.
+	browsertest.Run(t, ctx,
+		chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile),
+		chromedp.Navigate(a.ts.URL+"/events"),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+		chromedp.ScrollIntoView(chromedp.CSS(fmt.Sprintf(`#event-%d [data-testid="book"]`, later))),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#event-%d [data-testid="book"]`, later))),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)),
+	)
+	browsertest.CheckInView(t, ctx, `[data-testid="flash"]`)
+	if got := browsertest.Text(t, ctx, `[data-testid="flash"]`); !strings.Contains(got, "You are booked on Webinar 14") {
+		t.Errorf("after booking on a phone: %q", got)
+	}
+	browsertest.Run(t, ctx, browsertest.Desktop())
+	for _, p := range []string{"/events", fmt.Sprintf("/events/%d", later), fmt.Sprintf("/events/%d/cancel", later)} {
+		browsertest.CheckPhoneFirst(t, ctx, a.ts.URL+p)
+	}
 	// The calendar address is made on request and shown once.
 	browsertest.Run(t, ctx,
 		chromedp.Navigate(a.ts.URL+"/events"),

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"npq/internal/auth"
 	"npq/internal/events"
 	"npq/internal/scope"
@@ -55,8 +57,11 @@ func TestParticipantBooksChangesAndCancels(t *testing.T) {
 		t.Error("joining link shown before booking")
 	}
 	res := c.post(fmt.Sprintf("/events/%d/book", first), nil)
-	if res.StatusCode != http.StatusSeeOther || !strings.Contains(c.get("/events").text(`[data-testid="flash"]`), "You are booked") {
-		t.Fatalf("book: %d", res.StatusCode)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != fmt.Sprintf("/events/%d", first) {
+		t.Fatalf("book: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if got := c.get(res.Header.Get("Location")).text(`[data-testid="flash"]`); !strings.Contains(got, "You are booked on Webinar 7, ") {
+		t.Errorf("after booking: %q", got)
 	}
 	if href, _ := c.get(fmt.Sprintf("/events/%d", first)).Doc.Find(`[data-testid="joining-link"]`).Attr("href"); href != "https://meet.example.org/secret-room" {
 		t.Errorf("joining link after booking: %q", href)
@@ -73,14 +78,97 @@ func TestParticipantBooksChangesAndCancels(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM bookings WHERE enrolment_id = $1 AND status = 'booked'`, f.enrolment); n != 1 {
 		t.Errorf("%d places held", n)
 	}
-	c.post(fmt.Sprintf("/events/%d/cancel", second), nil)
+	// Cancelling asks first: the question changes nothing.
+	confirm := c.get(fmt.Sprintf("/events/%d/cancel", second))
+	if confirm.StatusCode != http.StatusOK || confirm.text(`[data-testid="page-title"]`) != "Cancel your place?" ||
+		!strings.Contains(confirm.text(`[data-testid="cancel-what"]`), "Webinar 14") {
+		t.Fatalf("cancel confirmation: %d %q", confirm.StatusCode, confirm.text("main"))
+	}
+	if n := a.count(`SELECT count(*) FROM bookings WHERE enrolment_id = $1 AND status = 'booked'`, f.enrolment); n != 1 {
+		t.Errorf("%d places after asking to cancel", n)
+	}
+	res = c.post(fmt.Sprintf("/events/%d/cancel", second), nil)
+	if res.Header.Get("Location") != "/events" || !strings.Contains(c.get("/events").text(`[data-testid="flash"]`), "Your place on Webinar 14, ") {
+		t.Errorf("cancel went to %q", res.Header.Get("Location"))
+	}
 	if n := a.count(`SELECT count(*) FROM bookings WHERE enrolment_id = $1 AND status = 'booked'`, f.enrolment); n != 0 {
 		t.Errorf("%d places after cancelling", n)
+	}
+	// With nothing to cancel, the question is not asked.
+	if res := c.get(fmt.Sprintf("/events/%d/cancel", second)); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != fmt.Sprintf("/events/%d", second) {
+		t.Errorf("cancel with no booking: %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	var attachment string
 	a.pool.QueryRow(t.Context(), `SELECT attachment FROM outbox WHERE subject LIKE 'Booking confirmed:%' ORDER BY id LIMIT 1`).Scan(&attachment) //nolint:errcheck
 	if !strings.Contains(attachment, "BEGIN:VCALENDAR") || !strings.Contains(attachment, "UID:booking-") {
 		t.Errorf("confirmation without a calendar entry: %q", attachment)
+	}
+}
+
+// The Events list is short: each date on one row with its place, places left and what can be
+// done; "Cancel or change by" only on a booked date; a cancelled date after the others.
+func TestEventsListIsCompact(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	called := a.scheduleEvent(f, f.webinar, 5, one(10))
+	booked := a.scheduleEvent(f, f.webinar, 7, one(10))
+	open := a.scheduleEvent(f, f.webinar, 14, one(10))
+	if err := a.srv.events.Cancel(t.Context(), called, "The facilitator is ill", scope.Admin(), 0); err != nil {
+		t.Fatal(err)
+	}
+	c := a.as(f.participant)
+	c.post(fmt.Sprintf("/events/%d/book", booked), nil)
+	page := c.get("/events")
+	var order []string
+	page.Doc.Find(`[data-testid="event-option"]`).Each(func(_ int, s *goquery.Selection) { order = append(order, s.AttrOr("id", "")) })
+	if want := []string{fmt.Sprintf("event-%d", booked), fmt.Sprintf("event-%d", open), fmt.Sprintf("event-%d", called)}; strings.Join(order, " ") != strings.Join(want, " ") {
+		t.Errorf("order %v, want %v (the cancelled date last)", order, want)
+	}
+	row := func(id int64) *goquery.Selection { return page.Doc.Find(fmt.Sprintf(`#event-%d`, id)) }
+	if got := row(booked).Find(`[data-testid="cancel-by"]`).Text(); !strings.Contains(got, "Cancel or change by") {
+		t.Errorf("booked date without its cut-off: %q", got)
+	}
+	for _, id := range []int64{open, called} {
+		if row(id).Find(`[data-testid="cancel-by"]`).Length() != 0 || strings.Contains(row(id).Text(), "Cancel") && !strings.Contains(row(id).Text(), "cancelled") {
+			t.Errorf("event %d shows a cut-off or cancel though not booked: %q", id, row(id).Text())
+		}
+	}
+	if got := row(called).Text(); !strings.Contains(got, "Event cancelled") || row(called).Find(`button, a[data-testid]`).Length() != 0 {
+		t.Errorf("cancelled date: %q", got)
+	}
+	if row(open).Find(`[data-testid="book"]`).Length() != 1 || !strings.Contains(row(open).Find(`[data-testid="places"]`).Text(), "10 places left") {
+		t.Errorf("open date: %q", row(open).Text())
+	}
+	if row(booked).Find(`a[data-testid="cancel"]`).AttrOr("href", "") != fmt.Sprintf("/events/%d/cancel", booked) {
+		t.Error("cancelling is not a link to the question first")
+	}
+	// One row per date: no card per date.
+	if n := page.Doc.Find(`.govuk-summary-card`).Length(); n != 0 {
+		t.Errorf("%d cards", n)
+	}
+}
+
+func TestBookingFeedbackNamesTheSessionAndDate(t *testing.T) {
+	start := time.Date(2027, 3, 2, 9, 30, 0, 0, layout.London)
+	e := events.Event{ID: 42, Title: "Leading culture webinar", StartsAt: start, EndsAt: start.Add(90 * time.Minute)}
+	when := "Leading culture webinar, Tuesday 2 March 2027, 9:30am to 11am"
+	for _, tc := range []struct {
+		out      events.Outcome
+		to, want string
+	}{
+		{events.OutcomeBooked, "/events/42", "You are booked on " + when + ". We have emailed you"},
+		{events.OutcomeChanged, "/events/42", "Your booking is changed to the new date: " + when + "."},
+		{events.OutcomeAlreadyBooked, "/events/42", "You are already booked on " + when + "."},
+		{events.OutcomeWaiting, "/events/42", "You are on the waiting list for " + when + ". If a place comes up"},
+		{events.OutcomeAlreadyWaiting, "/events/42", "You are already on the waiting list for " + when + "."},
+		{events.OutcomeCancelled, "/events", "Your place on " + when + " is cancelled."},
+		{events.OutcomeLeftWaiting, "/events", "You have left the waiting list for " + when + "."},
+		{events.OutcomeNothing, "/events", "You had no booking on " + when + "."},
+	} {
+		to, got := bookingFeedback(tc.out, e)
+		if to != tc.to || !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%s: to %q, %q; want to %q, %q", tc.out, to, got, tc.to, tc.want)
+		}
 	}
 }
 

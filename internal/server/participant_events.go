@@ -66,7 +66,7 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 		n := len(v.Groups)
 		if n == 0 || v.Groups[n-1].ItemTitle != o.ItemTitle || v.Groups[n-1].BlockPosition != o.BlockPosition {
 			v.Groups = append(v.Groups, participant.EventGroup{BlockPosition: o.BlockPosition, BlockTitle: o.BlockTitle,
-				ItemTitle: o.ItemTitle, Required: o.ItemRequired, Booked: booked[o.ItemID]})
+				ItemID: o.ItemID, ItemTitle: o.ItemTitle, Required: o.ItemRequired, Booked: booked[o.ItemID]})
 			n++
 		}
 		v.Groups[n-1].Options = append(v.Groups[n-1].Options, eventOption(o, booked, now))
@@ -132,7 +132,33 @@ func (s *Server) participantEvent(w http.ResponseWriter, r *http.Request) error 
 	return errNotFound
 }
 
-// bookingAction runs a booking change for the participant and reports it.
+// bookingFeedback says what a booking change did to the event, naming it and its date, and
+// where the participant goes next: the event's own page when they hold or wait for a place
+// on it, the events list to choose again when they gave one up.
+func bookingFeedback(out events.Outcome, e events.Event) (to, message string) {
+	page := "/events/" + strconv.FormatInt(e.ID, 10)
+	what := e.Title + ", " + e.Timing()
+	switch out {
+	case events.OutcomeBooked:
+		return page, "You are booked on " + what + ". We have emailed you the details and a calendar entry."
+	case events.OutcomeChanged:
+		return page, "Your booking is changed to the new date: " + what + ". We have emailed you the details."
+	case events.OutcomeAlreadyBooked:
+		return page, "You are already booked on " + what + "."
+	case events.OutcomeWaiting:
+		return page, "You are on the waiting list for " + what + ". If a place comes up you will be booked automatically and we will email you."
+	case events.OutcomeAlreadyWaiting:
+		return page, "You are already on the waiting list for " + what + "."
+	case events.OutcomeCancelled:
+		return "/events", "Your place on " + what + " is cancelled."
+	case events.OutcomeLeftWaiting:
+		return "/events", "You have left the waiting list for " + what + "."
+	}
+	return "/events", "You had no booking on " + what + "."
+}
+
+// bookingAction runs a booking change for the participant and reports it at the top of the
+// page it leads to.
 func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, act func(enrolmentID, eventID, actor int64, now time.Time) (events.Outcome, error)) error {
 	e, eventID, err := s.participantEventEnrolment(r)
 	if err != nil {
@@ -141,25 +167,45 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, act func(
 	if e.Status != programme.StatusActive {
 		return httpError{Status: http.StatusForbidden, Message: "Only participants with an active place can book or change events."}
 	}
-	back := "/events#event-" + strconv.FormatInt(eventID, 10)
+	page := "/events/" + strconv.FormatInt(eventID, 10)
 	out, err := act(e.ID, eventID, currentUser(r.Context()).ID, s.now())
 	if err != nil {
-		return backTo(back, err)
-	}
-	messages := map[events.Outcome]string{
-		events.OutcomeBooked:         "You are booked. We have emailed you the details and a calendar entry.",
-		events.OutcomeChanged:        "Your booking is changed to the new date. We have emailed you the details.",
-		events.OutcomeAlreadyBooked:  "You are already booked on this date.",
-		events.OutcomeWaiting:        "You are on the waiting list. If a place comes up you will be booked automatically and we will email you.",
-		events.OutcomeAlreadyWaiting: "You are already on the waiting list for this date.",
-		events.OutcomeCancelled:      "Your place is cancelled.",
-		events.OutcomeLeftWaiting:    "You have left the waiting list.",
-		events.OutcomeNothing:        "You had no booking on this date.",
+		return backTo(page, err)
 	}
 	if out == events.OutcomeFull {
-		return s.seeOtherProblem(w, r, back, "Sorry, the last place was just taken. You can join the waiting list.")
+		return s.seeOtherProblem(w, r, page, "Sorry, the last place was just taken. You can join the waiting list.")
 	}
-	return s.seeOther(w, r, back, messages[out])
+	o, err := s.events.Offer(r.Context(), e.ID, e.CohortID, eventID)
+	if err != nil {
+		return err
+	}
+	to, message := bookingFeedback(out, o.Event)
+	return s.seeOther(w, r, to, message)
+}
+
+// participantCancelConfirm asks the participant to confirm giving up their place (or their
+// place in the waiting list) before it is gone.
+func (s *Server) participantCancelConfirm(w http.ResponseWriter, r *http.Request) error {
+	e, eventID, err := s.participantEventEnrolment(r)
+	if err != nil {
+		return err
+	}
+	if e.Status != programme.StatusActive {
+		return httpError{Status: http.StatusForbidden, Message: "Only participants with an active place can book or change events."}
+	}
+	o, err := s.events.Offer(r.Context(), e.ID, e.CohortID, eventID)
+	if err != nil {
+		return err
+	}
+	opt := eventOption(o, nil, s.now())
+	if !opt.CanCancel && !opt.CanLeave {
+		why := "You have no booking on this date."
+		if o.BookingStatus == events.StatusBooked && opt.CancelProblem != "" {
+			why = opt.CancelProblem
+		}
+		return s.seeOtherProblem(w, r, opt.Href, why)
+	}
+	return s.ok(w, r, participant.CancelBooking(participant.EventView{Option: opt}))
 }
 
 func (s *Server) participantBook(w http.ResponseWriter, r *http.Request) error {

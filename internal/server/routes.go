@@ -74,6 +74,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/events/{event}", participants, s.participantEvent)
 	s.handle(r, "POST", "/events/{event}/book", participants, s.participantBook)
 	s.handle(r, "POST", "/events/{event}/waitlist", participants, s.participantWait)
+	s.handle(r, "GET", "/events/{event}/cancel", participants, s.participantCancelConfirm)
 	s.handle(r, "POST", "/events/{event}/cancel", participants, s.participantCancelBooking)
 	s.handle(r, "POST", "/calendar/reset", participants, s.calendarReset)
 	s.handle(r, "GET", "/calendar/{token}.ics", publicAccess, noStore(s.calendarFeed))

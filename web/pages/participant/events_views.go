@@ -1,6 +1,7 @@
 package participant
 
 import (
+	"strconv"
 	"time"
 
 	"npq/internal/events"
@@ -17,6 +18,7 @@ type EventsView struct {
 
 // EventGroup is one activity and its options.
 type EventGroup struct {
+	ItemID        int64
 	BlockPosition int
 	BlockTitle    string
 	ItemTitle     string
@@ -45,9 +47,39 @@ type EventView struct {
 	Description string
 }
 
+// ToBook is the activities that need a date and have none booked yet.
+func (v EventsView) ToBook() []EventGroup {
+	var out []EventGroup
+	for _, g := range v.Groups {
+		if g.Required && !g.Booked {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// Anchor is the id of the group's section on the Events page.
+func (g EventGroup) Anchor() string { return "session-" + strconv.FormatInt(g.ItemID, 10) }
+
+// HasAction reports whether the participant can do something with the option now.
+func (o EventOption) HasAction() bool { return o.CanBook || o.CanWait || o.CanCancel || o.CanLeave }
+
+// ShowCancelBy reports whether to show the date by which a booking can be cancelled: only on
+// a date the participant has booked that still goes ahead.
+func (o EventOption) ShowCancelBy() bool {
+	return o.BookingStatus == events.StatusBooked && !o.Cancelled()
+}
+
 func bookLabel(o EventOption) string {
 	if o.IsChange {
 		return "Change to this date"
 	}
 	return "Book"
+}
+
+func cancelTitle(o EventOption) string {
+	if o.CanLeave {
+		return "Leave the waiting list?"
+	}
+	return "Cancel your place?"
 }
