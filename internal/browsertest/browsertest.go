@@ -165,6 +165,7 @@ func CheckPhoneFirst(t *testing.T, ctx context.Context, url string) {
 			checkNoSidewaysScroll(t, ctx, url, p.Width)
 			checkComponentsStarted(t, ctx, url)
 			checkMainActionInView(t, ctx, url, p.Width, p.Height)
+			saveScreenshot(t, ctx, fmt.Sprintf("%s-phone-%d", url, p.Width))
 		})
 	}
 }

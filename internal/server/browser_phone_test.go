@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -82,4 +83,40 @@ func TestBrowserErrorSummaryTakesFocus(t *testing.T) {
 	if !focused {
 		t.Error("the error summary did not take the focus")
 	}
+}
+
+// Every participant page on a phone (320px and 375px): no sideways scroll, the GOV.UK
+// components started, and the page's main action in the first screen; axe on each.
+func TestBrowserParticipantPagesPhoneFirst(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	ev := a.scheduleEvent(f, f.webinar, 7, one(10))
+	for _, days := range []int{8, 9} {
+		a.scheduleEvent(f, f.webinar, days, one(10))
+	}
+	for _, days := range []int{10, 11, 12} {
+		a.scheduleEvent(f, f.workshop, days, one(10))
+	}
+	a.as(f.participant).post(fmt.Sprintf("/events/%d/book", ev), nil)
+	ctx := browsertest.New(t)
+	signInBrowser(t, ctx, a, f.participant.Email)
+	pages := []string{"/home", "/progress", "/learn", fmt.Sprintf("/learn/%d", f.block1), fmt.Sprintf("/learn/%d/%d", f.block1, f.study),
+		fmt.Sprintf("/learn/%d/%d", f.block1, f.webinar), "/events", fmt.Sprintf("/events/%d", ev), fmt.Sprintf("/events/%d/cancel", ev),
+		"/requests", "/requests/defer", "/assessment"}
+	for _, p := range pages {
+		browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))
+		browsertest.CheckAccessibility(t, ctx)
+		browsertest.CheckPhoneFirst(t, ctx, a.ts.URL+p)
+	}
+	// Six dates over two sessions fit in a few phone screens, not five.
+	browsertest.Run(t, ctx, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile), chromedp.Navigate(a.ts.URL+"/events"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	height, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelector('main').getBoundingClientRect().height`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Events for six dates is %dpx long on a 320px phone", height)
+	if height > 2000 {
+		t.Errorf("Events for six dates is %dpx long on a 320px phone", height)
+	}
+	browsertest.Run(t, ctx, browsertest.Desktop())
 }
