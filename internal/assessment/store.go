@@ -17,7 +17,7 @@ import (
 	"npq/internal/database"
 	"npq/internal/notify"
 	"npq/internal/programme"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // Store keeps submissions, files, allocations, marks and outcomes.
@@ -382,10 +382,10 @@ func (st Store) Submit(ctx context.Context, id int64, now time.Time) error {
 		}
 		today := programme.Today(now)
 		if today.Before(s.AssessmentOpensOn) {
-			return Problem("The assessment window opens on " + layout.Date(s.AssessmentOpensOn))
+			return Problem("The assessment window opens on " + timefmt.Date(s.AssessmentOpensOn))
 		}
 		if today.After(s.Deadline) {
-			return Problem("The deadline was " + layout.Date(s.Deadline) + ". Ask your lead provider about an extension.")
+			return Problem("The deadline was " + timefmt.Date(s.Deadline) + ". Ask your lead provider about an extension.")
 		}
 		spec, err := SpecFor(ctx, tx, st.Provider, s.Qualification)
 		if err != nil {
@@ -403,7 +403,7 @@ func (st Store) Submit(ctx context.Context, id int64, now time.Time) error {
 		}
 		if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: email, ToName: s.ParticipantName, Subject: "Assessment submitted: " + s.CourseName,
 			Body: fmt.Sprintf("Dear %s,\n\nWe received your assessment for %s (attempt %d) on %s. Your candidate number is %s.\n\nIt is now final. We will tell you when your result is released.\n",
-				s.ParticipantName, s.CourseName, s.Attempt, layout.DateTime(now), s.CandidateNumber)}); err != nil {
+				s.ParticipantName, s.CourseName, s.Attempt, timefmt.DateTime(now), s.CandidateNumber)}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, s.UserID, "assessment.submitted", fmt.Sprintf("submission:%d", id), nil)

@@ -12,7 +12,7 @@ import (
 	"npq/internal/audit"
 	"npq/internal/database"
 	"npq/internal/programme"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // Store reads and writes events and bookings. A partner scope limits every read and write
@@ -481,7 +481,7 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 		}
 		if oldBooking != 0 {
 			if p := CancellationProblem(old, now); p != "" {
-				return Problem("You cannot change from " + old.Timing() + ": the cut-off for changing it was " + layout.DateTime(old.CancellationCutoff))
+				return Problem("You cannot change from " + old.Timing() + ": the cut-off for changing it was " + timefmt.DateTime(old.CancellationCutoff))
 			}
 		}
 		slots, err := bookedSlots(ctx, tx, p.userID)

@@ -11,7 +11,7 @@ import (
 	"npq/internal/database"
 	"npq/internal/notify"
 	"npq/internal/programme"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // Letter is a decision confirmed in writing.
@@ -62,8 +62,8 @@ func pounds(p int) string { return fmt.Sprintf("£%d.%02d", p/100, p%100) }
 func deferralLetter(r Request, cancelled int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear %s,\n\nWe have agreed your request to defer your place on %s (%s).\n\n", r.Name, r.CourseName, r.CohortName)
-	fmt.Fprintf(&b, "Your deferral starts on %s. Reason: %s.\n\n", layout.Date(*r.EffectiveOn), r.ReasonLabel())
-	fmt.Fprintf(&b, "Expected date of return: %s.\n", layout.Date(*r.ReturnOn))
+	fmt.Fprintf(&b, "Your deferral starts on %s. Reason: %s.\n\n", timefmt.Date(*r.EffectiveOn), r.ReasonLabel())
+	fmt.Fprintf(&b, "Expected date of return: %s.\n", timefmt.Date(*r.ReturnOn))
 	fmt.Fprintf(&b, "Arrangements for rejoining: you will rejoin in cohort %s at the start of its block, so that no programme content is missed. Your progress so far is kept (%d of %d required activities done).\n\n",
 		r.ReturnCohortName, r.Done, r.Required)
 	if r.ExceptionReason != "" {
@@ -86,7 +86,7 @@ func deferralLetter(r Request, cancelled int) string {
 func withdrawalLetter(r Request, cancelled int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear %s,\n\nWe confirm your withdrawal from %s (%s).\n\n", r.Name, r.CourseName, r.CohortName)
-	fmt.Fprintf(&b, "Date of withdrawal: %s. Reason: %s.\n\n", layout.Date(*r.EffectiveOn), r.ReasonLabel())
+	fmt.Fprintf(&b, "Date of withdrawal: %s. Reason: %s.\n\n", timefmt.Date(*r.EffectiveOn), r.ReasonLabel())
 	b.WriteString("You have been removed from your course on the learning platform, and our records have been updated. Your records are kept.\n\n")
 	if cancelled > 0 {
 		fmt.Fprintf(&b, "We have cancelled your %d future event bookings.\n\n", cancelled)

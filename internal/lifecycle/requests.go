@@ -13,7 +13,7 @@ import (
 	"npq/internal/database"
 	"npq/internal/events"
 	"npq/internal/programme"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // Request is a request to defer or withdraw, with its decision.
@@ -438,7 +438,7 @@ func (s Store) MoveToNextCohort(ctx context.Context, requestID, cohortID, actorI
 		letterID, err = s.letter(ctx, tx, r, "cohort-move", "Your place has moved to "+name, fmt.Sprintf(
 			"Dear %s,\n\nYou asked to defer your place on %s. You are not yet eligible to defer (%s), so as our policy sets out, your enrolment has moved to the next cohort instead: %s, starting on %s.\n\n"+
 				"We may need to repeat some eligibility checks before you start. Your progress so far is kept.\n\nYour delivery partner, %s, will be in touch about the arrangements.\n",
-			r.Name, r.CourseName, strings.Join(DeferralProblems(r.Facts(), programme.Today(now)), "; "), name, layout.Date(starts), r.PartnerName))
+			r.Name, r.CourseName, strings.Join(DeferralProblems(r.Facts(), programme.Today(now)), "; "), name, timefmt.Date(starts), r.PartnerName))
 		if err != nil {
 			return err
 		}

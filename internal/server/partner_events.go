@@ -14,8 +14,8 @@ import (
 	"npq/internal/database"
 	"npq/internal/events"
 	"npq/internal/programme"
+	"npq/internal/timefmt"
 	"npq/web/components"
-	"npq/web/layout"
 	"npq/web/pages/partner"
 )
 
@@ -115,9 +115,9 @@ func (s *Server) partnerEventCopy(w http.ResponseWriter, r *http.Request) error 
 func eventFormFrom(e events.Event) partner.EventForm {
 	f := partner.EventForm{EventID: e.ID, Editing: true, ItemID: strconv.FormatInt(e.ItemID, 10), ItemLocked: e.ItemTitle,
 		CohortIDs: map[string]bool{}, Title: e.Title, Description: e.Description, Facilitator: e.Facilitator,
-		Date: components.DateOf(e.StartsAt.In(layout.London)), StartTime: clockValue(e.StartsAt), EndTime: clockValue(e.EndsAt),
+		Date: components.DateOf(e.StartsAt.In(timefmt.London)), StartTime: timefmt.Clock24(e.StartsAt), EndTime: timefmt.Clock24(e.EndsAt),
 		Venue: e.Venue, JoiningLink: e.JoiningLink, Limit: "unlimited",
-		Opens:       components.DateOf(e.BookingOpensAt.In(layout.London)),
+		Opens:       components.DateOf(e.BookingOpensAt.In(timefmt.London)),
 		ClosesHours: strconv.Itoa(int(e.StartsAt.Sub(e.BookingClosesAt).Hours())),
 		CutoffHours: strconv.Itoa(int(e.StartsAt.Sub(e.CancellationCutoff).Hours()))}
 	if e.Capacity != nil {
@@ -128,8 +128,6 @@ func eventFormFrom(e events.Event) partner.EventForm {
 	}
 	return f
 }
-
-func clockValue(t time.Time) string { return t.In(layout.London).Format("15:04") }
 
 var clockPattern = regexp.MustCompile(`^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$`)
 
@@ -215,8 +213,8 @@ func readEventForm(r *http.Request, f *partner.EventForm, now time.Time, kindOf 
 		f.Errors.Add("end_time", "End time must be a time, like 3:30pm or 15:30")
 	}
 	if p == "" && okStart && okEnd {
-		n.StartsAt = time.Date(day.Year(), day.Month(), day.Day(), sh, sm, 0, 0, layout.London)
-		n.EndsAt = time.Date(day.Year(), day.Month(), day.Day(), eh, em, 0, 0, layout.London)
+		n.StartsAt = time.Date(day.Year(), day.Month(), day.Day(), sh, sm, 0, 0, timefmt.London)
+		n.EndsAt = time.Date(day.Year(), day.Month(), day.Day(), eh, em, 0, 0, timefmt.London)
 		if !n.EndsAt.After(n.StartsAt) {
 			f.Errors.Add("end_time", "End time must be after the start time")
 		}
@@ -254,13 +252,13 @@ func readEventForm(r *http.Request, f *partner.EventForm, now time.Time, kindOf 
 	if !f.Opens.Empty() {
 		d, p := f.Opens.Parse("Booking opening date")
 		f.Errors.Add("opens-day", p)
-		n.BookingOpensAt = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, layout.London)
+		n.BookingOpensAt = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, timefmt.London)
 	}
 	if !n.StartsAt.IsZero() {
 		n.BookingClosesAt = n.StartsAt.Add(-time.Duration(closes) * time.Hour)
 		n.CancellationCutoff = n.StartsAt.Add(-time.Duration(cutoff) * time.Hour)
 		if f.Errors.For("opens-day") == "" && f.Errors.For("closes_hours") == "" && f.Errors.For("date-day") == "" && !n.BookingOpensAt.Before(n.BookingClosesAt) {
-			f.Errors.Add("opens-day", "Booking must open before it closes ("+layout.DateTime(n.BookingClosesAt)+")")
+			f.Errors.Add("opens-day", "Booking must open before it closes ("+timefmt.DateTime(n.BookingClosesAt)+")")
 		}
 	}
 	n.Title = f.Title
@@ -538,7 +536,7 @@ func (s *Server) partnerRegisterCSV(w http.ResponseWriter, r *http.Request) erro
 	cw := newCSV(w, fmt.Sprintf("register-event-%d.csv", e.ID))
 	cw.Write("event", "starts_at", "name", "email", "status", "attendance", "note")
 	for _, b := range bookings {
-		cw.Write(e.Title, e.StartsAt.In(layout.London).Format("2006-01-02 15:04"), b.Name, b.Email, b.Status, b.Attendance, b.AttendanceNote)
+		cw.Write(e.Title, timefmt.ISODateTime(e.StartsAt), b.Name, b.Email, b.Status, b.Attendance, b.AttendanceNote)
 	}
 	return cw.Flush()
 }
