@@ -573,7 +573,8 @@ func Enrolment(v EnrolmentPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Textarea("reason", "reason", "Reason for reinstating", "Recorded in the status history and sent to the participant.", "", "", 3).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Textarea(components.TextareaProps{ID: "reason", Label: "Reason for reinstating",
+					Hint: "Recorded in the status history and sent to the participant.", Rows: 3}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -285,12 +285,13 @@ func InvitationNew(f InvitationForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Radios("role", "role", "Role", "", f.Role, f.Errors.For("role"), f.Roles).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Radios(components.RadiosProps{ID: "role", Legend: "Role", Value: f.Role, Error: f.Errors.For("role"), Options: f.Roles}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select("partner", "partner", "Delivery partner", "Only for delivery partner staff: they see this partner's cohorts only.",
-				f.PartnerID, f.Errors.For("partner"), f.Partners).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "partner", Label: "Delivery partner",
+				Hint: "Only for delivery partner staff: they see this partner's cohorts only.", Value: f.PartnerID, Error: f.Errors.For("partner"),
+				Options: f.Partners}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

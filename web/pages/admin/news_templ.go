@@ -164,11 +164,12 @@ func NewsNew(f NewsForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Textarea("body", "body", "Message", "Markdown: **bold**, - lists, [links](https://…).", f.Body, f.Errors.For("body"), 8).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Textarea(components.TextareaProps{ID: "body", Label: "Message", Hint: "Markdown: **bold**, - lists, [links](https://…).",
+				Value: f.Body, Error: f.Errors.For("body"), Rows: 8}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select("audience", "audience", "Who it is for", "", f.Audience, f.Errors.For("audience"), f.Audiences).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "audience", Label: "Who it is for", Value: f.Audience, Error: f.Errors.For("audience"), Options: f.Audiences}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

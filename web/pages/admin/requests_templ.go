@@ -590,7 +590,8 @@ func Decide(v DecisionView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Select("move_cohort", "move_cohort", "Move to cohort", "", v.Form.MoveCohort, v.Form.Errors.For("move_cohort"), v.Cohorts).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "move_cohort", Label: "Move to cohort", Value: v.Form.MoveCohort,
+						Error: v.Form.Errors.For("move_cohort"), Options: v.Cohorts}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -615,7 +616,7 @@ func Decide(v DecisionView) templ.Component {
 					var templ_7745c5c3_Var30 string
 					templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(v.Proposal.Name)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 124, Col: 78}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 125, Col: 78}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
 					if templ_7745c5c3_Err != nil {
@@ -628,7 +629,7 @@ func Decide(v DecisionView) templ.Component {
 					var templ_7745c5c3_Var31 string
 					templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(v.Proposal.PartnerName)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 124, Col: 106}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 125, Col: 106}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 					if templ_7745c5c3_Err != nil {
@@ -641,7 +642,7 @@ func Decide(v DecisionView) templ.Component {
 					var templ_7745c5c3_Var32 string
 					templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(v.Proposal.Block))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 124, Col: 149}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 125, Col: 149}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var32))
 					if templ_7745c5c3_Err != nil {
@@ -654,7 +655,7 @@ func Decide(v DecisionView) templ.Component {
 					var templ_7745c5c3_Var33 string
 					templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(timefmt.Date(v.Proposal.ReturnOn))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 124, Col: 193}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 125, Col: 193}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var33))
 					if templ_7745c5c3_Err != nil {
@@ -667,7 +668,7 @@ func Decide(v DecisionView) templ.Component {
 					var templ_7745c5c3_Var34 string
 					templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinStringErrs(v.Proposal.Note)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 125, Col: 46}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 126, Col: 46}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var34))
 					if templ_7745c5c3_Err != nil {
@@ -685,7 +686,7 @@ func Decide(v DecisionView) templ.Component {
 					var templ_7745c5c3_Var35 string
 					templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(v.Stopped.ResumeBlock))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 128, Col: 136}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 129, Col: 136}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var35))
 					if templ_7745c5c3_Err != nil {
@@ -703,7 +704,7 @@ func Decide(v DecisionView) templ.Component {
 				var templ_7745c5c3_Var36 templ.SafeURL
 				templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/admin/requests/" + strconv.FormatInt(v.Request.ID, 10)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 131, Col: 103}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 132, Col: 103}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var36))
 				if templ_7745c5c3_Err != nil {
@@ -713,17 +714,19 @@ func Decide(v DecisionView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Radios("decision", "decision", "Decision", "", v.Form.Decision, v.Form.Errors.For("decision"),
-					[]components.Option{{Value: "approve", Label: "Approve"}, {Value: "refuse", Label: "Refuse"}}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Radios(components.RadiosProps{ID: "decision", Legend: "Decision", Value: v.Form.Decision, Error: v.Form.Errors.For("decision"),
+					Options: []components.Option{{Value: "approve", Label: "Approve"}, {Value: "refuse", Label: "Refuse"}}}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.DateInput("effective", "effective", "Effective date", "The date the change takes effect, which may differ from today.", v.Form.Effective, v.Form.Errors.For("effective-day")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "effective", Legend: "Effective date",
+					Hint: "The date the change takes effect, which may differ from today.", Value: v.Form.Effective, Error: v.Form.Errors.For("effective-day")}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				if v.Request.Kind == "deferral" {
-					templ_7745c5c3_Err = components.Select("return_cohort", "return_cohort", "Return cohort", "", v.Form.ReturnCohort, v.Form.Errors.For("return_cohort"), v.Cohorts).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "return_cohort", Label: "Return cohort", Value: v.Form.ReturnCohort,
+						Error: v.Form.Errors.For("return_cohort"), Options: v.Cohorts}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -731,7 +734,9 @@ func Decide(v DecisionView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.DateInput("return_on", "return_on", "Return date", "When the participant rejoins: the start of their block in the return cohort.", v.Form.ReturnOn, v.Form.Errors.For("return_on-day")).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "return_on", Legend: "Return date",
+						Hint: "When the participant rejoins: the start of their block in the return cohort.", Value: v.Form.ReturnOn,
+						Error: v.Form.Errors.For("return_on-day")}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -739,13 +744,17 @@ func Decide(v DecisionView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Textarea("exception", "exception", "Reason for an exception (only if the return is more than 12 months after the deferral starts)", "", v.Form.ExceptionReason, v.Form.Errors.For("exception"), 2).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Textarea(components.TextareaProps{ID: "exception",
+						Label: "Reason for an exception (only if the return is more than 12 months after the deferral starts)", Value: v.Form.ExceptionReason,
+						Error: v.Form.Errors.For("exception"), Rows: 2}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				} else if v.Request.FundingRoute != "scholarship" {
-					templ_7745c5c3_Err = components.Radios("refund", "refund", "Refund", "School-funded or self-funded place. Consider the timing above and the costs incurred.", v.Form.Refund, v.Form.Errors.For("refund"),
-						[]components.Option{{Value: "none", Label: "No refund"}, {Value: "partial", Label: "Partial refund"}, {Value: "full", Label: "Full refund"}}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Radios(components.RadiosProps{ID: "refund", Legend: "Refund",
+						Hint: "School-funded or self-funded place. Consider the timing above and the costs incurred.", Value: v.Form.Refund,
+						Error:   v.Form.Errors.For("refund"),
+						Options: []components.Option{{Value: "none", Label: "No refund"}, {Value: "partial", Label: "Partial refund"}, {Value: "full", Label: "Full refund"}}}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -758,7 +767,8 @@ func Decide(v DecisionView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = components.Textarea("notes", "notes", "Notes (included in the letter)", "Required when refusing.", v.Form.Notes, v.Form.Errors.For("notes"), 3).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Textarea(components.TextareaProps{ID: "notes", Label: "Notes (included in the letter)", Hint: "Required when refusing.",
+					Value: v.Form.Notes, Error: v.Form.Errors.For("notes"), Rows: 3}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -896,7 +906,7 @@ func RecordRequest(f RecordRequestForm) templ.Component {
 			var templ_7745c5c3_Var39 string
 			templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(f.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 210, Col: 42}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 220, Col: 42}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
 			if templ_7745c5c3_Err != nil {
@@ -909,7 +919,7 @@ func RecordRequest(f RecordRequestForm) templ.Component {
 			var templ_7745c5c3_Var40 templ.SafeURL
 			templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/admin/enrolments/" + strconv.FormatInt(f.EnrolmentID, 10) + "/requests"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 212, Col: 121}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/requests.templ`, Line: 222, Col: 121}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
 			if templ_7745c5c3_Err != nil {
@@ -919,27 +929,31 @@ func RecordRequest(f RecordRequestForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Radios("kind", "kind", "Request", "", f.Kind, f.Errors.For("kind"), []components.Option{{Value: "deferral", Label: "Defer"}, {Value: "withdrawal", Label: "Withdraw"}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Radios(components.RadiosProps{ID: "kind", Legend: "Request", Value: f.Kind, Error: f.Errors.For("kind"),
+				Options: []components.Option{{Value: "deferral", Label: "Defer"}, {Value: "withdrawal", Label: "Withdraw"}}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select("defer_reason", "defer_reason", "Deferral reason", "Only for a deferral.", f.Reason, f.Errors.For("defer_reason"), f.DeferReasons).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "defer_reason", Label: "Deferral reason", Hint: "Only for a deferral.", Value: f.Reason,
+				Error: f.Errors.For("defer_reason"), Options: f.DeferReasons}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select("withdraw_reason", "withdraw_reason", "Withdrawal reason", "Only for a withdrawal.", f.Reason, f.Errors.For("withdraw_reason"), f.WithdrawReasons).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "withdraw_reason", Label: "Withdrawal reason", Hint: "Only for a withdrawal.", Value: f.Reason,
+				Error: f.Errors.For("withdraw_reason"), Options: f.WithdrawReasons}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Textarea("details", "details", "Details (optional)", "", f.Details, f.Errors.For("details"), 3).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Textarea(components.TextareaProps{ID: "details", Label: "Details (optional)", Value: f.Details, Error: f.Errors.For("details"), Rows: 3}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.DateInput("starts_on", "starts_on", "Requested from", "The deferral's start, or the planned withdrawal date.", f.StartsOn, f.Errors.For("starts_on-day")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "starts_on", Legend: "Requested from",
+				Hint: "The deferral's start, or the planned withdrawal date.", Value: f.StartsOn, Error: f.Errors.For("starts_on-day")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.DateInput("return", "return", "Planned return (deferrals only)", "", f.PlannedReturn, f.Errors.For("return-day")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "return", Legend: "Planned return (deferrals only)", Value: f.PlannedReturn, Error: f.Errors.For("return-day")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -536,7 +536,8 @@ func Sheet(v SheetView) templ.Component {
 					}
 				}
 				if v.Editable {
-					templ_7745c5c3_Err = components.Radios(fieldID("j", i), "j-"+k, "Judgement on "+v.Criterion(k).Code, "", string(v.Sheet.Marks[k].Judgement), v.Errors.For(fieldID("j", i)), scaleOptions()).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Radios(components.RadiosProps{ID: fieldID("j", i), Name: "j-" + k, Legend: "Judgement on " + v.Criterion(k).Code,
+						Value: string(v.Sheet.Marks[k].Judgement), Error: v.Errors.For(fieldID("j", i)), Options: scaleOptions()}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -544,7 +545,8 @@ func Sheet(v SheetView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Textarea(fieldID("c", i), "c-"+k, "Comment on "+v.Criterion(k).Code, "", v.Sheet.Marks[k].Comment, v.Errors.For(fieldID("c", i)), 3).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Textarea(components.TextareaProps{ID: fieldID("c", i), Name: "c-" + k, Label: "Comment on " + v.Criterion(k).Code,
+						Value: v.Sheet.Marks[k].Comment, Error: v.Errors.For(fieldID("c", i)), Rows: 3}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -556,7 +558,7 @@ func Sheet(v SheetView) templ.Component {
 					var templ_7745c5c3_Var29 string
 					templ_7745c5c3_Var29, templ_7745c5c3_Err = templ.JoinStringErrs(judgementLabel(v.Sheet.Marks[k].Judgement))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/marking/marking.templ`, Line: 102, Col: 101}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/marking/marking.templ`, Line: 104, Col: 101}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var29))
 					if templ_7745c5c3_Err != nil {
@@ -569,7 +571,7 @@ func Sheet(v SheetView) templ.Component {
 					var templ_7745c5c3_Var30 string
 					templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(v.Sheet.Marks[k].Comment)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/marking/marking.templ`, Line: 103, Col: 68}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/marking/marking.templ`, Line: 105, Col: 68}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
 					if templ_7745c5c3_Err != nil {
@@ -586,7 +588,8 @@ func Sheet(v SheetView) templ.Component {
 				}
 			}
 			if v.Editable && len(v.Keys) > 0 {
-				templ_7745c5c3_Err = components.Textarea("feedback", "feedback", "Overall feedback to the candidate", "Released to the candidate with the judgements.", v.Sheet.Feedback, v.Errors.For("feedback"), 6).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Textarea(components.TextareaProps{ID: "feedback", Label: "Overall feedback to the candidate",
+					Hint: "Released to the candidate with the judgements.", Value: v.Sheet.Feedback, Error: v.Errors.For("feedback"), Rows: 6}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -602,7 +605,7 @@ func Sheet(v SheetView) templ.Component {
 				var templ_7745c5c3_Var31 string
 				templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(v.Sheet.Feedback)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/marking/marking.templ`, Line: 116, Col: 57}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/marking/marking.templ`, Line: 119, Col: 57}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 				if templ_7745c5c3_Err != nil {

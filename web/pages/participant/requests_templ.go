@@ -244,8 +244,8 @@ func Requests(v RequestsView) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = components.Radios("answer", "answer", "Do you intend to return on "+timefmt.Date(*r.ReturnOn)+"?", "", "", "",
-							[]components.Option{{Value: "yes", Label: "Yes, I will return"}, {Value: "no", Label: "No, I will not return", Hint: "You will be withdrawn from the course."}}).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.Radios(components.RadiosProps{ID: "answer", Legend: "Do you intend to return on " + timefmt.Date(*r.ReturnOn) + "?",
+							Options: []components.Option{{Value: "yes", Label: "Yes, I will return"}, {Value: "no", Label: "No, I will not return", Hint: "You will be withdrawn from the course."}}}).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -429,22 +429,25 @@ func RequestNew(f RequestForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Radios("discussed", "discussed", "Have you talked to your delivery partner, "+f.PartnerName+", about this?",
-				"They may be able to help you carry on. Our policy asks you to talk to them first.", f.Discussed, f.Errors.For("discussed"),
-				[]components.Option{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "Not yet"}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Radios(components.RadiosProps{ID: "discussed",
+				Legend: "Have you talked to your delivery partner, " + f.PartnerName + ", about this?",
+				Hint:   "They may be able to help you carry on. Our policy asks you to talk to them first.", Value: f.Discussed,
+				Error: f.Errors.For("discussed"), Options: []components.Option{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "Not yet"}}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Radios("reason", "reason", "Why do you want to "+verb(f.Kind)+"?", "", f.Reason, f.Errors.For("reason"), f.Reasons).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Radios(components.RadiosProps{ID: "reason", Legend: "Why do you want to " + verb(f.Kind) + "?", Value: f.Reason,
+				Error: f.Errors.For("reason"), Options: f.Reasons}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Textarea("details", "details", "Tell us more (optional)", "", f.Details, f.Errors.For("details"), 4).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Textarea(components.TextareaProps{ID: "details", Label: "Tell us more (optional)", Value: f.Details, Error: f.Errors.For("details"), Rows: 4}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if f.Kind == "deferral" {
-				templ_7745c5c3_Err = components.DateInput("starts_on", "starts_on", "When do you want your deferral to start?", "For example, 1 12 2026", f.StartsOn, f.Errors.For("starts_on-day")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "starts_on", Legend: "When do you want your deferral to start?",
+					Hint: "For example, 1 12 2026", Value: f.StartsOn, Error: f.Errors.For("starts_on-day")}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -452,12 +455,15 @@ func RequestNew(f RequestForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.DateInput("return", "return", "When do you plan to return?", "Normally no more than 12 months after your deferral starts. The exact date takes account of when cohorts reach your block, so you miss no content.", f.PlannedReturn, f.Errors.For("return-day")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "return", Legend: "When do you plan to return?",
+					Hint:  "Normally no more than 12 months after your deferral starts. The exact date takes account of when cohorts reach your block, so you miss no content.",
+					Value: f.PlannedReturn, Error: f.Errors.For("return-day")}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = components.DateInput("starts_on", "starts_on", "When do you plan to withdraw?", "For example, 1 12 2026", f.StartsOn, f.Errors.For("starts_on-day")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "starts_on", Legend: "When do you plan to withdraw?", Hint: "For example, 1 12 2026",
+					Value: f.StartsOn, Error: f.Errors.For("starts_on-day")}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -463,7 +463,7 @@ func frameworkSearchForm(q, framework string, refs []frameworks.FrameworkRef) te
 			return templ_7745c5c3_Err
 		}
 		if len(refs) > 0 {
-			templ_7745c5c3_Err = components.Select("framework", "framework", "Framework", "", framework, "", frameworkOptions(refs)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "framework", Label: "Framework", Value: framework, Options: frameworkOptions(refs)}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
