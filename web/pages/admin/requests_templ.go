@@ -420,55 +420,55 @@ func Decide(v DecisionView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = row("Status", v.Request.Status.Label()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.SummaryRow("Status", v.Request.Status.Label()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = row("Request", requestStateText(v.Request)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.SummaryRow("Request", requestStateText(v.Request)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = row("Reason", v.Request.ReasonLabel()+" ("+v.Request.Reason+")").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.SummaryRow("Reason", v.Request.ReasonLabel()+" ("+v.Request.Reason+")").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if v.Request.Details != "" {
-				templ_7745c5c3_Err = row("Details", v.Request.Details).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.SummaryRow("Details", v.Request.Details).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = row("Talked to the delivery partner", yesNo(v.Request.DiscussedWithPartner)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.SummaryRow("Talked to the delivery partner", yesNo(v.Request.DiscussedWithPartner)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = row("Requested from", timefmt.Date(v.Request.StartsOn)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.SummaryRow("Requested from", timefmt.Date(v.Request.StartsOn)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if v.Request.PlannedReturnOn != nil {
-				templ_7745c5c3_Err = row("Planned return", timefmt.Date(*v.Request.PlannedReturnOn)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.SummaryRow("Planned return", timefmt.Date(*v.Request.PlannedReturnOn)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = row("Funding route", v.Request.FundingRoute.Label()).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.SummaryRow("Funding route", v.Request.FundingRoute.Label()).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = row("Payment", paymentText(v.Request)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.SummaryRow("Payment", paymentText(v.Request)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = row("Started", timefmt.Date(v.Request.EnrolmentStarts)+" ("+monthsText(v.MonthsIn)+" in; "+strconv.Itoa(v.StudyShare)+"% of the study period by the requested date)").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.SummaryRow("Started", timefmt.Date(v.Request.EnrolmentStarts)+" ("+monthsText(v.MonthsIn)+" in; "+strconv.Itoa(v.StudyShare)+"% of the study period by the requested date)").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = row("Progress", strconv.Itoa(v.Request.Done)+" of "+strconv.Itoa(v.Request.Required)+" required activities. "+v.Stopped.Summary).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.SummaryRow("Progress", strconv.Itoa(v.Request.Done)+" of "+strconv.Itoa(v.Request.Required)+" required activities. "+v.Stopped.Summary).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = row("Future bookings affected", strconv.Itoa(len(v.Bookings))).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.SummaryRow("Future bookings affected", strconv.Itoa(len(v.Bookings))).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
