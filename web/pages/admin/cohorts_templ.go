@@ -9,6 +9,7 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"npq/internal/timefmt"
 	"npq/web/components"
 	"npq/web/layout"
 	"strconv"
@@ -68,7 +69,8 @@ func CohortNew(f CohortForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Select("course", "course", "Course", "The cohort's block dates depend on the course's blocks.", f.CourseID, f.Errors.For("course"), f.Courses).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "course", Label: "Course", Hint: "The cohort's block dates depend on the course's blocks.",
+					Value: f.CourseID, Error: f.Errors.For("course"), Options: f.Courses}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -84,7 +86,7 @@ func CohortNew(f CohortForm) templ.Component {
 				var templ_7745c5c3_Var3 string
 				templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(f.Course.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/cohorts.templ`, Line: 22, Col: 58}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/cohorts.templ`, Line: 24, Col: 58}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 				if templ_7745c5c3_Err != nil {
@@ -97,7 +99,7 @@ func CohortNew(f CohortForm) templ.Component {
 				var templ_7745c5c3_Var4 string
 				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.ResolveAttributeValue(id(f.Course.ID))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/cohorts.templ`, Line: 24, Col: 64}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/cohorts.templ`, Line: 26, Col: 64}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
 				if templ_7745c5c3_Err != nil {
@@ -107,7 +109,7 @@ func CohortNew(f CohortForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Select("partner", "partner", "Delivery partner", "", f.PartnerID, f.Errors.For("partner"), f.Partners).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "partner", Label: "Delivery partner", Value: f.PartnerID, Error: f.Errors.For("partner"), Options: f.Partners}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -115,23 +117,27 @@ func CohortNew(f CohortForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Select("schedule", "schedule", "DfE schedule", "The schedule identifier used in DfE's service.", f.Schedule, f.Errors.For("schedule"), f.Schedules).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "schedule", Label: "DfE schedule", Hint: "The schedule identifier used in DfE's service.",
+					Value: f.Schedule, Error: f.Errors.For("schedule"), Options: f.Schedules}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.DateInput("starts_on", "starts_on", "Start date", "For example, 1 10 2027", f.StartsOn, f.Errors.For("starts_on-day")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "starts_on", Legend: "Start date", Hint: "For example, 1 10 2027", Value: f.StartsOn,
+					Error: f.Errors.For("starts_on-day")}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.DateInput("study_ends_on", "study_ends_on", "End of study", "", f.StudyEndsOn, f.Errors.For("study_ends_on-day")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "study_ends_on", Legend: "End of study", Value: f.StudyEndsOn, Error: f.Errors.For("study_ends_on-day")}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.DateInput("assessment_opens", "assessment_opens", "Assessment window opens", "", f.AssessmentOpens, f.Errors.For("assessment_opens-day")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "assessment_opens", Legend: "Assessment window opens", Value: f.AssessmentOpens,
+					Error: f.Errors.For("assessment_opens-day")}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.DateInput("assessment_closes", "assessment_closes", "Assessment window closes", "", f.AssessmentCloses, f.Errors.For("assessment_closes-day")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "assessment_closes", Legend: "Assessment window closes", Value: f.AssessmentCloses,
+					Error: f.Errors.For("assessment_closes-day")}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -140,7 +146,8 @@ func CohortNew(f CohortForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				for _, b := range f.Blocks {
-					templ_7745c5c3_Err = components.DateInput("block_"+id(b.ID), "block_"+id(b.ID), "Block "+strconv.Itoa(b.Position)+": "+b.Title, "", f.BlockOpens[b.ID], f.Errors.For("block_"+id(b.ID)+"-day")).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "block_" + id(b.ID), Legend: "Block " + strconv.Itoa(b.Position) + ": " + b.Title,
+						Value: f.BlockOpens[b.ID], Error: f.Errors.For("block_" + id(b.ID) + "-day")}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -221,7 +228,7 @@ func EnrolNew(f EnrolForm) templ.Component {
 			var templ_7745c5c3_Var7 string
 			templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(f.Cohort.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/cohorts.templ`, Line: 51, Col: 49}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/cohorts.templ`, Line: 58, Col: 49}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 			if templ_7745c5c3_Err != nil {
@@ -234,7 +241,7 @@ func EnrolNew(f EnrolForm) templ.Component {
 			var templ_7745c5c3_Var8 templ.SafeURL
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/admin/cohorts/" + id(f.Cohort.ID) + "/enrolments"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/cohorts.templ`, Line: 54, Col: 99}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/cohorts.templ`, Line: 61, Col: 99}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
@@ -252,15 +259,19 @@ func EnrolNew(f EnrolForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Radios("funding", "funding", "Funding route", "", f.Funding, f.Errors.For("funding"), f.Fundings).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Radios(components.RadiosProps{ID: "funding", Legend: "Funding route", Value: f.Funding, Error: f.Errors.For("funding"), Options: f.Fundings}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.DateInput("payment", "payment", "Payment received (optional)", "Leave empty if payment has not been received. Scholarship places need no payment.", f.PaymentReceivedOn, f.Errors.For("payment-day")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "payment", Legend: "Payment received (optional)",
+				Hint: "Leave empty if payment has not been received. Scholarship places need no payment.", Value: f.PaymentReceivedOn,
+				Error: f.Errors.For("payment-day")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.DateInput("starts_on", "starts_on", "Start date (optional)", "Leave empty to use the cohort's start date, "+layout.Date(f.Cohort.StartsOn)+".", f.StartsOn, f.Errors.For("starts_on-day")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "starts_on", Legend: "Start date (optional)",
+				Hint: "Leave empty to use the cohort's start date, " + timefmt.Date(f.Cohort.StartsOn) + ".", Value: f.StartsOn,
+				Error: f.Errors.For("starts_on-day")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
