@@ -84,7 +84,8 @@ type violation struct {
 }
 
 // CheckAccessibility runs axe-core (WCAG 2.0, 2.1 and 2.2 A and AA rules) on the current
-// page and fails the test for any serious or critical violation.
+// page and fails the test for any serious or critical violation, or for a GOV.UK Frontend
+// component that was not started.
 func CheckAccessibility(t *testing.T, ctx context.Context) {
 	t.Helper()
 	if axeSource == "" {
@@ -104,6 +105,7 @@ func CheckAccessibility(t *testing.T, ctx context.Context) {
 		t.Fatalf("browsertest: axe on %s: %v", url, err)
 	}
 	saveScreenshot(t, ctx, url)
+	checkComponentsStarted(t, ctx, url)
 	for _, v := range found {
 		if v.Impact == "serious" || v.Impact == "critical" {
 			var targets []string
