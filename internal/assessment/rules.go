@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -317,12 +318,7 @@ var transitions = map[Stage][]Stage{
 
 // CanMove reports whether the workflow allows moving from one stage to another.
 func CanMove(from, to Stage) bool {
-	for _, s := range transitions[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(transitions[from], to)
 }
 
 // Label is a stage as people say it.

@@ -153,7 +153,7 @@ func TestApprovingADeferral(t *testing.T) {
 	ev := events.Store{DB: f.pool, BaseURL: "http://npq.test"}
 	start := f.now.AddDate(0, 0, 14)
 	eventID, err := ev.Create(ctx, events.NewEvent{ItemID: f.session, Title: "Workshop", StartsAt: start, EndsAt: start.Add(time.Hour), Venue: "Hall",
-		Capacity: ptr(1), BookingOpensAt: f.now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-time.Hour), CohortIDs: []int64{f.cohort}}, scope.Admin(), 1, 0)
+		Capacity: new(1), BookingOpensAt: f.now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-time.Hour), CohortIDs: []int64{f.cohort}}, scope.Admin(), 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,8 +213,6 @@ func TestApprovingADeferral(t *testing.T) {
 		t.Error("decided twice")
 	}
 }
-
-func ptr(n int) *int { return &n }
 
 func TestDeferralEligibilityAndCohortMove(t *testing.T) {
 	f := newFixture(t)

@@ -99,7 +99,7 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 0; i < n; i++ {
+		for i := range n {
 			radio := fmt.Sprintf("#j-%d-2", i) // met
 			if i == 0 && notMetFirst {
 				radio = fmt.Sprintf("#j-%d", i)

@@ -18,8 +18,8 @@ import (
 func TestBrowserBookingJourney(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	ev := a.scheduleEvent(f, f.webinar, 7, one(1))
-	a.scheduleEvent(f, f.webinar, 14, one(10))
+	ev := a.scheduleEvent(f, f.webinar, 7, new(1))
+	a.scheduleEvent(f, f.webinar, 14, new(10))
 	waiterID, err := a.srv.programme.Enrol(t.Context(), enrolIn("wanda@school.test", f.cohortID), 0, "")
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func TestBrowserBookingJourney(t *testing.T) {
 func TestBrowserStaffEventPages(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	ev := a.scheduleEvent(f, f.webinar, 7, one(1))
+	ev := a.scheduleEvent(f, f.webinar, 7, new(1))
 	a.as(f.participant).post(fmt.Sprintf("/events/%d/book", ev), nil)
 	staffUser := a.user("sam@riverside.test", auth.RolePartnerStaff, &f.partnerID)
 	ctx := browsertest.New(t)

@@ -16,7 +16,7 @@ func TestCalendarAddressIsMadeOnRequestAndShownOnce(t *testing.T) {
 	ev := a.scheduleEvent(f, f.webinar, 7, nil)
 	c := a.as(f.participant)
 	c.post(fmt.Sprintf("/events/%d/book", ev), nil)
-	for i := 0; i < 2; i++ {
+	for range 2 {
 		page := c.get("/events")
 		if page.StatusCode != 200 || page.Doc.Find(`[data-testid="get-feed"]`).Length() != 1 {
 			t.Fatalf("events page: %d %q", page.StatusCode, page.text(`#calendar`))
