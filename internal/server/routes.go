@@ -95,6 +95,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/assessment/upload", participants, s.participantAssessmentUpload)
 	s.handle(r, "POST", "/assessment/files/{file}/remove", participants, s.participantAssessmentRemoveFile)
 	s.handle(r, "POST", "/assessment/submit", participants, s.participantAssessmentSubmit)
+	s.handle(r, "GET", "/assessment/submitted", participants, s.participantAssessmentSubmitted)
 	s.handle(r, "GET", "/assessment/files/{file}", documentReaders, s.assessmentFile)
 
 	// Partner staff: cohorts, rosters and engagement.
