@@ -68,6 +68,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/learn/{block}", participants, s.participantBlockPage)
 	s.handle(r, "GET", "/learn/{block}/{item}", participants, s.participantItemPage)
 	s.handle(r, "POST", "/learn/{block}/{item}/complete", participants, s.participantItemComplete)
+	s.handle(r, "POST", "/learn/{block}/{item}/undo", participants, s.participantItemUndo)
 
 	// Participant: events and the calendar feed (read by calendar apps with its secret address).
 	s.handle(r, "GET", "/events", participants, s.participantEvents)

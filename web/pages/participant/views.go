@@ -125,6 +125,7 @@ type ItemPageView struct {
 	Previous    *ItemView
 	NextItem    *ItemView
 	CompleteURL string
+	UndoURL     string // set when the participant may take back their own "Mark as done"
 }
 
 // UnavailableView explains why content is not shown.
