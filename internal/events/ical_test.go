@@ -58,3 +58,18 @@ func TestCalendarLinesEndInCRLFAndTextIsEscaped(t *testing.T) {
 		}
 	}
 }
+
+func TestSubscribeLinks(t *testing.T) {
+	for _, tt := range []struct {
+		feed, webcal, google string
+	}{
+		{"https://npq.example/calendar/abc.ics", "webcal://npq.example/calendar/abc.ics", "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fnpq.example%2Fcalendar%2Fabc.ics"},
+		{"http://localhost:8080/calendar/abc.ics", "webcal://localhost:8080/calendar/abc.ics", "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Flocalhost%3A8080%2Fcalendar%2Fabc.ics"},
+		{"/calendar/abc.ics", "", ""},
+	} {
+		got := events.Subscribe(tt.feed)
+		if got.Webcal != tt.webcal || got.Google != tt.google {
+			t.Errorf("%s: got %+v", tt.feed, got)
+		}
+	}
+}
