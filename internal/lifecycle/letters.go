@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"npq/internal/database"
+	"npq/internal/events"
 	"npq/internal/notify"
 	"npq/internal/programme"
 	"npq/internal/scope"
@@ -27,6 +28,7 @@ type Letter struct {
 // letter keeps a letter and sends it to the participant and their delivery partner (its
 // contact and its staff), in the caller's transaction.
 func (s Store) letter(ctx context.Context, tx pgx.Tx, r Request, kind, subject, body string) (int64, error) {
+	body += signOff(s.Signature)
 	var id int64
 	if err := tx.QueryRow(ctx, `INSERT INTO letters (enrolment_id, request_id, kind, subject, body) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		r.EnrolmentID, database.NullID(r.ID), kind, subject, body).Scan(&id); err != nil {
@@ -58,9 +60,14 @@ func (s Store) letter(ctx context.Context, tx pgx.Tx, r Request, kind, subject, 
 	return id, nil
 }
 
+// signOff ends every letter: who it is from, and where to write with a question.
+func signOff(from Signature) string {
+	return fmt.Sprintf("\nYours sincerely,\n\n%s\n\nIf you have a question about this letter, email %s.\n", from.Name, from.ContactEmail)
+}
+
 func pounds(p int) string { return fmt.Sprintf("£%d.%02d", p/100, p%100) }
 
-func deferralLetter(r Request, cancelled int) string {
+func deferralLetter(r Request, cancelled events.Cancelled) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear %s,\n\nWe have agreed your request to defer your place on %s (%s).\n\n", r.Name, r.CourseName, r.CohortName)
 	fmt.Fprintf(&b, "Your deferral starts on %s. Reason: %s.\n\n", layout.Date(*r.EffectiveOn), r.ReasonLabel())
@@ -70,8 +77,8 @@ func deferralLetter(r Request, cancelled int) string {
 	if r.ExceptionReason != "" {
 		fmt.Fprintf(&b, "Your return is more than 12 months after your deferral starts. We have agreed this because: %s\n\n", r.ExceptionReason)
 	}
-	if cancelled > 0 {
-		fmt.Fprintf(&b, "We have cancelled your %d future event bookings; you can book again when you return.\n\n", cancelled)
+	if places := cancelled.Places(); places != "" {
+		fmt.Fprintf(&b, "We have cancelled %s; you can book again when you return.\n\n", places)
 	}
 	b.WriteString("While you are deferred, the course content is closed. We will contact you within 3 months before your return date to ask you to confirm that you intend to return. If you choose not to return, the withdrawal policy will apply.\n\n")
 	if r.FundingRoute != programme.FundingScholarship {
@@ -84,13 +91,13 @@ func deferralLetter(r Request, cancelled int) string {
 	return b.String()
 }
 
-func withdrawalLetter(r Request, cancelled int) string {
+func withdrawalLetter(r Request, cancelled events.Cancelled) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Dear %s,\n\nWe confirm your withdrawal from %s (%s).\n\n", r.Name, r.CourseName, r.CohortName)
 	fmt.Fprintf(&b, "Date of withdrawal: %s. Reason: %s.\n\n", layout.Date(*r.EffectiveOn), r.ReasonLabel())
 	b.WriteString("You have been removed from your course on the learning platform, and our records have been updated. Your records are kept.\n\n")
-	if cancelled > 0 {
-		fmt.Fprintf(&b, "We have cancelled your %d future event bookings.\n\n", cancelled)
+	if places := cancelled.Places(); places != "" {
+		fmt.Fprintf(&b, "We have cancelled %s.\n\n", places)
 	}
 	if r.FundingRoute != programme.FundingScholarship && r.Refund != nil {
 		switch *r.Refund {

@@ -341,7 +341,7 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 			return err
 		}
 		return audit.Record(ctx, tx, d.ActorID, string(r.Kind)+".approved", fmt.Sprintf("request:%d", r.ID), map[string]any{
-			"reason": r.Reason, "effective_on": d.EffectiveOn.Format("2006-01-02"), "bookings_cancelled": cancelled, "refund": d.Refund})
+			"reason": r.Reason, "effective_on": d.EffectiveOn.Format("2006-01-02"), "bookings_cancelled": cancelled.Booked, "waiting_cancelled": cancelled.Waiting, "refund": d.Refund})
 	})
 	return letterID, wrap("decide", err)
 }
