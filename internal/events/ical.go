@@ -11,8 +11,6 @@ import (
 	"npq/web/layout"
 )
 
-func londonTZ() *time.Location { return layout.London }
-
 // CalendarEntry is one booking as a calendar shows it.
 type CalendarEntry struct {
 	BookingID     int64

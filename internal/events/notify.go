@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"npq/internal/notify"
+	"npq/web/layout"
 )
 
 // recipient is who a booking belongs to.
@@ -41,7 +42,7 @@ func (s Store) details(e Event, withLink bool) string {
 		}
 	}
 	return fmt.Sprintf("%s\nWhen: %s\nWhere: %s\nCancel or change by: %s\n\nSee or change your booking: %s\n",
-		e.Title, e.Timing(), where, e.CancellationCutoff.In(londonTZ()).Format("Monday 2 January 2006 at 3:04pm"), s.eventURL(e))
+		e.Title, e.Timing(), where, layout.DayDateTime(e.CancellationCutoff), s.eventURL(e))
 }
 
 // notifyBooking tells a participant what happened to their booking, with the calendar entry.

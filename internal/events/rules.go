@@ -146,16 +146,9 @@ func ClashProblem(s Slot) problem.Problem {
 func (e Event) Timing() string {
 	s, en := e.StartsAt.In(layout.London), e.EndsAt.In(layout.London)
 	if s.Format("20060102") == en.Format("20060102") {
-		return s.Format("Monday 2 January 2006, ") + clock(s) + " to " + clock(en)
+		return s.Format("Monday 2 January 2006, ") + layout.Clock(s) + " to " + layout.Clock(en)
 	}
-	return s.Format("Monday 2 January 2006, ") + clock(s) + " to " + en.Format("Monday 2 January 2006, ") + clock(en)
-}
-
-func clock(t time.Time) string {
-	if t.Minute() == 0 {
-		return t.Format("3pm")
-	}
-	return t.Format("3:04pm")
+	return s.Format("Monday 2 January 2006, ") + layout.Clock(s) + " to " + en.Format("Monday 2 January 2006, ") + layout.Clock(en)
 }
 
 // Reminder kinds and how long before the start they go.

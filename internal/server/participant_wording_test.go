@@ -26,3 +26,24 @@ func TestHomeContinueAndPartnerWording(t *testing.T) {
 		t.Errorf("metadata line: %q", line)
 	}
 }
+
+// A time is written the same way on every page and email: "10am", never "10:00am".
+func TestTimesAreWrittenOneWayAcrossPages(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	ev := a.scheduleEvent(f, f.webinar, 7, nil) // at 10am
+	c := a.as(f.participant)
+	c.post(fmt.Sprintf("/events/%d/book", ev), nil)
+	home := c.get("/home").text(`[data-testid="home-events"]`)
+	if !strings.Contains(home, "at 10am") {
+		t.Errorf("home: %q", home)
+	}
+	for _, p := range []string{"/home", "/events", fmt.Sprintf("/events/%d", ev)} {
+		if body := c.get(p).text("main"); strings.Contains(body, ":00am") || strings.Contains(body, ":00pm") {
+			t.Errorf("%s writes a time with :00", p)
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM outbox WHERE body ~ ':00[ap]m'`); n != 0 {
+		t.Errorf("%d emails write a time with :00", n)
+	}
+}
