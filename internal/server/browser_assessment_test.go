@@ -59,6 +59,12 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 	}
 	submit(`form[action="/assessment"] button`)
 	check()
+	// On a phone, the checklist starts in the first screen.
+	browsertest.Run(t, ctx, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid="checklist"]`)))
+	if top, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector('[data-testid="checklist"]').getBoundingClientRect().top`)); err != nil || top > 640 {
+		t.Errorf("the checklist starts %vpx down a 640px phone screen (%v)", top, err)
+	}
+	browsertest.Run(t, ctx, chromedp.ResetViewport(), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid="checklist"]`)))
 	// The checklist at the top links straight to the first missing document's upload.
 	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid="findings"] a[href="#slot-0"]`)))
 	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.hash`)); err != nil || focused != "#slot-0" {
