@@ -8,7 +8,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // CalendarEntry is one booking as a calendar shows it.
@@ -49,7 +49,7 @@ func addLondonTimezone(cal *ics.Calendar) {
 	tz.Components = append(tz.Components, daylight, standard)
 }
 
-func localStamp(t time.Time) string { return t.In(layout.London).Format("20060102T150405") }
+func localStamp(t time.Time) string { return t.In(timefmt.London).Format("20060102T150405") }
 
 // Calendar builds an iCalendar document of bookings: booked ones confirmed, waiting-list
 // places tentative, cancelled ones marked cancelled, each under its booking's stable UID.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -161,25 +159,6 @@ func (s Store) CancelForEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID, a
 // waiting lists, which are not bookings.
 type Cancelled struct {
 	Booked, Waiting int
-}
-
-// Places words what was cancelled for a letter, e.g. "your 2 future event bookings and your
-// place on 1 waiting list", or "" when nothing was.
-func (c Cancelled) Places() string {
-	var parts []string
-	switch {
-	case c.Booked == 1:
-		parts = append(parts, "your future event booking")
-	case c.Booked > 1:
-		parts = append(parts, "your "+strconv.Itoa(c.Booked)+" future event bookings")
-	}
-	switch {
-	case c.Waiting == 1:
-		parts = append(parts, "your place on a waiting list")
-	case c.Waiting > 1:
-		parts = append(parts, "your places on "+strconv.Itoa(c.Waiting)+" waiting lists")
-	}
-	return strings.Join(parts, " and ")
 }
 
 // OfferedCohort returns which of the cohorts the event is offered to, or database.ErrNotFound.

@@ -132,21 +132,3 @@ func TestTiming(t *testing.T) {
 		t.Errorf("timing %q", got)
 	}
 }
-
-func TestCancelledPlaces(t *testing.T) {
-	for _, tt := range []struct {
-		c    Cancelled
-		want string
-	}{
-		{Cancelled{}, ""},
-		{Cancelled{Booked: 1}, "your future event booking"},
-		{Cancelled{Booked: 3}, "your 3 future event bookings"},
-		{Cancelled{Waiting: 1}, "your place on a waiting list"},
-		{Cancelled{Waiting: 2}, "your places on 2 waiting lists"},
-		{Cancelled{Booked: 2, Waiting: 1}, "your 2 future event bookings and your place on a waiting list"},
-	} {
-		if got := tt.c.Places(); got != tt.want {
-			t.Errorf("%+v: got %q, want %q", tt.c, got, tt.want)
-		}
-	}
-}
