@@ -94,7 +94,7 @@ func TestClashes(t *testing.T) {
 		}
 	}
 	p := ClashProblem(Slot{Title: "Webinar", StartsAt: at("2027-03-02 09:00")})
-	if !strings.Contains(p.Message, "clashes with your booking for Webinar on 2 March 2027 at 9:00am") {
+	if !strings.Contains(p.Message, "clashes with your booking for Webinar on 2 March 2027 at 9am") {
 		t.Errorf("clash message %q", p)
 	}
 }
