@@ -166,7 +166,7 @@ func TestApprovingADeferral(t *testing.T) {
 	}
 	start2 := start.AddDate(0, 0, 1)
 	full, err := ev.Create(ctx, events.NewEvent{ItemID: other, Title: "Another workshop", StartsAt: start2, EndsAt: start2.Add(time.Hour), Venue: "Hall",
-		Capacity: ptr(1), BookingOpensAt: f.now.Add(-time.Hour), BookingClosesAt: start2.Add(-time.Hour), CancellationCutoff: start2.Add(-time.Hour), CohortIDs: []int64{f.cohort}}, scope.Admin(), 1, 0)
+		Capacity: new(1), BookingOpensAt: f.now.Add(-time.Hour), BookingClosesAt: start2.Add(-time.Hour), CancellationCutoff: start2.Add(-time.Hour), CohortIDs: []int64{f.cohort}}, scope.Admin(), 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
