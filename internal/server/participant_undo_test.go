@@ -23,7 +23,7 @@ func TestParticipantUndoesMarkAsDone(t *testing.T) {
 		t.Fatalf("undo form action %q", action)
 	}
 	// Twice, as a double click: one entry.
-	for i := 0; i < 2; i++ {
+	for range 2 {
 		res := c.post(action, nil)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != item {
 			t.Fatalf("undo: %d %s", res.StatusCode, res.Header.Get("Location"))
