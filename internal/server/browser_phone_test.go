@@ -90,12 +90,12 @@ func TestBrowserErrorSummaryTakesFocus(t *testing.T) {
 func TestBrowserParticipantPagesPhoneFirst(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	ev := a.scheduleEvent(f, f.webinar, 7, one(10))
+	ev := a.scheduleEvent(f, f.webinar, 7, new(10))
 	for _, days := range []int{8, 9} {
-		a.scheduleEvent(f, f.webinar, days, one(10))
+		a.scheduleEvent(f, f.webinar, days, new(10))
 	}
 	for _, days := range []int{10, 11, 12} {
-		a.scheduleEvent(f, f.workshop, days, one(10))
+		a.scheduleEvent(f, f.workshop, days, new(10))
 	}
 	a.as(f.participant).post(fmt.Sprintf("/events/%d/book", ev), nil)
 	ctx := browsertest.New(t)
