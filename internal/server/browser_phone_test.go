@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"npq/internal/browsertest"
+	"npq/internal/demo"
 )
 
 // On a 320px phone the navigation folds into a Menu button that opens and closes it, so the
@@ -119,4 +120,24 @@ func TestBrowserParticipantPagesPhoneFirst(t *testing.T) {
 		t.Errorf("Events for six dates is %dpx long on a 320px phone", height)
 	}
 	browsertest.Run(t, ctx, browsertest.Desktop())
+}
+
+// The demo's participant on a phone: each zone's main action in the first screen. Home fits
+// the screen's width; its first screen is Home's own test once it shows a card per course.
+func TestBrowserDemoParticipantPhoneFirst(t *testing.T) {
+	a := newTestApp(t)
+	if err := demo.Load(t.Context(), a.pool, demo.Development); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t)
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(a.ts.URL+"/sign-in"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "participant@demo.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), demo.Password+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="sign-out"]`)),
+	)
+	for _, p := range []string{"/progress", "/learn", "/events", "/requests", "/assessment"} {
+		browsertest.CheckPhoneFirst(t, ctx, a.ts.URL+p)
+	}
+	browsertest.CheckFitsPhone(t, ctx, a.ts.URL+"/home")
 }

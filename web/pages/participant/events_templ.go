@@ -313,7 +313,7 @@ func optionNotes(o EventOption) templ.Component {
 			templ_7745c5c3_Var16 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		if o.Problem != "" && o.BookingStatus == "" {
+		if o.Problem != "" && o.BookingStatus == "" && !o.Cancelled() {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<p class=\"govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0\" data-testid=\"option-problem\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
