@@ -465,8 +465,8 @@ func (st Store) Release(ctx context.Context, ids []int64, actorID int64, now tim
 				return err
 			}
 			if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: email, ToName: s.ParticipantName, Subject: "Your assessment result: " + s.CourseName,
-				Body: fmt.Sprintf("Dear %s,\n\nThe result of your %s assessment is ready. Sign in to see your outcome, the judgement on each criterion and your feedback:\n\n%s/assessment\n",
-					s.ParticipantName, s.CourseName, st.BaseURL)}); err != nil {
+				Body: fmt.Sprintf("Dear %s,\n\nThe result of your %s assessment is ready. Sign in to see your outcome, the judgement on each criterion and your feedback:\n\n%s/assessment?course=%d\n",
+					s.ParticipantName, s.CourseName, st.BaseURL, s.EnrolmentID)}); err != nil {
 				return err
 			}
 			if err := audit.Record(ctx, tx, actorID, "assessment.released", fmt.Sprintf("submission:%d", id), map[string]any{"outcome": outcome}); err != nil {

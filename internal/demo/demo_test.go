@@ -127,7 +127,7 @@ func TestDemoAssessmentCoversEveryStage(t *testing.T) {
 		(SELECT count(DISTINCT dfe_outcome) FROM submissions WHERE stage = 'released'),
 		(SELECT count(*) FROM agreed_judgements WHERE source = 'moderated')`).Scan(&pam, &outcomes, &moderated) //nolint:errcheck
 	u, _ := auth.Store{DB: pool}.UserByEmail(ctx, "participant@demo.test")
-	id, err := assessment.Store{DB: pool}.EnrolmentFor(ctx, u.ID, programme.Today(time.Now()))
+	id, err := assessment.Store{DB: pool}.EnrolmentFor(ctx, u.ID, 0, programme.Today(time.Now()))
 	var cohort string
 	pool.QueryRow(ctx, `SELECT h.name FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id WHERE e.id = $1`, id).Scan(&cohort) //nolint:errcheck
 	if err != nil || !strings.HasPrefix(cohort, "NPQSL") {

@@ -34,16 +34,16 @@ func eventOption(o events.Offer, bookedOther map[int64]bool, now time.Time) part
 func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := currentUser(ctx)
-	enrolments, err := s.programme.EnrolmentsForUser(ctx, u.ID)
+	c, ok, err := s.chooseCourse(r)
 	if err != nil {
 		return err
 	}
-	if len(enrolments) == 0 {
+	if !ok {
 		return s.ok(w, r, participant.Events(participant.EventsView{NoEnrolment: true}))
 	}
-	e := enrolments[0]
+	e := c.chosen
 	if !e.Status.CanSeeContent() {
-		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
+		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e), Switcher: c.switcher("/events")}))
 		return nil
 	}
 	now := s.now()
@@ -55,7 +55,7 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	v := participant.EventsView{Enrolment: enrolmentView(e), FeedMadeAt: made}
+	v := participant.EventsView{Enrolment: enrolmentView(e), Switcher: c.switcher("/events"), FeedMadeAt: made}
 	booked := map[int64]bool{}
 	for _, o := range offers {
 		if o.BookingStatus == events.StatusBooked {
@@ -141,7 +141,7 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, act func(
 	if e.Status != programme.StatusActive {
 		return httpError{Status: http.StatusForbidden, Message: "Only participants with an active place can book or change events."}
 	}
-	back := "/events#event-" + strconv.FormatInt(eventID, 10)
+	back := participant.CourseHref("/events#event-"+strconv.FormatInt(eventID, 10), e.ID)
 	out, err := act(e.ID, eventID, currentUser(r.Context()).ID, s.now())
 	if err != nil {
 		return backTo(back, err)

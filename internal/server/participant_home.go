@@ -4,8 +4,10 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"time"
 
 	"npq/internal/events"
+	"npq/internal/lifecycle"
 	"npq/internal/programme"
 	"npq/web/pages/participant"
 )
@@ -26,33 +28,61 @@ func (s *Server) participantHome(w http.ResponseWriter, r *http.Request) error {
 	for _, n := range news {
 		v.News = append(v.News, participant.NewsView{Title: n.Title, BodyHTML: programme.RenderMarkdown(n.Body), Audience: n.Audience, PublishedAt: n.PublishedAt})
 	}
-	if v.Due, err = s.assessment.DueFor(ctx, u.ID, today); err != nil {
+	facts, err := s.lifecycle.CourseFactsFor(ctx, u.ID)
+	if err != nil {
 		return err
 	}
-	if len(enrolments) > 0 {
-		e := enrolments[0]
-		ev := enrolmentView(e)
-		v.Enrolment = &ev
-		for _, o := range enrolments[1:] {
-			v.Others = append(v.Others, enrolmentView(o))
-		}
-		if e.Status.CanSeeContent() {
-			blocks, err := s.programme.Journey(ctx, e)
-			if err != nil {
-				return err
-			}
-			views, current, cont := journeyView(blocks, lastItem(e), today)
-			v.Continue = cont
-			if err := s.homeEvents(r, e, &v); err != nil {
-				return err
-			}
-			v.Overall = programme.CourseProgress(blocks)
-			if current >= 0 {
-				v.Current = &views[current]
-			}
+	v.Due = dueAssessment(enrolments, facts, today)
+	primary := primaryIndex(enrolments)
+	for i, e := range enrolments {
+		card := participant.CourseCard{Enrolment: enrolmentView(e), Standing: lifecycle.StandingOf(facts[e.ID]), Primary: i == primary}
+		v.Courses = append(v.Courses, card)
+		if card.Standing.Question {
+			v.Questions = append(v.Questions, card)
 		}
 	}
+	if primary < 0 {
+		return s.ok(w, r, participant.Home(v))
+	}
+	e := enrolments[primary]
+	blocks, err := s.programme.Journey(ctx, e)
+	if err != nil {
+		return err
+	}
+	views, current, cont := journeyView(blocks, lastItem(e), today)
+	v.Continue = cont
+	if err := s.homeEvents(r, e, &v); err != nil {
+		return err
+	}
+	v.Overall = programme.CourseProgress(blocks)
+	if current >= 0 {
+		v.Current = &views[current]
+	}
 	return s.ok(w, r, participant.Home(v))
+}
+
+// primaryIndex is the enrolment Home shows in full, with where to continue: the first whose
+// content the participant may see, or -1.
+func primaryIndex(enrolments []programme.Enrolment) int {
+	for i, e := range enrolments {
+		if e.Status.CanSeeContent() {
+			return i
+		}
+	}
+	return -1
+}
+
+// dueAssessment is the assessment the participant should be working on now, the earliest
+// deadline first, or nil.
+func dueAssessment(enrolments []programme.Enrolment, facts map[int64]lifecycle.CourseFacts, today time.Time) *participant.DueAssessment {
+	var due *participant.DueAssessment
+	for _, e := range enrolments {
+		f := facts[e.ID]
+		if f.AssessmentDue(today) && (due == nil || f.Deadline.Before(due.Deadline)) {
+			due = &participant.DueAssessment{EnrolmentID: e.ID, CourseName: e.CourseName, Deadline: f.Deadline, Started: f.Drafting}
+		}
+	}
+	return due
 }
 
 // homeEvents fills Home's calendar: upcoming bookings and waiting-list places, and the

@@ -67,15 +67,15 @@ func (s *Server) journeyOf(r *http.Request, e programme.Enrolment) (journey, err
 }
 
 func (s *Server) participantLearn(w http.ResponseWriter, r *http.Request) error {
-	e, ok, err := s.primaryEnrolment(w, r)
+	c, ok, err := s.primaryEnrolment(w, r)
 	if err != nil || !ok {
 		return err
 	}
-	j, err := s.journeyOf(r, e)
+	j, err := s.journeyOf(r, c.chosen)
 	if err != nil {
 		return err
 	}
-	v := participant.LearnView{Enrolment: enrolmentView(e), Blocks: j.views, Continue: j.cont}
+	v := participant.LearnView{Enrolment: enrolmentView(c.chosen), Switcher: c.switcher("/learn"), Blocks: j.views, Continue: j.cont}
 	var items []programme.Item
 	for _, b := range j.blocks {
 		items = append(items, b.Items...)

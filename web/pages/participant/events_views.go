@@ -10,6 +10,7 @@ import (
 // block and activity.
 type EventsView struct {
 	Enrolment   EnrolmentView
+	Switcher    CourseSwitcher
 	Groups      []EventGroup
 	FeedMadeAt  *time.Time // when the calendar address was made; nil if there is none
 	NoEnrolment bool

@@ -8,6 +8,7 @@ import (
 // RequestsView is the participant's Requests page.
 type RequestsView struct {
 	Enrolment   *EnrolmentView
+	Switcher    CourseSwitcher
 	Requests    []lifecycle.Request
 	Letters     []lifecycle.Letter
 	CanDefer    bool

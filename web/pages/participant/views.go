@@ -1,8 +1,9 @@
 package participant
 
 import (
-	"npq/internal/assessment"
 	"time"
+
+	"npq/internal/lifecycle"
 
 	"npq/internal/programme"
 )
@@ -52,15 +53,30 @@ type ItemView struct {
 // HomeView is what the participant's Home shows.
 type HomeView struct {
 	Name      string
-	Enrolment *EnrolmentView
-	Others    []EnrolmentView
+	Courses   []CourseCard // one per enrolment, the primary one shown in full
+	Questions []CourseCard // courses with a question awaiting the participant's answer
 	Continue  *ContinueLink
 	Current   *BlockView
 	Overall   programme.Progress
 	News      []NewsView
 	Events    []HomeEvent
 	ToBook    []string // required sessions with dates open that the participant has not booked
-	Due       *assessment.Due
+	Due       *DueAssessment
+}
+
+// CourseCard is one of the participant's courses on Home: its status and next step.
+type CourseCard struct {
+	Enrolment EnrolmentView
+	Standing  lifecycle.StandingView
+	Primary   bool // shown with where to continue, the current block and events
+}
+
+// DueAssessment is an assessment the participant should be working on now.
+type DueAssessment struct {
+	EnrolmentID int64
+	CourseName  string
+	Deadline    time.Time
+	Started     bool
 }
 
 // NewsView is one news post.
@@ -83,6 +99,7 @@ type HomeEvent struct {
 // ProgressView is the Progress page.
 type ProgressView struct {
 	Enrolment EnrolmentView
+	Switcher  CourseSwitcher
 	Overall   programme.Progress
 	Blocks    []BlockView
 	Continue  *ContinueLink
@@ -91,6 +108,7 @@ type ProgressView struct {
 // LearnView is the Learn page: every block and where the participant is in each.
 type LearnView struct {
 	Enrolment EnrolmentView
+	Switcher  CourseSwitcher
 	Blocks    []BlockView
 	Continue  *ContinueLink
 	Overview  []OverviewLine
@@ -130,4 +148,15 @@ type ItemPageView struct {
 // UnavailableView explains why content is not shown.
 type UnavailableView struct {
 	Enrolment EnrolmentView
+	Switcher  CourseSwitcher
+}
+
+// primary is the course Home shows in full, or nil.
+func (v HomeView) primary() *CourseCard {
+	for i := range v.Courses {
+		if v.Courses[i].Primary {
+			return &v.Courses[i]
+		}
+	}
+	return nil
 }
