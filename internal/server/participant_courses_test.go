@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,9 @@ import (
 	frameworkdata "npq/frameworks"
 	"npq/internal/assessment"
 	"npq/internal/auth"
+	"npq/internal/lifecycle"
 	"npq/internal/programme"
+	"npq/web/layout"
 )
 
 // release marks a submitted assessment by two markers, met on every criterion (or not met
@@ -163,5 +166,71 @@ func TestParticipantPagesWorkPerCourse(t *testing.T) {
 	olu := a.as(f.other)
 	if olu.get("/learn").Doc.Find(`[data-testid="course-switcher"]`).Length() != 0 {
 		t.Error("switcher shown with one course")
+	}
+}
+
+// A deferred participant is told where they stand on every page: the return date and cohort
+// and the letter on Home, the same on Events and Requests; their old cohort's news goes; and
+// when the provider asks them to confirm their return, Home asks until they answer.
+func TestDeferredParticipantSeesWhereTheyStand(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	next := a.nextCohort(f)
+	ctx := t.Context()
+	today := a.today()
+	(programme.Store{DB: a.pool}).PostNews(ctx, "Block 2 dates for Riverside", "x", nil, &f.cohortID, 0) //nolint:errcheck
+	returnOn := today.AddDate(0, 2, 0)
+	req, err := a.srv.lifecycle.Create(ctx, lifecycle.NewRequest{EnrolmentID: f.enrolment, Kind: lifecycle.KindDeferral, Reason: "parental-leave",
+		StartsOn: today, PlannedReturnOn: &returnOn, Source: "participant"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, adminUser := a.signedIn(auth.RoleProviderAdmin)
+	if _, err := a.srv.lifecycle.Decide(ctx, lifecycle.Decision{RequestID: req, Approve: true, EffectiveOn: today, ReturnCohortID: next,
+		ReturnOn: returnOn, ActorID: adminUser.ID, Now: a.now()}); err != nil {
+		t.Fatal(err)
+	}
+	pam := a.as(f.participant)
+	home := pam.get("/home")
+	main := home.text("main")
+	if !strings.Contains(main, "Your place is deferred") || !strings.Contains(main, "NPQH Riverside next") || !strings.Contains(main, layout.Date(returnOn)) {
+		t.Errorf("home while deferred: %q", main)
+	}
+	if href, _ := home.Doc.Find(`[data-testid="standing-letter"]`).Attr("href"); !strings.HasPrefix(href, "/letters/") {
+		t.Errorf("letter link %q", href)
+	}
+	if strings.Contains(main, "Block 2 dates for Riverside") {
+		t.Error("the old cohort's news is shown while deferred")
+	}
+	for _, page := range []string{"/events", "/requests", "/learn"} {
+		if got := pam.get(page).text("main"); !strings.Contains(got, "Your place is deferred") || strings.Contains(got, "has not scheduled any sessions") {
+			t.Errorf("%s while deferred: %q", page, got)
+		}
+	}
+	// The provider asks: Home asks too, until it is answered there.
+	if res := admin.post(fmt.Sprintf("/admin/requests/%d/ask-return", req), nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ask: %d", res.StatusCode)
+	}
+	home = pam.get("/home")
+	question := home.Doc.Find(`[data-testid="question"]`)
+	if question.Length() != 1 || !strings.Contains(question.Text(), "Will you return on "+layout.Date(returnOn)) {
+		t.Fatalf("no question on home: %q", home.text("main"))
+	}
+	for _, page := range []string{"/events", "/requests", "/learn"} {
+		if got := pam.get(page).text(`[data-testid="status-explanation"]`); !strings.Contains(got, "Please confirm you will return") {
+			t.Errorf("%s once asked: %q", page, got)
+		}
+	}
+	action, _ := question.Find("form").Attr("action")
+	if res := pam.post(action, url.Values{"from": {"home"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/home" {
+		t.Errorf("no answer: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	res := pam.post(action, url.Values{"from": {"home"}, "answer": {"yes"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/home" {
+		t.Fatalf("answer: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	home = pam.get("/home")
+	if home.Doc.Find(`[data-testid="question"]`).Length() != 0 || !strings.Contains(home.text("main"), "You are returning") {
+		t.Errorf("after answering: %q", home.text("main"))
 	}
 }

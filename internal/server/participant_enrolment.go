@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"npq/internal/lifecycle"
 	"npq/internal/programme"
 	"npq/web/pages/participant"
 )
@@ -97,8 +98,28 @@ func (s *Server) primaryEnrolment(w http.ResponseWriter, r *http.Request) (cours
 		return c, false, nil
 	}
 	if !c.chosen.Status.CanSeeContent() {
-		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(c.chosen), Switcher: c.switcher(r.URL.Path)}))
-		return c, false, nil
+		return c, false, s.unavailable(w, r, c)
 	}
 	return c, true, nil
+}
+
+// unavailable answers a page whose course content the participant may not see now, saying
+// where they stand on it.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, c courseChoice) error {
+	st, err := s.standing(r, c.chosen)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(c.chosen),
+		Switcher: c.switcher(r.URL.Path), Standing: st}))
+	return nil
+}
+
+// standing is where the participant stands on an enrolment, as every participant page says it.
+func (s *Server) standing(r *http.Request, e programme.Enrolment) (lifecycle.StandingView, error) {
+	facts, err := s.lifecycle.CourseFactsFor(r.Context(), e.UserID)
+	if err != nil {
+		return lifecycle.StandingView{}, err
+	}
+	return lifecycle.StandingOf(facts[e.ID]), nil
 }

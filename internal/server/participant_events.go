@@ -43,8 +43,11 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 	}
 	e := c.chosen
 	if !e.Status.CanSeeContent() {
-		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e), Switcher: c.switcher("/events")}))
-		return nil
+		return s.unavailable(w, r, c)
+	}
+	st, err := s.standing(r, e)
+	if err != nil {
+		return err
 	}
 	now := s.now()
 	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, now.Add(-24*time.Hour))
@@ -55,7 +58,7 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	v := participant.EventsView{Enrolment: enrolmentView(e), Switcher: c.switcher("/events"), FeedMadeAt: made}
+	v := participant.EventsView{Enrolment: enrolmentView(e), Switcher: c.switcher("/events"), Standing: st, FeedMadeAt: made}
 	booked := map[int64]bool{}
 	for _, o := range offers {
 		if o.BookingStatus == events.StatusBooked {
@@ -108,8 +111,7 @@ func (s *Server) participantEvent(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if !e.Status.CanSeeContent() {
-		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
-		return nil
+		return s.unavailable(w, r, courseChoice{chosen: e})
 	}
 	now := s.now()
 	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, time.Time{})

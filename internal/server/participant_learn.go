@@ -75,7 +75,11 @@ func (s *Server) participantLearn(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	v := participant.LearnView{Enrolment: enrolmentView(c.chosen), Switcher: c.switcher("/learn"), Blocks: j.views, Continue: j.cont}
+	st, err := s.standing(r, c.chosen)
+	if err != nil {
+		return err
+	}
+	v := participant.LearnView{Enrolment: enrolmentView(c.chosen), Switcher: c.switcher("/learn"), Standing: st, Blocks: j.views, Continue: j.cont}
 	var items []programme.Item
 	for _, b := range j.blocks {
 		items = append(items, b.Items...)
@@ -106,8 +110,7 @@ func (s *Server) participantBlock(w http.ResponseWriter, r *http.Request) (progr
 		return e, nil, 0, false, err
 	}
 	if !e.Status.CanSeeContent() {
-		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
-		return e, nil, 0, false, nil
+		return e, nil, 0, false, s.unavailable(w, r, courseChoice{chosen: e})
 	}
 	j, err := s.journeyOf(r, e)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"npq/internal/events"
+	"npq/internal/lifecycle"
 )
 
 // EventsView is the participant's Events page: events offered to their cohort, grouped by
@@ -11,6 +12,7 @@ import (
 type EventsView struct {
 	Enrolment   EnrolmentView
 	Switcher    CourseSwitcher
+	Standing    lifecycle.StandingView
 	Groups      []EventGroup
 	FeedMadeAt  *time.Time // when the calendar address was made; nil if there is none
 	NoEnrolment bool

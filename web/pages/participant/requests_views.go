@@ -9,6 +9,7 @@ import (
 type RequestsView struct {
 	Enrolment   *EnrolmentView
 	Switcher    CourseSwitcher
+	Standing    lifecycle.StandingView
 	Requests    []lifecycle.Request
 	Letters     []lifecycle.Letter
 	CanDefer    bool

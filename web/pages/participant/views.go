@@ -109,6 +109,7 @@ type ProgressView struct {
 type LearnView struct {
 	Enrolment EnrolmentView
 	Switcher  CourseSwitcher
+	Standing  lifecycle.StandingView
 	Blocks    []BlockView
 	Continue  *ContinueLink
 	Overview  []OverviewLine
@@ -149,6 +150,7 @@ type ItemPageView struct {
 type UnavailableView struct {
 	Enrolment EnrolmentView
 	Switcher  CourseSwitcher
+	Standing  lifecycle.StandingView
 }
 
 // primary is the course Home shows in full, or nil.
