@@ -234,3 +234,65 @@ func TestDeferredParticipantSeesWhereTheyStand(t *testing.T) {
 		t.Errorf("after answering: %q", home.text("main"))
 	}
 }
+
+// Continue goes to the first required activity that can be done now: a session whose dates
+// have all passed unbooked is passed over, its page says so and who to ask, and Home never
+// sends the participant to Learn to find a date it does not show.
+func TestContinueAfterTheLastBookableDateOfASession(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	a.pool.Exec(t.Context(), `UPDATE delivery_partners SET contact_name = 'Rita Lead', contact_email = 'npq@riverside.test' WHERE id = $1`, f.partnerID) //nolint:errcheck
+	a.scheduleEvent(f, f.webinar, 2, one(10))
+	pam := a.as(f.participant)
+	pam.post(fmt.Sprintf("/learn/%d/%d/complete", f.block1, f.intro), nil)
+	pam.post(fmt.Sprintf("/learn/%d/%d/complete", f.block1, f.study), nil)
+	webinar := fmt.Sprintf("/learn/%d/%d", f.block1, f.webinar)
+	if href, _ := pam.get("/home").Doc.Find(`[data-testid="continue"]`).Attr("href"); href != webinar {
+		t.Fatalf("with a date to book, continue goes to %q", href)
+	}
+	// The date passes unbooked.
+	a.clock.Set(a.now().AddDate(0, 0, 3))
+	home := pam.get("/home")
+	if home.Doc.Find(`[data-testid="continue"]`).Length() != 0 {
+		href, _ := home.Doc.Find(`[data-testid="continue"]`).Attr("href")
+		t.Errorf("continue still offered: %q", href)
+	}
+	if got := home.text(`[data-testid="stuck"]`); !strings.Contains(got, "Webinar: its dates have passed") {
+		t.Errorf("stuck: %q", got)
+	}
+	allDone := home.text(`[data-testid="all-done"]`)
+	if strings.Contains(allDone, "date shown on Learn") || !strings.Contains(allDone, "Block 2: Leading culture opens on") {
+		t.Errorf("all done: %q", allDone)
+	}
+	page := pam.get(webinar)
+	help := page.text(`[data-testid="session-help"]`)
+	if !strings.Contains(help, "dates for this session have passed") || !strings.Contains(help, "Rita Lead") || strings.Contains(help, "Book a date") {
+		t.Errorf("webinar page: %q", help)
+	}
+	// A later date is offered once the partner schedules one.
+	a.scheduleEvent(f, f.webinar, 10, one(10))
+	if href, _ := pam.get("/home").Doc.Find(`[data-testid="continue"]`).Attr("href"); href != webinar {
+		t.Errorf("with a later date, continue goes to %q", href)
+	}
+	if got := pam.get(webinar).text(`[data-testid="session-help"]`); !strings.Contains(got, "Book a date") {
+		t.Errorf("with a later date: %q", got)
+	}
+}
+
+// A participant behind the block calendar is told how far, and what to do first.
+func TestParticipantBehindTheCalendarIsToldKindly(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	pam := a.as(f.participant)
+	if got := pam.get("/home").text(`[data-testid="behind"]`); got != "" {
+		t.Errorf("on track: %q", got)
+	}
+	a.clock.Set(a.now().AddDate(0, 1, 2)) // block 2 has opened; block 1 is not done
+	home := pam.get("/home")
+	if got := home.text(`[data-testid="behind"]`); !strings.Contains(got, "Block 2: Leading culture opened on") || !strings.Contains(got, "one earlier block") {
+		t.Errorf("behind: %q", got)
+	}
+	if href, _ := home.Doc.Find(`[data-testid="continue"]`).Attr("href"); href != fmt.Sprintf("/learn/%d/%d", f.block1, f.intro) {
+		t.Errorf("first thing to do: %q", href)
+	}
+}

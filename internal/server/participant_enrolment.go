@@ -11,7 +11,7 @@ import (
 
 func enrolmentView(e programme.Enrolment) participant.EnrolmentView {
 	return participant.EnrolmentView{ID: e.ID, CourseName: e.CourseName, CohortName: e.CohortName, PartnerName: e.PartnerName,
-		Status: e.Status, StartsOn: e.StartsOn, StudyEndsOn: e.StudyEndsOn}
+		ContactName: e.PartnerContactName, ContactEmail: e.PartnerContactEmail, Status: e.Status, StartsOn: e.StartsOn, StudyEndsOn: e.StudyEndsOn}
 }
 
 // courseChoice is a participant's enrolments and the one a page is about.

@@ -44,21 +44,43 @@ func (s *Server) participantHome(w http.ResponseWriter, r *http.Request) error {
 	if primary < 0 {
 		return s.ok(w, r, participant.Home(v))
 	}
-	e := enrolments[primary]
-	blocks, err := s.programme.Journey(ctx, e)
+	j, err := s.journeyOf(r, enrolments[primary])
 	if err != nil {
 		return err
 	}
-	views, current, cont := journeyView(blocks, lastItem(e), today)
-	v.Continue = cont
-	if err := s.homeEvents(r, e, &v); err != nil {
-		return err
+	v.Continue = j.cont
+	homeEvents(j.offers, s.now(), &v)
+	v.Overall = programme.CourseProgress(j.blocks)
+	if j.current >= 0 {
+		v.Current = &j.views[j.current]
 	}
-	v.Overall = programme.CourseProgress(blocks)
-	if current >= 0 {
-		v.Current = &views[current]
-	}
+	v.Calendar = calendarView(j, today)
 	return s.ok(w, r, participant.Home(v))
+}
+
+// calendarView says where the participant is against the block calendar: how many opened
+// blocks are behind them, and when the next block opens (or that none is left).
+func calendarView(j journey, today time.Time) participant.CalendarView {
+	latest, behind := programme.CalendarGap(j.blocks, today)
+	c := participant.CalendarView{Behind: behind}
+	if latest >= 0 {
+		c.Latest = &j.views[latest]
+	}
+	for i := range j.views {
+		b := &j.views[i]
+		if !b.Open {
+			if c.NextBlock == nil {
+				c.NextBlock = b
+			}
+			continue
+		}
+		for _, it := range b.Items {
+			if it.Required && !it.Completed && !it.Kind.SelfCompleted() && it.Session.Stuck() {
+				c.Stuck = append(c.Stuck, it)
+			}
+		}
+	}
+	return c
 }
 
 // primaryIndex is the enrolment Home shows in full, with where to continue: the first whose
@@ -85,19 +107,16 @@ func dueAssessment(enrolments []programme.Enrolment, facts map[int64]lifecycle.C
 	return due
 }
 
-// homeEvents fills Home's calendar: upcoming bookings and waiting-list places, and the
-// required sessions with dates open to book that the participant has not booked.
-func (s *Server) homeEvents(r *http.Request, e programme.Enrolment, v *participant.HomeView) error {
-	now := s.now()
-	offers, err := s.events.Offers(r.Context(), e.ID, e.CohortID, now)
-	if err != nil {
-		return err
-	}
+// homeEvents fills Home's calendar from every date of the enrolment's sessions: upcoming
+// bookings and waiting-list places, and the required sessions with dates open to book that
+// the participant has not booked.
+func homeEvents(offers []events.Offer, now time.Time, v *participant.HomeView) {
 	booked := map[int64]bool{}
 	open := map[int64]string{}
 	var order []int64
 	for _, o := range offers {
 		switch {
+		case o.EndsAt.Before(now) && o.BookingStatus != events.StatusBooked:
 		case o.Cancelled():
 		case o.BookingStatus == events.StatusBooked || o.BookingStatus == events.StatusWaiting:
 			booked[o.ItemID] = booked[o.ItemID] || o.BookingStatus == events.StatusBooked
@@ -120,5 +139,4 @@ func (s *Server) homeEvents(r *http.Request, e programme.Enrolment, v *participa
 			v.ToBook = append(v.ToBook, open[id])
 		}
 	}
-	return nil
 }

@@ -3,6 +3,7 @@ package participant
 import (
 	"time"
 
+	"npq/internal/events"
 	"npq/internal/lifecycle"
 
 	"npq/internal/programme"
@@ -14,9 +15,11 @@ type EnrolmentView struct {
 	CourseName  string
 	CohortName  string
 	PartnerName string
-	Status      programme.Status
-	StartsOn    time.Time
-	StudyEndsOn time.Time
+	// The delivery partner's contact, for participants who need to ask them something.
+	ContactName, ContactEmail string
+	Status                    programme.Status
+	StartsOn                  time.Time
+	StudyEndsOn               time.Time
 }
 
 // ContinueLink points at where the participant left off.
@@ -47,7 +50,8 @@ type ItemView struct {
 	Required        bool
 	ExpectedMinutes int
 	Completed       bool
-	Next            bool // where "continue" goes
+	Next            bool                // where "continue" goes
+	Session         events.SessionState // for sessions: whether a date can be booked
 }
 
 // HomeView is what the participant's Home shows.
@@ -62,6 +66,15 @@ type HomeView struct {
 	Events    []HomeEvent
 	ToBook    []string // required sessions with dates open that the participant has not booked
 	Due       *DueAssessment
+	Calendar  CalendarView
+}
+
+// CalendarView is where the participant is against the block calendar.
+type CalendarView struct {
+	Latest    *BlockView // the latest block to have opened
+	Behind    int        // opened blocks before it with required activities left
+	NextBlock *BlockView // the next block to open, or nil on the last block
+	Stuck     []ItemView // required sessions in open blocks with no date left to book
 }
 
 // CourseCard is one of the participant's courses on Home: its status and next step.
