@@ -90,9 +90,12 @@ func TestBrowserDeferredParticipantConfirmsReturnFromHome(t *testing.T) {
 	// Sending no answer says what is missing; then yes.
 	browsertest.Run(t, b,
 		chromedp.Click(chromedp.CSS(`[data-testid="question"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="question"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="problem"]`)),
 	)
 	browsertest.CheckAccessibility(t, b)
+	if got := browsertest.Text(t, b, `[data-testid="problem"]`); !strings.Contains(got, "Choose yes or no") {
+		t.Errorf("no answer: %q", got)
+	}
 	browsertest.Run(t, b,
 		chromedp.Click(chromedp.CSS(`[data-testid="question"] input[value="yes"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="question"] button[type=submit]`)),
