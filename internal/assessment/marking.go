@@ -13,6 +13,7 @@ import (
 	"npq/internal/notify"
 	"npq/internal/problem"
 	"npq/internal/programme"
+	"npq/internal/wording"
 )
 
 // Marker roles on a submission.
@@ -464,9 +465,11 @@ func (st Store) Release(ctx context.Context, ids []int64, actorID int64, now tim
 			if err := tx.QueryRow(ctx, `SELECT email FROM users WHERE id = $1`, s.UserID).Scan(&email); err != nil {
 				return err
 			}
-			if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: email, ToName: s.ParticipantName, Subject: "Your assessment result: " + s.CourseName,
-				Body: fmt.Sprintf("Dear %s,\n\nThe result of your %s assessment is ready. Sign in to see your outcome, the judgement on each criterion and your feedback:\n\n%s/assessment?course=%d\n",
-					s.ParticipantName, s.CourseName, st.BaseURL, s.EnrolmentID)}); err != nil {
+			text, err := wording.AssessmentReleasedEmail(wording.Submission{Name: s.ParticipantName, CourseName: s.CourseName, BaseURL: st.BaseURL, EnrolmentID: s.EnrolmentID})
+			if err != nil {
+				return err
+			}
+			if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: email, ToName: s.ParticipantName, Subject: text.Subject, Body: text.Body}); err != nil {
 				return err
 			}
 			if err := audit.Record(ctx, tx, actorID, "assessment.released", fmt.Sprintf("submission:%d", id), map[string]any{"outcome": outcome}); err != nil {

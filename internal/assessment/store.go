@@ -18,7 +18,8 @@ import (
 	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/internal/scope"
-	"npq/web/layout"
+	"npq/internal/timefmt"
+	"npq/internal/wording"
 )
 
 // Store keeps submissions, files, allocations, marks and outcomes.
@@ -379,10 +380,10 @@ func (st Store) Submit(ctx context.Context, id int64, now time.Time) error {
 		}
 		today := programme.Today(now)
 		if today.Before(s.AssessmentOpensOn) {
-			return problem.New("The assessment window opens on " + layout.Date(s.AssessmentOpensOn))
+			return problem.New("The assessment window opens on " + timefmt.Date(s.AssessmentOpensOn))
 		}
 		if today.After(s.Deadline) {
-			return problem.New("The deadline was " + layout.Date(s.Deadline) + ". Ask your lead provider about an extension.")
+			return problem.New("The deadline was " + timefmt.Date(s.Deadline) + ". Ask your lead provider about an extension.")
 		}
 		spec, err := SpecFor(ctx, tx, st.Provider, s.Qualification)
 		if err != nil {
@@ -398,9 +399,12 @@ func (st Store) Submit(ctx context.Context, id int64, now time.Time) error {
 		if err := tx.QueryRow(ctx, `SELECT email FROM users WHERE id = $1`, s.UserID).Scan(&email); err != nil {
 			return err
 		}
-		if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: email, ToName: s.ParticipantName, Subject: "Assessment submitted: " + s.CourseName,
-			Body: fmt.Sprintf("Dear %s,\n\nWe received your assessment for %s (attempt %d) on %s. Your candidate number is %s.\n\nIt is now final. We will tell you when your result is released.\n",
-				s.ParticipantName, s.CourseName, s.Attempt, layout.DateTime(now), s.CandidateNumber)}); err != nil {
+		text, err := wording.AssessmentSubmittedEmail(wording.Submission{Name: s.ParticipantName, CourseName: s.CourseName, Attempt: s.Attempt,
+			SubmittedAt: now, CandidateNumber: s.CandidateNumber})
+		if err != nil {
+			return err
+		}
+		if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: email, ToName: s.ParticipantName, Subject: text.Subject, Body: text.Body}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, s.UserID, "assessment.submitted", fmt.Sprintf("submission:%d", id), nil)

@@ -10,6 +10,7 @@ import (
 
 	"npq/internal/database"
 	"npq/internal/notify"
+	"npq/internal/wording"
 )
 
 // Sign-in limits. Failures count for SignInWindow. An address that keeps failing for one
@@ -183,18 +184,12 @@ func (s Store) alertHolder(ctx context.Context, email string, u User) error {
 		if err != nil || failures == 0 || u.ID == 0 {
 			return err
 		}
-		return notify.Enqueue(ctx, tx, notify.Message{
-			ToAddress: u.Email, ToName: u.Name,
-			Subject: "Someone is trying to sign in to your NPQ platform account",
-			Body: fmt.Sprintf("Dear %s,\n\n"+
-				"There have been %d failed attempts to sign in to your NPQ platform account (%s) in the last %d minutes.\n\n"+
-				"If this was you, you do not need to do anything.\n\n"+
-				"If it was not you, someone may be trying to guess your password. Their attempts are being "+
-				"slowed down and refused, and you can still sign in as usual. If you use this password anywhere "+
-				"else, or think someone knows it, contact your lead provider.\n\n"+
-				"We will not email you about this again for %d minutes.\n",
-				u.Name, failures, u.Email, int(SignInWindow.Minutes()), int(SignInWindow.Minutes())),
-		})
+		text, err := wording.SignInAlertEmail(wording.SignInAlert{Name: u.Name, Email: u.Email, Failures: failures,
+			WindowMinutes: int(SignInWindow.Minutes())})
+		if err != nil {
+			return err
+		}
+		return notify.Enqueue(ctx, tx, notify.Message{ToAddress: u.Email, ToName: u.Name, Subject: text.Subject, Body: text.Body})
 	})
 	if err != nil {
 		return fmt.Errorf("auth: sign-in alert: %w", err)

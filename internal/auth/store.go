@@ -14,6 +14,7 @@ import (
 	"npq/internal/audit"
 	"npq/internal/database"
 	"npq/internal/notify"
+	"npq/internal/wording"
 )
 
 // Store reads and writes accounts and invitations.
@@ -170,18 +171,12 @@ func invite(ctx context.Context, tx pgx.Tx, inv NewInvitation, email, token, bas
 		hashToken(token), email, inv.Name, inv.Role, inv.DeliveryPartnerID, database.NullID(inv.InvitedBy), InvitationLifetime.String()).Scan(&id); err != nil {
 		return err
 	}
-	intro := inv.Intro
-	if intro == "" {
-		intro = "You have been invited to join the NPQ platform as " + inv.Role.LabelWithArticle() + "."
+	text, err := wording.InvitationEmail(wording.Invitation{Name: inv.Name, Intro: inv.Intro,
+		RoleWithArticle: inv.Role.LabelWithArticle(), BaseURL: baseURL, Token: token})
+	if err != nil {
+		return err
 	}
-	if err := notify.Enqueue(ctx, tx, notify.Message{
-		ToAddress: email, ToName: inv.Name,
-		Subject: "You have been invited to the NPQ platform",
-		Body: fmt.Sprintf("Dear %s,\n\n%s\n\n"+
-			"Set your password and sign in here:\n%s/invitations/%s\n\n"+
-			"This link works once and expires in 7 days. If you were not expecting this email, you can ignore it.\n",
-			inv.Name, intro, baseURL, token),
-	}); err != nil {
+	if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: email, ToName: inv.Name, Subject: text.Subject, Body: text.Body}); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, inv.InvitedBy, "invitation.created", fmt.Sprintf("invitation:%d", id),

@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // loadEvents schedules the demo cohorts' sessions: past ones with registers taken (matching
@@ -40,7 +40,7 @@ func loadEvents(ctx context.Context, tx pgx.Tx, cohortName string, today time.Ti
 		return err
 	}
 	at := func(day time.Time, hour, minute int) time.Time {
-		return time.Date(day.Year(), day.Month(), day.Day(), hour, minute, 0, 0, layout.London)
+		return time.Date(day.Year(), day.Month(), day.Day(), hour, minute, 0, 0, timefmt.London)
 	}
 	create := func(s session, title string, day time.Time, capacity *int, cancelled string) (int64, error) {
 		start, end := at(day, 9, 30), at(day, 15, 30)

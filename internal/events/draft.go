@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"npq/internal/problem"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // EventDraft is an event as staff filled in the form, before its rules are checked. A time
@@ -49,7 +49,7 @@ func (d EventDraft) Check(now time.Time) problem.Problems {
 		p.Add("venue", "Enter the venue address, or a joining link if it is held online")
 	}
 	if !d.BookingOpensAt.IsZero() && !d.BookingClosesAt.IsZero() && p.For("date-day") == "" && !d.BookingOpensAt.Before(d.BookingClosesAt) {
-		p.Add("opens-day", "Booking must open before it closes ("+layout.DateTime(d.BookingClosesAt)+")")
+		p.Add("opens-day", "Booking must open before it closes ("+timefmt.DateTime(d.BookingClosesAt)+")")
 	}
 	return p
 }

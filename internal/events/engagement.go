@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"npq/internal/scope"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // Person is a participant in an engagement list.
@@ -64,7 +64,7 @@ func Pressure(capacity *int, booked int, lastClose, now time.Time) string {
 		}
 		return fmt.Sprintf("Dates are filling up: %d places left", left)
 	case lastClose.Sub(now) <= 7*24*time.Hour:
-		return "Booking closes on " + layout.DateTime(lastClose)
+		return "Booking closes on " + timefmt.DateTime(lastClose)
 	}
 	return ""
 }

@@ -6,10 +6,8 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
-
-func londonTZ() *time.Location { return layout.London }
 
 // CalendarEntry is one booking as a calendar shows it.
 type CalendarEntry struct {
@@ -49,7 +47,7 @@ func addLondonTimezone(cal *ics.Calendar) {
 	tz.Components = append(tz.Components, daylight, standard)
 }
 
-func localStamp(t time.Time) string { return t.In(layout.London).Format("20060102T150405") }
+func localStamp(t time.Time) string { return t.In(timefmt.London).Format("20060102T150405") }
 
 // Calendar builds an iCalendar document of bookings: booked ones confirmed, waiting-list
 // places tentative, cancelled ones marked cancelled, each under its booking's stable UID.

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"npq/internal/notify"
+	"npq/internal/wording"
 )
 
 // recipient is who a booking belongs to.
@@ -31,17 +32,25 @@ func bookingRecipient(ctx context.Context, tx pgx.Tx, bookingID int64) (recipien
 
 func (s Store) eventURL(e Event) string { return s.BaseURL + "/events/" + strconv.FormatInt(e.ID, 10) }
 
-// details is the block of text every event message carries.
-func (s Store) details(e Event, withLink bool) string {
-	where := e.Venue
-	if e.Kind.Online() {
-		where = "Online"
-		if withLink && e.JoiningLink != "" {
-			where += " – join at " + e.JoiningLink
-		}
+// message is what a message about e says to r; only people with a place see the joining link.
+func (s Store) message(e Event, r recipient) wording.Event {
+	m := wording.Event{Name: r.name, Title: e.Title, Timing: e.Timing(), Online: e.Kind.Online(), Venue: e.Venue,
+		CancelBy: e.CancellationCutoff, EventURL: s.eventURL(e), BaseURL: s.BaseURL}
+	if r.status == StatusBooked {
+		m.JoiningLink = e.JoiningLink
 	}
-	return fmt.Sprintf("%s\nWhen: %s\nWhere: %s\nCancel or change by: %s\n\nSee or change your booking: %s\n",
-		e.Title, e.Timing(), where, e.CancellationCutoff.In(londonTZ()).Format("Monday 2 January 2006 at 3:04pm"), s.eventURL(e))
+	return m
+}
+
+// bookingMessages word what happened to a booking, by what notifyBooking is told.
+var bookingMessages = map[string]func(wording.Event) (wording.Text, error){
+	"booked":       wording.BookingConfirmedEmail,
+	"promoted":     wording.BookingPromotedEmail,
+	"waiting":      wording.BookingWaitingEmail,
+	"cancelled":    wording.BookingCancelledEmail,
+	"changed-away": wording.BookingMovedEmail,
+	"reminder-7d":  wording.ReminderWeekEmail,
+	"reminder-1d":  wording.ReminderDayEmail,
 }
 
 // notifyBooking tells a participant what happened to their booking, with the calendar entry.
@@ -50,26 +59,19 @@ func (s Store) notifyBooking(ctx context.Context, tx pgx.Tx, bookingID int64, e 
 	if err != nil {
 		return err
 	}
-	var subject, intro string
-	method := ics.MethodPublish
-	switch what {
-	case "booked":
-		subject, intro = "Booking confirmed: "+e.Title, "Your place is booked."
-	case "promoted":
-		subject, intro = "A place came up: you are booked on "+e.Title, "A place became free and you were first on the waiting list, so you are now booked."
-	case "waiting":
-		subject, intro = "You are on the waiting list for "+e.Title, "This session is full, so you are on its waiting list. If a place comes up you will be booked automatically (unless it clashes with another booking) and we will email you."
-	case "cancelled":
-		subject, intro, method = "Booking cancelled: "+e.Title, "You cancelled your place.", ics.MethodCancel
-	case "changed-away":
-		subject, intro, method = "Booking moved from "+e.Timing(), "You changed to another date, so this booking is cancelled.", ics.MethodCancel
-	case "reminder-7d":
-		subject, intro = "In a week: "+e.Title, "A reminder that you are booked on this session next week."
-	case "reminder-1d":
-		subject, intro = "Tomorrow: "+e.Title, "A reminder that you are booked on this session tomorrow."
+	words, ok := bookingMessages[what]
+	if !ok {
+		return fmt.Errorf("events: no message for a booking %s", what)
 	}
-	msg := notify.Message{ToAddress: r.email, ToName: r.name, Subject: subject,
-		Body: fmt.Sprintf("Dear %s,\n\n%s\n\n%s", r.name, intro, s.details(e, r.status == StatusBooked))}
+	method := ics.MethodPublish
+	if what == "cancelled" || what == "changed-away" {
+		method = ics.MethodCancel
+	}
+	text, err := words(s.message(e, r))
+	if err != nil {
+		return err
+	}
+	msg := notify.Message{ToAddress: r.email, ToName: r.name, Subject: text.Subject, Body: text.Body}
 	msg.AttachmentName, msg.AttachmentType = "invite.ics", "text/calendar; charset=utf-8; method="+string(method)
 	msg.Attachment = Calendar(e.Title, []CalendarEntry{{BookingID: r.bookingID, Event: e, Status: r.status, Sequence: r.sequence,
 		UpdatedAt: r.updatedAt, ShowJoinLink: true, EventsPageURL: s.eventURL(e)}}, method, time.Now())
@@ -92,18 +94,18 @@ func (s Store) notifyEveryone(ctx context.Context, tx pgx.Tx, e Event, what, rea
 			return err
 		}
 		status := r.status
-		msg := notify.Message{ToAddress: r.email, ToName: r.name}
 		method := ics.MethodPublish
+		m := s.message(e, r)
+		words := wording.EventChangedEmail
 		if what == "cancelled" {
 			status, method = StatusCancelled, ics.MethodCancel
-			msg.Subject = "Cancelled: " + e.Title
-			msg.Body = fmt.Sprintf("Dear %s,\n\nSorry: %s on %s has been cancelled.\nReason: %s\n\nYour booking is cancelled. Book another date on the Events page: %s/events\n",
-				r.name, e.Title, e.Timing(), reason, s.BaseURL)
-		} else {
-			msg.Subject = "Changed: " + e.Title
-			msg.Body = fmt.Sprintf("Dear %s,\n\nThe details of a session you are booked on (or waiting for) have changed. Here are the new details.\n\n%s",
-				r.name, s.details(e, r.status == StatusBooked))
+			m.Reason, words = reason, wording.EventCancelledEmail
 		}
+		text, err := words(m)
+		if err != nil {
+			return err
+		}
+		msg := notify.Message{ToAddress: r.email, ToName: r.name, Subject: text.Subject, Body: text.Body}
 		msg.AttachmentName, msg.AttachmentType = "invite.ics", "text/calendar; charset=utf-8; method="+string(method)
 		msg.Attachment = Calendar(e.Title, []CalendarEntry{{BookingID: id, Event: e, Status: status, Sequence: r.sequence + 1,
 			UpdatedAt: time.Now(), ShowJoinLink: true, EventsPageURL: s.eventURL(e)}}, method, time.Now())

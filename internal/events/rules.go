@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"npq/internal/problem"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // Kind is the sort of event; it is the kind of the block item it is an option for.
@@ -100,9 +100,9 @@ func BookingProblem(e Event, now time.Time) string {
 	case !now.Before(e.StartsAt):
 		return "This event has already started"
 	case now.Before(e.BookingOpensAt):
-		return "Booking opens on " + layout.DateTime(e.BookingOpensAt)
+		return "Booking opens on " + timefmt.DateTime(e.BookingOpensAt)
 	case !now.Before(e.BookingClosesAt):
-		return "Booking closed on " + layout.DateTime(e.BookingClosesAt)
+		return "Booking closed on " + timefmt.DateTime(e.BookingClosesAt)
 	}
 	return ""
 }
@@ -110,7 +110,7 @@ func BookingProblem(e Event, now time.Time) string {
 // CancellationProblem says why a booking on the event cannot be cancelled at now, or "".
 func CancellationProblem(e Event, now time.Time) string {
 	if !now.Before(e.CancellationCutoff) {
-		return "You can no longer cancel: the cut-off was " + layout.DateTime(e.CancellationCutoff) + ". Contact your delivery partner."
+		return "You can no longer cancel: the cut-off was " + timefmt.DateTime(e.CancellationCutoff) + ". Contact your delivery partner."
 	}
 	return ""
 }
@@ -139,23 +139,16 @@ func Clash(e Event, booked []Slot) *Slot {
 
 // ClashProblem words a clash for the participant.
 func ClashProblem(s Slot) problem.Problem {
-	return problem.Newf("This clashes with your booking for %s on %s", s.Title, layout.DateTime(s.StartsAt))
+	return problem.Newf("This clashes with your booking for %s on %s", s.Title, timefmt.DateTime(s.StartsAt))
 }
 
 // Timing is when an event is, as people read it, e.g. "Tuesday 3 March 2027, 9:30am to 3pm".
 func (e Event) Timing() string {
-	s, en := e.StartsAt.In(layout.London), e.EndsAt.In(layout.London)
-	if s.Format("20060102") == en.Format("20060102") {
-		return s.Format("Monday 2 January 2006, ") + clock(s) + " to " + clock(en)
+	s, en := e.StartsAt, e.EndsAt
+	if timefmt.SameDay(s, en) {
+		return timefmt.DayDate(s) + ", " + timefmt.Clock(s) + " to " + timefmt.Clock(en)
 	}
-	return s.Format("Monday 2 January 2006, ") + clock(s) + " to " + en.Format("Monday 2 January 2006, ") + clock(en)
-}
-
-func clock(t time.Time) string {
-	if t.Minute() == 0 {
-		return t.Format("3pm")
-	}
-	return t.Format("3:04pm")
+	return timefmt.DayDate(s) + ", " + timefmt.Clock(s) + " to " + timefmt.DayDate(en) + ", " + timefmt.Clock(en)
 }
 
 // Reminder kinds and how long before the start they go.

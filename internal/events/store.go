@@ -14,7 +14,7 @@ import (
 	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/internal/scope"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // Store reads and writes events and bookings. Staff reads and writes take a scope.Scope and
@@ -515,7 +515,7 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 		}
 		if oldBooking != 0 {
 			if p := CancellationProblem(old, now); p != "" {
-				return problem.New("You cannot change from " + old.Timing() + ": the cut-off for changing it was " + layout.DateTime(old.CancellationCutoff))
+				return problem.New("You cannot change from " + old.Timing() + ": the cut-off for changing it was " + timefmt.DateTime(old.CancellationCutoff))
 			}
 		}
 		others, err := bookedSlots(ctx, tx, p.userID, oldEvent)

@@ -3,7 +3,6 @@ package lifecycle
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,7 +11,7 @@ import (
 	"npq/internal/notify"
 	"npq/internal/programme"
 	"npq/internal/scope"
-	"npq/web/layout"
+	"npq/internal/wording"
 )
 
 // Letter is a decision confirmed in writing.
@@ -26,14 +25,18 @@ type Letter struct {
 
 // letter keeps a letter and sends it to the participant and their delivery partner (its
 // contact and its staff), in the caller's transaction.
-func (s Store) letter(ctx context.Context, tx pgx.Tx, r Request, kind, subject, body string) (int64, error) {
+func (s Store) letter(ctx context.Context, tx pgx.Tx, r Request, kind string, text wording.Text) (int64, error) {
 	var id int64
 	if err := tx.QueryRow(ctx, `INSERT INTO letters (enrolment_id, request_id, kind, subject, body) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		r.EnrolmentID, database.NullID(r.ID), kind, subject, body).Scan(&id); err != nil {
+		r.EnrolmentID, database.NullID(r.ID), kind, text.Subject, text.Body).Scan(&id); err != nil {
 		return 0, err
 	}
-	link := fmt.Sprintf("\n\nYou can read and print this letter at %s/letters/%d\n", s.BaseURL, id)
-	if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: r.Email, ToName: r.Name, Subject: subject, Body: body + link}); err != nil {
+	sent := wording.LetterSent{Letter: text, ID: id, Name: r.Name, CohortName: r.CohortName, BaseURL: s.BaseURL}
+	email, err := wording.LetterEmail(sent)
+	if err != nil {
+		return 0, err
+	}
+	if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: r.Email, ToName: r.Name, Subject: email.Subject, Body: email.Body}); err != nil {
 		return 0, err
 	}
 	rows, err := tx.Query(ctx, `SELECT email, name FROM users WHERE delivery_partner_id = $1 AND role = 'partner_staff'
@@ -49,73 +52,44 @@ func (s Store) letter(ctx context.Context, tx pgx.Tx, r Request, kind, subject, 
 	if err != nil {
 		return 0, err
 	}
+	cc, err := wording.LetterCopyEmail(sent)
+	if err != nil {
+		return 0, err
+	}
 	for _, t := range list {
-		if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: t.email, ToName: t.name, Subject: "For your information: " + r.Name + ": " + subject,
-			Body: fmt.Sprintf("This is a copy of a letter sent to %s, a participant in %s.\n\n%s%s", r.Name, r.CohortName, body, link)}); err != nil {
+		if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: t.email, ToName: t.name, Subject: cc.Subject, Body: cc.Body}); err != nil {
 			return 0, err
 		}
 	}
 	return id, nil
 }
 
-func pounds(p int) string { return fmt.Sprintf("£%d.%02d", p/100, p%100) }
-
-func deferralLetter(r Request, cancelled int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Dear %s,\n\nWe have agreed your request to defer your place on %s (%s).\n\n", r.Name, r.CourseName, r.CohortName)
-	fmt.Fprintf(&b, "Your deferral starts on %s. Reason: %s.\n\n", layout.Date(*r.EffectiveOn), r.ReasonLabel())
-	fmt.Fprintf(&b, "Expected date of return: %s.\n", layout.Date(*r.ReturnOn))
-	fmt.Fprintf(&b, "Arrangements for rejoining: you will rejoin in cohort %s at the start of its block, so that no programme content is missed. Your progress so far is kept (%d of %d required activities done).\n\n",
-		r.ReturnCohortName, r.Done, r.Required)
-	if r.ExceptionReason != "" {
-		fmt.Fprintf(&b, "Your return is more than 12 months after your deferral starts. We have agreed this because: %s\n\n", r.ExceptionReason)
-	}
-	if cancelled > 0 {
-		fmt.Fprintf(&b, "We have cancelled your %d future event bookings; you can book again when you return.\n\n", cancelled)
-	}
-	b.WriteString("While you are deferred, the course content is closed. We will contact you within 3 months before your return date to ask you to confirm that you intend to return. If you choose not to return, the withdrawal policy will apply.\n\n")
-	if r.FundingRoute != programme.FundingScholarship {
-		b.WriteString("As your place is not scholarship funded, no refund is available at the point of deferral as you are expected to return to the programme.\n\n")
-	}
-	if r.DecisionNotes != "" {
-		fmt.Fprintf(&b, "Note from the programme team: %s\n\n", r.DecisionNotes)
-	}
-	fmt.Fprintf(&b, "Your delivery partner, %s, has a copy of this letter.\n", r.PartnerName)
-	return b.String()
+// letterTo is who a letter about r is to.
+func letterTo(r Request) wording.LetterTo {
+	return wording.LetterTo{Name: r.Name, CourseName: r.CourseName, CohortName: r.CohortName, PartnerName: r.PartnerName}
 }
 
-func withdrawalLetter(r Request, cancelled int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Dear %s,\n\nWe confirm your withdrawal from %s (%s).\n\n", r.Name, r.CourseName, r.CohortName)
-	fmt.Fprintf(&b, "Date of withdrawal: %s. Reason: %s.\n\n", layout.Date(*r.EffectiveOn), r.ReasonLabel())
-	b.WriteString("You have been removed from your course on the learning platform, and our records have been updated. Your records are kept.\n\n")
-	if cancelled > 0 {
-		fmt.Fprintf(&b, "We have cancelled your %d future event bookings.\n\n", cancelled)
-	}
+func deferralLetter(r Request, cancelled int) (wording.Text, error) {
+	return wording.DeferralLetter(wording.Deferral{LetterTo: letterTo(r), Reason: r.ReasonLabel(), StartsOn: *r.EffectiveOn,
+		ReturnOn: *r.ReturnOn, ReturnCohortName: r.ReturnCohortName, Done: r.Done, Required: r.Required,
+		ExceptionReason: r.ExceptionReason, BookingsCancelled: cancelled,
+		Scholarship: r.FundingRoute == programme.FundingScholarship, Notes: r.DecisionNotes})
+}
+
+func withdrawalLetter(r Request, cancelled int) (wording.Text, error) {
+	w := wording.Withdrawal{LetterTo: letterTo(r), Reason: r.ReasonLabel(), WithdrawnOn: *r.EffectiveOn,
+		BookingsCancelled: cancelled, Notes: r.DecisionNotes}
 	if r.FundingRoute != programme.FundingScholarship && r.Refund != nil {
-		switch *r.Refund {
-		case "full":
-			b.WriteString("Refund: we will refund the fees in full.\n\n")
-		case "partial":
-			fmt.Fprintf(&b, "Refund: we will refund %s of the fees.\n\n", pounds(*r.RefundPence))
-		default:
-			b.WriteString("Refund: no refund is due, given the timing of the withdrawal and the costs already incurred.\n\n")
+		w.Refund = *r.Refund
+		if r.RefundPence != nil {
+			w.RefundPence = *r.RefundPence
 		}
 	}
-	if r.DecisionNotes != "" {
-		fmt.Fprintf(&b, "Note from the programme team: %s\n\n", r.DecisionNotes)
-	}
-	fmt.Fprintf(&b, "Your delivery partner, %s, has a copy of this letter.\n", r.PartnerName)
-	return b.String()
+	return wording.WithdrawalLetter(w)
 }
 
-func refusalLetter(r Request, d Decision) string {
-	what := "defer"
-	if r.Kind == KindWithdrawal {
-		what = "withdraw"
-	}
-	return fmt.Sprintf("Dear %s,\n\nWe have considered your request to %s from %s and we are not able to agree it.\n\nReason: %s\n\nYour place continues as before. Please talk to your delivery partner, %s, about the support available.\n",
-		r.Name, what, r.CourseName, d.Notes, r.PartnerName)
+func refusalLetter(r Request, d Decision) (wording.Text, error) {
+	return wording.RefusalLetter(wording.Refusal{LetterTo: letterTo(r), Kind: string(r.Kind), Reason: d.Notes})
 }
 
 // LettersFor lists the letters within sc, newest first.

@@ -14,7 +14,7 @@ import (
 	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/internal/scope"
-	"npq/web/layout"
+	"npq/internal/wording"
 )
 
 // Request is a request to defer or withdraw, with its decision.
@@ -290,7 +290,11 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 				r.ID, d.ActorID, d.Notes); err != nil {
 				return err
 			}
-			letterID, err = s.letter(ctx, tx, r, "refusal", "Your "+string(r.Kind)+" request", refusalLetter(r, d))
+			text, err := refusalLetter(r, d)
+			if err != nil {
+				return err
+			}
+			letterID, err = s.letter(ctx, tx, r, "refusal", text)
 			if err != nil {
 				return err
 			}
@@ -330,13 +334,15 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 		if err != nil {
 			return err
 		}
-		subject, body := "Your withdrawal is confirmed", ""
+		words := withdrawalLetter
 		if r.Kind == KindDeferral {
-			subject, body = "Your deferral is confirmed", deferralLetter(r, cancelled)
-		} else {
-			body = withdrawalLetter(r, cancelled)
+			words = deferralLetter
 		}
-		letterID, err = s.letter(ctx, tx, r, string(r.Kind), subject, body)
+		text, err := words(r, cancelled)
+		if err != nil {
+			return err
+		}
+		letterID, err = s.letter(ctx, tx, r, string(r.Kind), text)
 		if err != nil {
 			return err
 		}
@@ -419,10 +425,12 @@ func (s Store) MoveToNextCohort(ctx context.Context, requestID, cohortID, actorI
 			return_cohort_id = $4, decision_notes = 'Moved to the next cohort instead of deferring' WHERE id = $1`, r.ID, actorID, starts, cohortID); err != nil {
 			return err
 		}
-		letterID, err = s.letter(ctx, tx, r, "cohort-move", "Your place has moved to "+name, fmt.Sprintf(
-			"Dear %s,\n\nYou asked to defer your place on %s. You are not yet eligible to defer (%s), so as our policy sets out, your enrolment has moved to the next cohort instead: %s, starting on %s.\n\n"+
-				"We may need to repeat some eligibility checks before you start. Your progress so far is kept.\n\nYour delivery partner, %s, will be in touch about the arrangements.\n",
-			r.Name, r.CourseName, strings.Join(DeferralProblems(r.Facts(), programme.Today(now)), "; "), name, layout.Date(starts), r.PartnerName))
+		text, err := wording.CohortMoveLetter(wording.CohortMove{LetterTo: letterTo(r),
+			Problems: DeferralProblems(r.Facts(), programme.Today(now)), NewCohortName: name, StartsOn: starts})
+		if err != nil {
+			return err
+		}
+		letterID, err = s.letter(ctx, tx, r, "cohort-move", text)
 		if err != nil {
 			return err
 		}

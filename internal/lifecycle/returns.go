@@ -12,7 +12,7 @@ import (
 	"npq/internal/database"
 	"npq/internal/problem"
 	"npq/internal/programme"
-	"npq/web/layout"
+	"npq/internal/wording"
 )
 
 // AskReturn asks a deferred participant to confirm they intend to return. Asking again is
@@ -40,9 +40,12 @@ func (s Store) AskReturn(ctx context.Context, requestID, actorID int64, now time
 		if tag.RowsAffected() == 0 {
 			return problem.New("The participant has already been asked")
 		}
-		if _, err := s.letter(ctx, tx, r, "return-request", "Please confirm your return to "+r.CourseName, fmt.Sprintf(
-			"Dear %s,\n\nYour deferral from %s is due to end on %s, when you rejoin in %s.\n\nPlease confirm whether you intend to return: sign in and answer on your Requests page, %s/requests.\n\nIf you choose not to return, or we do not hear from you by your return date, the withdrawal policy will apply.\n",
-			r.Name, r.CourseName, layout.Date(*r.ReturnOn), r.ReturnCohortName, s.BaseURL)); err != nil {
+		text, err := wording.ReturnRequestLetter(wording.Return{LetterTo: letterTo(r), ReturnOn: *r.ReturnOn,
+			ReturnCohortName: r.ReturnCohortName, BaseURL: s.BaseURL})
+		if err != nil {
+			return err
+		}
+		if _, err := s.letter(ctx, tx, r, "return-request", text); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actorID, "deferral.return_asked", fmt.Sprintf("request:%d", r.ID), nil)
@@ -137,9 +140,11 @@ func (s Store) confirmReturn(ctx context.Context, tx pgx.Tx, requestID, actorID 
 	if _, err := tx.Exec(ctx, `UPDATE status_requests SET returned_at = now() WHERE id = $1`, r.ID); err != nil {
 		return err
 	}
-	if _, err := s.letter(ctx, tx, r, "return", "Welcome back to "+r.CourseName, fmt.Sprintf(
-		"Dear %s,\n\nWelcome back. Your place on %s is active again from %s, in cohort %s.\n\nWhat happens next: your course content is open again, you continue from where you stopped, and you can book the sessions for your block on the Events page. Your delivery partner, %s, will be in touch.\n",
-		r.Name, r.CourseName, layout.Date(effective), r.ReturnCohortName, r.PartnerName)); err != nil {
+	text, err := wording.ReturnLetter(wording.Return{LetterTo: letterTo(r), ReturnOn: effective, ReturnCohortName: r.ReturnCohortName})
+	if err != nil {
+		return err
+	}
+	if _, err := s.letter(ctx, tx, r, "return", text); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, actorID, "deferral.returned", fmt.Sprintf("request:%d", r.ID), nil)
@@ -226,9 +231,11 @@ func (s Store) Reinstate(ctx context.Context, enrolmentID int64, reason string, 
 		if err != nil {
 			return err
 		}
-		if _, err := s.letter(ctx, tx, r, "reinstatement", "Your place on "+r.CourseName+" is restored", fmt.Sprintf(
-			"Dear %s,\n\nYour withdrawal from %s was recorded in error. Your place is restored from %s and your course content is open again.\n\nReason: %s\n",
-			r.Name, r.CourseName, layout.Date(programme.Today(now)), reason)); err != nil {
+		text, err := wording.ReinstatementLetter(wording.Reinstatement{LetterTo: letterTo(r), RestoredOn: programme.Today(now), Reason: reason})
+		if err != nil {
+			return err
+		}
+		if _, err := s.letter(ctx, tx, r, "reinstatement", text); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actorID, "enrolment.reinstated", fmt.Sprintf("enrolment:%d", enrolmentID), map[string]any{"reason": reason})

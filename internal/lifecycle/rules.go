@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"npq/internal/programme"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // Reason is a DfE reason code with the plain-English label people see.
@@ -124,7 +124,7 @@ type Facts struct {
 func DeferralProblems(f Facts, today time.Time) []string {
 	var out []string
 	if today.Before(f.StartsOn) {
-		out = append(out, "the course has not started yet (it starts on "+layout.Date(f.StartsOn)+")")
+		out = append(out, "the course has not started yet (it starts on "+timefmt.Date(f.StartsOn)+")")
 	}
 	if f.FundingRoute != programme.FundingScholarship && f.PaymentReceivedOn == nil {
 		out = append(out, "payment for the place has not been received")
@@ -254,7 +254,7 @@ func AskReturnProblem(askedAt *time.Time, answer *ReturnAnswer, now time.Time) s
 	case answer != nil:
 		return "The participant has already answered that they will not return"
 	case askedAt != nil && now.Before(askedAt.Add(ReturnReminderGap)):
-		return "The participant was asked on " + layout.Date(*askedAt) + ". You can remind them from " + layout.Date(askedAt.Add(ReturnReminderGap))
+		return "The participant was asked on " + timefmt.Date(*askedAt) + ". You can remind them from " + timefmt.Date(askedAt.Add(ReturnReminderGap))
 	}
 	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"npq/internal/auth"
 	"npq/internal/database"
 	"npq/internal/notify"
+	"npq/internal/wording"
 )
 
 // FundingRoute is how a place is paid for.
@@ -226,16 +227,24 @@ func enrol(ctx context.Context, tx pgx.Tx, n NewEnrolment, actorID int64, baseUR
 	if err := RecordStatus(ctx, tx, id, StatusActive, starts, "Enrolled", actorID); err != nil {
 		return 0, err
 	}
-	what := fmt.Sprintf("You have a place on %s, cohort %s, starting on %s.", c.CourseName, c.Name, starts.Format("2 January 2006"))
+	place := wording.Enrolment{Name: n.Name, CourseName: c.CourseName, CohortName: c.Name, StartsOn: starts, BaseURL: baseURL}
 	if !activated {
-		if _, err := auth.InviteInTx(ctx, tx, auth.NewInvitation{Email: email, Name: n.Name, Role: auth.RoleParticipant,
-			InvitedBy: actorID, Intro: what}, baseURL); err != nil {
+		intro, err := wording.EnrolmentIntro(place)
+		if err != nil {
 			return 0, err
 		}
-	} else if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: email, ToName: n.Name,
-		Subject: "You are enrolled on " + c.CourseName,
-		Body:    fmt.Sprintf("Dear %s,\n\n%s\n\nSign in to see your course: %s/sign-in\n", n.Name, what, baseURL)}); err != nil {
-		return 0, err
+		if _, err := auth.InviteInTx(ctx, tx, auth.NewInvitation{Email: email, Name: n.Name, Role: auth.RoleParticipant,
+			InvitedBy: actorID, Intro: intro}, baseURL); err != nil {
+			return 0, err
+		}
+	} else {
+		text, err := wording.EnrolmentEmail(place)
+		if err != nil {
+			return 0, err
+		}
+		if err := notify.Enqueue(ctx, tx, notify.Message{ToAddress: email, ToName: n.Name, Subject: text.Subject, Body: text.Body}); err != nil {
+			return 0, err
+		}
 	}
 	return id, audit.Record(ctx, tx, actorID, "enrolment.created", fmt.Sprintf("enrolment:%d", id),
 		map[string]any{"email": email, "cohort_id": n.CohortID})

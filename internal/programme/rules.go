@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // ItemKind is what sort of learning an item is.
@@ -162,7 +162,7 @@ func CourseProgress(blocks []Block) Progress {
 
 // Today is the current date in England, as a UTC midnight like the dates from the database.
 func Today(now time.Time) time.Time {
-	y, m, d := now.In(layout.London).Date()
+	y, m, d := now.In(timefmt.London).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"npq/internal/programme"
+	"npq/internal/timefmt"
 	"npq/web/components"
-	"npq/web/layout"
 	"npq/web/pages/admin"
 )
 
@@ -24,7 +24,7 @@ func (s *Server) extensionForm(r *http.Request) (admin.ExtensionForm, error) {
 	if err != nil {
 		return admin.ExtensionForm{}, err
 	}
-	return admin.ExtensionForm{EnrolmentID: id, ParticipantName: e.Name, CourseName: win.CourseName, Current: layout.Date(win.Deadline)}, nil
+	return admin.ExtensionForm{EnrolmentID: id, ParticipantName: e.Name, CourseName: win.CourseName, Current: timefmt.Date(win.Deadline)}, nil
 }
 
 func (s *Server) adminExtensionForm(w http.ResponseWriter, r *http.Request) error {
@@ -60,5 +60,5 @@ func (s *Server) adminExtend(w http.ResponseWriter, r *http.Request) error {
 	if err := s.assessment.Extend(r.Context(), f.EnrolmentID, deadline, f.Reason, currentUser(r.Context()).ID); err != nil {
 		return err
 	}
-	return s.seeOther(w, r, "/admin/enrolments/"+strconv.FormatInt(f.EnrolmentID, 10), "The assessment deadline is now "+layout.Date(deadline))
+	return s.seeOther(w, r, "/admin/enrolments/"+strconv.FormatInt(f.EnrolmentID, 10), "The assessment deadline is now "+timefmt.Date(deadline))
 }

@@ -14,8 +14,8 @@ import (
 	"npq/internal/lifecycle"
 	"npq/internal/problem"
 	"npq/internal/programme"
+	"npq/internal/timefmt"
 	"npq/web/components"
-	"npq/web/layout"
 	"npq/web/pages/admin"
 )
 
@@ -359,7 +359,7 @@ func (s *Server) adminDecisionsCSV(kind lifecycle.Kind) handlerFunc {
 				status = "deferred"
 			}
 			row := []string{q.Email, q.Name, q.CourseIdentifier, q.CohortName, q.PartnerName, status, q.Reason,
-				q.EffectiveOn.Format("2006-01-02"), q.CreatedAt.In(layout.London).Format("2006-01-02"), q.DecidedAt.In(layout.London).Format("2006-01-02 15:04"), q.DecidedBy}
+				q.EffectiveOn.Format("2006-01-02"), timefmt.ISODate(q.CreatedAt), timefmt.ISODateTime(*q.DecidedAt), q.DecidedBy}
 			if kind == lifecycle.KindDeferral {
 				row = append(row, q.ReturnCohortName, q.ReturnOn.Format("2006-01-02"), q.ExceptionReason)
 			} else {

@@ -13,7 +13,7 @@ import (
 	"npq/internal/auth"
 	"npq/internal/events"
 	"npq/internal/scope"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // scheduleEvent adds an event for the fixture's webinar item (or another item) to cohorts.
@@ -25,7 +25,7 @@ func (a *testApp) scheduleEvent(f *programmeFixture, item int64, days int, capac
 	var partner int64
 	a.pool.QueryRow(context.Background(), `SELECT delivery_partner_id FROM cohorts WHERE id = $1`, cohorts[0]).Scan(&partner) //nolint:errcheck
 	now := a.now()
-	start := time.Date(now.Year(), now.Month(), now.Day(), 10, 0, 0, 0, layout.London).AddDate(0, 0, days)
+	start := time.Date(now.Year(), now.Month(), now.Day(), 10, 0, 0, 0, timefmt.London).AddDate(0, 0, days)
 	id, err := events.Store{DB: a.pool}.Create(context.Background(), events.NewEvent{ItemID: item, Title: "Webinar " + strconv.Itoa(days),
 		StartsAt: start, EndsAt: start.Add(90 * time.Minute), JoiningLink: "https://meet.example.org/secret-room", Capacity: capacity,
 		BookingOpensAt: now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-24 * time.Hour), CohortIDs: cohorts}, scope.Admin(), partner, 0)

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"npq/internal/problem"
+	"npq/internal/timefmt"
 	"npq/web/components"
-	"npq/web/layout"
 )
 
 // parseForm reads a posted form. A body we cannot read is a 400 (or 413 when too large), and
@@ -159,7 +159,7 @@ func readDay(ps *problem.Problems, field, what string, d components.DateValue) t
 	if t.IsZero() {
 		return t
 	}
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, layout.London)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, timefmt.London)
 }
 
 // readHours reads a number of hours such as 1.5, called what, from 0 to most, as minutes; a

@@ -16,7 +16,7 @@ import (
 	"npq/internal/auth"
 	"npq/internal/lifecycle"
 	"npq/internal/programme"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 )
 
 // release marks a submitted assessment by two markers, met on every criterion (or not met
@@ -193,7 +193,7 @@ func TestDeferredParticipantSeesWhereTheyStand(t *testing.T) {
 	pam := a.as(f.participant)
 	home := pam.get("/home")
 	main := home.text("main")
-	if !strings.Contains(main, "Your place is deferred") || !strings.Contains(main, "NPQH Riverside next") || !strings.Contains(main, layout.Date(returnOn)) {
+	if !strings.Contains(main, "Your place is deferred") || !strings.Contains(main, "NPQH Riverside next") || !strings.Contains(main, timefmt.Date(returnOn)) {
 		t.Errorf("home while deferred: %q", main)
 	}
 	if href, _ := home.Doc.Find(`[data-testid="standing-letter"]`).Attr("href"); !strings.HasPrefix(href, "/letters/") {
@@ -213,7 +213,7 @@ func TestDeferredParticipantSeesWhereTheyStand(t *testing.T) {
 	}
 	home = pam.get("/home")
 	question := home.Doc.Find(`[data-testid="question"]`)
-	if question.Length() != 1 || !strings.Contains(question.Text(), "Will you return on "+layout.Date(returnOn)) {
+	if question.Length() != 1 || !strings.Contains(question.Text(), "Will you return on "+timefmt.Date(returnOn)) {
 		t.Fatalf("no question on home: %q", home.text("main"))
 	}
 	for _, page := range []string{"/events", "/requests", "/learn"} {

@@ -15,8 +15,8 @@ import (
 	"npq/internal/events"
 	"npq/internal/problem"
 	"npq/internal/programme"
+	"npq/internal/timefmt"
 	"npq/web/components"
-	"npq/web/layout"
 	"npq/web/pages/partner"
 )
 
@@ -116,9 +116,9 @@ func (s *Server) partnerEventCopy(w http.ResponseWriter, r *http.Request) error 
 func eventFormFrom(e events.Event) partner.EventForm {
 	f := partner.EventForm{EventID: e.ID, Editing: true, ItemID: strconv.FormatInt(e.ItemID, 10), ItemLocked: e.ItemTitle,
 		CohortIDs: map[string]bool{}, Title: e.Title, Description: e.Description, Facilitator: e.Facilitator,
-		Date: components.DateOf(e.StartsAt.In(layout.London)), StartTime: clockValue(e.StartsAt), EndTime: clockValue(e.EndsAt),
+		Date: components.DateOf(e.StartsAt.In(timefmt.London)), StartTime: timefmt.Clock24(e.StartsAt), EndTime: timefmt.Clock24(e.EndsAt),
 		Venue: e.Venue, JoiningLink: e.JoiningLink, Limit: "unlimited",
-		Opens:       components.DateOf(e.BookingOpensAt.In(layout.London)),
+		Opens:       components.DateOf(e.BookingOpensAt.In(timefmt.London)),
 		ClosesHours: strconv.Itoa(int(e.StartsAt.Sub(e.BookingClosesAt).Hours())),
 		CutoffHours: strconv.Itoa(int(e.StartsAt.Sub(e.CancellationCutoff).Hours()))}
 	if e.Capacity != nil {
@@ -129,8 +129,6 @@ func eventFormFrom(e events.Event) partner.EventForm {
 	}
 	return f
 }
-
-func clockValue(t time.Time) string { return t.In(layout.London).Format("15:04") }
 
 // eventFields are the event form's fields in the order their problems are listed.
 var eventFields = []string{"item", "cohorts", "title", "description", "facilitator", "date-day", "start_time", "end_time",
@@ -163,8 +161,8 @@ func readEventForm(r *http.Request, f *partner.EventForm, now time.Time, kindOf 
 	sh, sm, okStart := readClock(&ps, "start_time", "Start time", f.StartTime, "9:30am or 14:00")
 	eh, em, okEnd := readClock(&ps, "end_time", "End time", f.EndTime, "3:30pm or 15:30")
 	if !day.IsZero() && okStart && okEnd {
-		d.StartsAt = time.Date(day.Year(), day.Month(), day.Day(), sh, sm, 0, 0, layout.London)
-		d.EndsAt = time.Date(day.Year(), day.Month(), day.Day(), eh, em, 0, 0, layout.London)
+		d.StartsAt = time.Date(day.Year(), day.Month(), day.Day(), sh, sm, 0, 0, timefmt.London)
+		d.EndsAt = time.Date(day.Year(), day.Month(), day.Day(), eh, em, 0, 0, timefmt.London)
 	}
 	switch f.Limit {
 	case "limited":
@@ -466,7 +464,7 @@ func (s *Server) partnerRegisterCSV(w http.ResponseWriter, r *http.Request) erro
 	cw := newCSV(w, fmt.Sprintf("register-event-%d.csv", e.ID))
 	cw.Write("event", "starts_at", "name", "email", "status", "attendance", "note")
 	for _, b := range bookings {
-		cw.Write(e.Title, e.StartsAt.In(layout.London).Format("2006-01-02 15:04"), b.Name, b.Email, string(b.Status), b.Attendance, b.AttendanceNote)
+		cw.Write(e.Title, timefmt.ISODateTime(e.StartsAt), b.Name, b.Email, string(b.Status), b.Attendance, b.AttendanceNote)
 	}
 	return cw.Flush()
 }

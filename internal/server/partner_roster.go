@@ -10,7 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"npq/internal/programme"
-	"npq/web/layout"
+	"npq/internal/timefmt"
 	"npq/web/pages/partner"
 )
 
@@ -71,7 +71,7 @@ func writeRosterCSV(w http.ResponseWriter, c programme.Cohort, entries []program
 	for _, e := range entries {
 		last, days := "", ""
 		if e.LastActivityAt != nil {
-			last = e.LastActivityAt.In(layout.London).Format("2006-01-02 15:04")
+			last = timefmt.ISODateTime(*e.LastActivityAt)
 			days = strconv.Itoa(e.DaysSinceActive(now))
 		}
 		block := ""

@@ -47,7 +47,7 @@ type Option struct {
 // Input describes a text input.
 type Input struct {
 	ID           string
-	Name         string
+	Name         string // the form field's name; empty for the same as ID
 	Label        string
 	Hint         string
 	Type         string // text, email, password, number, date ...
@@ -57,6 +57,68 @@ type Input struct {
 	Error        string
 	Spellcheck   bool
 	PageHeading  bool // the label is the page's h1
+}
+
+// SelectProps describes a select.
+type SelectProps struct {
+	ID      string
+	Name    string // the form field's name; empty for the same as ID
+	Label   string
+	Hint    string
+	Value   string // the chosen option's value
+	Error   string
+	Options []Option
+}
+
+// RadiosProps describes a set of radios.
+type RadiosProps struct {
+	ID      string // the first radio's id, which the error summary links to
+	Name    string // the form field's name; empty for the same as ID
+	Legend  string
+	Hint    string
+	Value   string // the chosen option's value
+	Error   string
+	Options []Option
+}
+
+// TextareaProps describes a textarea.
+type TextareaProps struct {
+	ID    string
+	Name  string // the form field's name; empty for the same as ID
+	Label string
+	Hint  string
+	Value string
+	Error string
+	Rows  int
+}
+
+// DateInputProps describes a date input: day, month and year fields.
+type DateInputProps struct {
+	ID     string // the fields' ids are ID-day, ID-month and ID-year
+	Name   string // the fields are named Name-day, Name-month and Name-year; empty for the same as ID
+	Legend string
+	Hint   string
+	Value  DateValue
+	Error  string
+}
+
+// CheckboxesProps describes checkboxes in groups.
+type CheckboxesProps struct {
+	ID      string // the form group's id, which the error summary links to
+	Name    string // the form field's name; empty for the same as ID
+	Legend  string
+	Hint    string
+	Groups  []CheckboxGroup
+	Checked map[string]bool // by option value
+	Error   string
+}
+
+// nameOr is a field's name: name, or id when name is empty.
+func nameOr(name, id string) string {
+	if name == "" {
+		return id
+	}
+	return name
 }
 
 // DateFrom fills a DateValue from a posted form's name-day, name-month and name-year fields.

@@ -103,11 +103,13 @@ func Extension(f ExtensionForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.DateInput("deadline", "deadline", "New deadline", "For example, 27 3 2026", f.Deadline, f.Errors.For("deadline")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.DateInput(components.DateInputProps{ID: "deadline", Legend: "New deadline", Hint: "For example, 27 3 2026", Value: f.Deadline,
+				Error: f.Errors.For("deadline")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Textarea("reason", "reason", "Reason", "Kept with the participant's record.", f.Reason, f.Errors.For("reason"), 3).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Textarea(components.TextareaProps{ID: "reason", Label: "Reason", Hint: "Kept with the participant's record.", Value: f.Reason,
+				Error: f.Errors.For("reason"), Rows: 3}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,54 @@
+package timefmt
+
+import (
+	"testing"
+	"time"
+)
+
+func TestFormats(t *testing.T) {
+	summer := time.Date(2027, 7, 14, 13, 30, 0, 0, time.UTC) // 2:30pm BST
+	winter := time.Date(2027, 1, 5, 9, 0, 0, 0, time.UTC)    // 9am GMT
+	late := time.Date(2027, 6, 30, 23, 15, 0, 0, time.UTC)   // 12:15am on 1 July in BST
+	date := time.Date(2027, 7, 14, 0, 0, 0, 0, time.UTC)     // a date from the database
+	for _, c := range []struct {
+		name string
+		f    func(time.Time) string
+		in   time.Time
+		want string
+	}{
+		{"Date", Date, summer, "14 July 2027"},
+		{"Date of a database date", Date, date, "14 July 2027"},
+		{"Date after midnight in BST", Date, late, "1 July 2027"},
+		{"DateTime summer", DateTime, summer, "14 July 2027 at 2:30pm"},
+		{"DateTime winter", DateTime, winter, "5 January 2027 at 9:00am"},
+		{"DayDate", DayDate, summer, "Wednesday 14 July 2027"},
+		{"DayDateTime", DayDateTime, winter, "Tuesday 5 January 2027 at 9:00am"},
+		{"Clock on the hour", Clock, winter, "9am"},
+		{"Clock with minutes", Clock, summer, "2:30pm"},
+		{"Clock after midnight", Clock, late, "12:15am"},
+		{"Clock24", Clock24, summer, "14:30"},
+		{"ISODate", ISODate, late, "2027-07-01"},
+		{"ISODate of a database date", ISODate, date, "2027-07-14"},
+		{"ISODateTime", ISODateTime, summer, "2027-07-14 14:30"},
+	} {
+		if got := c.f(c.in); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestSameDay(t *testing.T) {
+	for _, c := range []struct {
+		a, b time.Time
+		want bool
+	}{
+		{time.Date(2027, 7, 14, 8, 0, 0, 0, time.UTC), time.Date(2027, 7, 14, 16, 0, 0, 0, time.UTC), true},
+		// 11:30pm UTC is already the next day in BST.
+		{time.Date(2027, 7, 14, 12, 0, 0, 0, time.UTC), time.Date(2027, 7, 14, 23, 30, 0, 0, time.UTC), false},
+		{time.Date(2027, 1, 14, 12, 0, 0, 0, time.UTC), time.Date(2027, 1, 14, 23, 30, 0, 0, time.UTC), true},
+	} {
+		if got := SameDay(c.a, c.b); got != c.want {
+			t.Errorf("SameDay(%v, %v) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
