@@ -168,7 +168,7 @@ func TestDemoAccountsShowEveryStatus(t *testing.T) {
 		}
 		var got []string
 		for _, f := range facts {
-			got = append(got, string(lifecycle.StandingOf(f).Standing))
+			got = append(got, string(lifecycle.StandingOf(f, programme.Today(time.Now())).Standing))
 		}
 		slices.Sort(got)
 		var exp []string

@@ -23,6 +23,7 @@ const (
 	StandingReturning      Standing = "returning"
 	StandingWithdrawn      Standing = "withdrawn"
 	StandingInMarking      Standing = "in-marking"
+	StandingAssessmentOpen Standing = "assessment-open"
 	StandingCompleted      Standing = "completed"
 	StandingFailedResubmit Standing = "failed-resubmit"
 	StandingFailedFinal    Standing = "failed-final"
@@ -95,8 +96,8 @@ type StandingView struct {
 	ReturnOn  *time.Time
 }
 
-// StandingOf works out where a participant stands on a course from its facts.
-func StandingOf(f CourseFacts) StandingView {
+// StandingOf works out where a participant stands on a course from its facts on a day.
+func StandingOf(f CourseFacts, today time.Time) StandingView {
 	v := StandingView{LetterID: f.LetterID, Letter: f.LetterSubject}
 	switch f.Status {
 	case programme.StatusDeferred:
@@ -113,7 +114,7 @@ func StandingOf(f CourseFacts) StandingView {
 		}
 		v.Step = &Step{"Read your result and feedback", "/assessment"}
 	default:
-		activeStanding(f, &v)
+		activeStanding(f, today, &v)
 	}
 	return v
 }
@@ -149,7 +150,7 @@ func deferredStanding(f CourseFacts, v *StandingView) {
 	}
 }
 
-func activeStanding(f CourseFacts, v *StandingView) {
+func activeStanding(f CourseFacts, today time.Time, v *StandingView) {
 	switch {
 	case f.Released && !f.Passed && f.Attempt < f.Attempts:
 		v.Standing, v.Headline = StandingFailedResubmit, "Your assessment did not pass: you can resubmit"
@@ -169,6 +170,13 @@ func activeStanding(f CourseFacts, v *StandingView) {
 	case f.InMarking:
 		v.Standing, v.Headline = StandingInMarking, "Your assessment is being marked"
 		v.Detail = "We will email you when your result is ready."
+	case f.AssessmentDue(today):
+		v.Standing, v.Headline = StandingAssessmentOpen, "Your assessment is open"
+		v.Dates = append(v.Dates, Dated{"Submit by", f.Deadline})
+		v.Step = &Step{"Start your assessment", "/assessment"}
+		if f.Drafting {
+			v.Step.Label = "Carry on with your assessment"
+		}
 	case f.RequestState == StateOpen:
 		v.Standing, v.Headline = StandingRequestOpen, "Your request to "+verbFor(f.RequestKind)+" is with the programme team"
 		v.Detail = "You can carry on with your course while it is decided. We will write to you with the decision."

@@ -18,8 +18,10 @@ func TestStandingOf(t *testing.T) {
 	asked.ReturnAskedAt = ptr(day(5))
 	answered.ReturnAskedAt, answered.ReturnAnswer = ptr(day(5)), &yes
 	refused.ReturnAskedAt, refused.ReturnAnswer = ptr(day(5)), &no
-	active := CourseFacts{Status: programme.StatusActive, Attempts: 2, Deadline: day(28), PartnerName: "Riverside Hub"}
-	open, marking, failed, final := active, active, active, active
+	active := CourseFacts{Status: programme.StatusActive, Attempts: 2, WindowOpens: day(25), Deadline: day(28), PartnerName: "Riverside Hub"}
+	open, marking, failed, final, due, drafting := active, active, active, active, active, active
+	due.WindowOpens = day(1)
+	drafting.WindowOpens, drafting.Drafting = day(1), true
 	open.RequestState, open.RequestKind = StateOpen, KindWithdrawal
 	marking.InMarking = true
 	failed.Released, failed.Attempt, failed.ReleasedOn = true, 1, ptr(day(10))
@@ -43,13 +45,15 @@ func TestStandingOf(t *testing.T) {
 		{"not returning", refused, StandingDeferred, "Deferred from,Planned return", "", false, "confirm your withdrawal"},
 		{"withdrawn", withdrawn, StandingWithdrawn, "Withdrawn from", "", false, "Riverside Hub"},
 		{"in marking", marking, StandingInMarking, "", "", false, "email you"},
+		{"assessment open", due, StandingAssessmentOpen, "Submit by", "/assessment", false, "open"},
+		{"assessment drafted", drafting, StandingAssessmentOpen, "Submit by", "/assessment", false, "open"},
 		{"completed", completed, StandingCompleted, "Result released", "/assessment", false, "DfE"},
 		{"failed, may resubmit", failed, StandingFailedResubmit, "Result released,Resubmit by", "/assessment", true, "resubmission"},
 		{"failed, no attempts left", final, StandingFailedFinal, "Result released", "/assessment", false, "Riverside Hub"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := StandingOf(tt.f)
+			v := StandingOf(tt.f, day(15))
 			var labels []string
 			for _, d := range v.Dates {
 				labels = append(labels, d.Label)

@@ -152,6 +152,12 @@ func TestParticipantPagesWorkPerCourse(t *testing.T) {
 	if got := pam.get(fmt.Sprintf("/learn?course=%d", second)).text(`[data-testid="blocks"]`); !strings.Contains(got, "Strategy and improvement") || strings.Contains(got, "Leading improvement") {
 		t.Errorf("learn: %q", got)
 	}
+	// Its block page leads back to its own Learn page.
+	learn := pam.get(fmt.Sprintf("/learn?course=%d", second))
+	blockHref, _ := learn.Doc.Find(`[data-testid="blocks"] a`).Attr("href")
+	if back, _ := pam.get(blockHref).Doc.Find(".govuk-back-link").Attr("href"); back != fmt.Sprintf("/learn?course=%d", second) {
+		t.Errorf("block %s leads back to %q", blockHref, back)
+	}
 	// Asking to defer the second course is about that course, and comes back to it.
 	form := pam.get(fmt.Sprintf("/requests/defer?course=%d", second))
 	if action, _ := form.Doc.Find("main form").Attr("action"); action != fmt.Sprintf("/requests/defer?course=%d", second) {

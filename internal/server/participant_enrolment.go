@@ -121,5 +121,5 @@ func (s *Server) standing(r *http.Request, e programme.Enrolment) (lifecycle.Sta
 	if err != nil {
 		return lifecycle.StandingView{}, err
 	}
-	return lifecycle.StandingOf(facts[e.ID]), nil
+	return lifecycle.StandingOf(facts[e.ID], programme.Today(s.now())), nil
 }

@@ -127,7 +127,7 @@ func (s *Server) participantEvent(w http.ResponseWriter, r *http.Request) error 
 	for _, o := range offers {
 		if o.ID == eventID {
 			opt := eventOption(o, booked, now)
-			return s.ok(w, r, participant.Event(participant.EventView{Option: opt, ShowLink: o.BookingStatus == events.StatusBooked && o.JoiningLink != "" && !o.Cancelled(),
+			return s.ok(w, r, participant.Event(participant.EventView{Back: participant.CourseHref("/events", e.ID), Option: opt, ShowLink: o.BookingStatus == events.StatusBooked && o.JoiningLink != "" && !o.Cancelled(),
 				Description: programme.RenderMarkdown(o.Description)}))
 		}
 	}

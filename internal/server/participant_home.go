@@ -35,10 +35,13 @@ func (s *Server) participantHome(w http.ResponseWriter, r *http.Request) error {
 	v.Due = dueAssessment(enrolments, facts, today)
 	primary := primaryIndex(enrolments)
 	for i, e := range enrolments {
-		card := participant.CourseCard{Enrolment: enrolmentView(e), Standing: lifecycle.StandingOf(facts[e.ID]), Primary: i == primary}
+		card := participant.CourseCard{Enrolment: enrolmentView(e), Standing: lifecycle.StandingOf(facts[e.ID], today), Primary: i == primary}
 		v.Courses = append(v.Courses, card)
 		if card.Standing.Question {
 			v.Questions = append(v.Questions, card)
+			if v.Due != nil && v.Due.EnrolmentID == e.ID {
+				v.Due = nil // the question says it, with the feedback to read first
+			}
 		}
 	}
 	if primary < 0 {

@@ -622,7 +622,7 @@ func Event(v EventView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = components.BackLink("/events", "All events").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.BackLink(v.Back, "All events").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

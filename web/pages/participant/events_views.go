@@ -43,6 +43,7 @@ type EventOption struct {
 
 // EventView is one event's page for a participant.
 type EventView struct {
+	Back        string // the Events page of the event's course
 	Option      EventOption
 	ShowLink    bool
 	Description string

@@ -396,7 +396,7 @@ func Block(v BlockPageView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = components.BackLink("/learn", "All blocks").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.BackLink(string(v.Enrolment.Link("/learn")), "All blocks").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1017,7 +1017,7 @@ func NotOpen(v BlockPageView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = components.BackLink("/learn", "All blocks").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.BackLink(string(v.Enrolment.Link("/learn")), "All blocks").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
