@@ -169,7 +169,7 @@ func backgroundJobs(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) []j
 			events.Store{DB: pool, BaseURL: cfg.BaseURL}.RunReminders(ctx, log, time.Minute)
 		}},
 		{"deferral checks", func(ctx context.Context) {
-			lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL}.RunDaily(ctx, log, time.Hour)
+			lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL, Signature: lifecycle.Signature{Name: cfg.ProviderName, ContactEmail: cfg.ProviderContactEmail}}.RunDaily(ctx, log, time.Hour)
 		}},
 	}
 	if cfg.SMTPHost == "" {

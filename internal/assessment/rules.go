@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,6 +122,7 @@ type Finding struct {
 	Hard      bool
 	Task      string
 	Criterion string
+	Slot      string // the document slot's key, for a missing document
 	Message   string
 }
 
@@ -157,7 +159,7 @@ func Check(s Spec, d Draft) []Finding {
 	}
 	for _, slot := range s.DocumentSlots() {
 		if d.Documents[slot.Key()] == 0 {
-			out = append(out, Finding{Hard: true, Criterion: slot.Criterion, Message: fmt.Sprintf("Criterion %s requires %s and none was attached", slot.Code, article(slot.Document))})
+			out = append(out, Finding{Hard: true, Criterion: slot.Criterion, Slot: slot.Key(), Message: fmt.Sprintf("Criterion %s requires %s and none was attached", slot.Code, article(slot.Document))})
 		}
 	}
 	for _, c := range s.Criteria {
@@ -186,6 +188,18 @@ func CanSubmit(findings []Finding) bool {
 		}
 	}
 	return true
+}
+
+// Tally counts the findings that must be fixed before submitting and those only to check.
+func Tally(findings []Finding) (fix, check int) {
+	for _, f := range findings {
+		if f.Hard {
+			fix++
+		} else {
+			check++
+		}
+	}
+	return fix, check
 }
 
 // CriterionResult is the result on one criterion.
@@ -317,12 +331,7 @@ var transitions = map[Stage][]Stage{
 
 // CanMove reports whether the workflow allows moving from one stage to another.
 func CanMove(from, to Stage) bool {
-	for _, s := range transitions[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(transitions[from], to)
 }
 
 // Label is a stage as people say it.

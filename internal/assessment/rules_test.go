@@ -130,6 +130,12 @@ func TestPreSubmissionCheck(t *testing.T) {
 	if assessment.CanSubmit(f) {
 		t.Error("a draft over the limit can be submitted")
 	}
+	// A missing document names its slot, so the page can link to where it is uploaded.
+	for _, x := range f {
+		if strings.HasPrefix(x.Message, "Criterion 5.3.2 requires") && x.Slot != "task-2/5.3.2|Curriculum-led Budget" {
+			t.Errorf("missing document's slot: %q", x.Slot)
+		}
+	}
 	// Untagged evidence alone does not stop submission.
 	soft := assessment.Draft{Text: map[string]string{"task-1": words(100), "task-2": words(100)}, Documents: docs}
 	if fs := assessment.Check(h, soft); !assessment.CanSubmit(fs) || len(fs) != len(h.Criteria) {
@@ -244,5 +250,25 @@ func TestWorkflowSamplingAndDisagreements(t *testing.T) {
 	d := assessment.Disagreements(map[string]assessment.Judgement{"a": "met", "b": "met"}, map[string]assessment.Judgement{"a": "met", "b": "not_met"})
 	if fmt.Sprint(d) != "[b]" {
 		t.Errorf("disagreements %v", d)
+	}
+}
+
+func TestTally(t *testing.T) {
+	hard, soft := assessment.Finding{Hard: true}, assessment.Finding{}
+	for _, tt := range []struct {
+		name       string
+		findings   []assessment.Finding
+		fix, check int
+	}{
+		{"none", nil, 0, 0},
+		{"only to check", []assessment.Finding{soft, soft}, 0, 2},
+		{"only to fix", []assessment.Finding{hard}, 1, 0},
+		{"both", []assessment.Finding{hard, soft, hard, soft, soft}, 2, 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if fix, check := assessment.Tally(tt.findings); fix != tt.fix || check != tt.check {
+				t.Errorf("got %d to fix and %d to check, want %d and %d", fix, check, tt.fix, tt.check)
+			}
+		})
 	}
 }

@@ -181,6 +181,20 @@ func (st Store) Latest(ctx context.Context, enrolmentID int64) (Submission, erro
 	return st.SubmissionByID(ctx, id)
 }
 
+// LatestSubmitted returns an enrolment's latest attempt that was submitted, or
+// database.ErrNotFound.
+func (st Store) LatestSubmitted(ctx context.Context, enrolmentID int64) (Submission, error) {
+	s, err := scanSubmission(st.DB.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionFrom+`
+		WHERE s.enrolment_id = $1 AND s.stage <> 'draft' ORDER BY s.attempt DESC LIMIT 1`, enrolmentID))
+	if database.IsNoRows(err) {
+		return s, database.ErrNotFound
+	}
+	if err != nil {
+		return s, fmt.Errorf("assessment: latest submitted for %d: %w", enrolmentID, err)
+	}
+	return s, st.load(ctx, st.DB, &s)
+}
+
 // Spec is the specification of a submission's qualification.
 func (st Store) Spec(ctx context.Context, qualification string) (Spec, error) {
 	return SpecFor(ctx, st.DB, st.Provider, qualification)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -101,10 +102,8 @@ func CheckUpload(name string, data []byte) (contentType, problem string) {
 	ext := strings.ToLower(filepath.Ext(name))
 	detected := http.DetectContentType(data)
 	if exts, ok := sniffed[detected]; ok {
-		for _, e := range exts {
-			if e == ext {
-				return detected, ""
-			}
+		if slices.Contains(exts, ext) {
+			return detected, ""
 		}
 		return "", "The selected file's name does not match its contents: it is a " + strings.ToUpper(exts[0][1:]) + " file"
 	}

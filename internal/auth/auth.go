@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -30,12 +31,7 @@ var Roles = []Role{RoleParticipant, RolePartnerStaff, RoleProviderAdmin, RoleAss
 
 // Valid reports whether r is one of the four roles.
 func (r Role) Valid() bool {
-	for _, v := range Roles {
-		if r == v {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Roles, r)
 }
 
 // Label is the role's name as people say it.

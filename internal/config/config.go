@@ -4,6 +4,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -43,7 +44,17 @@ type Config struct {
 	SMTPUsername string
 	SMTPPassword string
 	MailFrom     string
+	// ProviderName signs the lead provider's letters, e.g. "The NPQ programme team".
+	ProviderName string
+	// ProviderContactEmail is where letters tell participants to write with questions.
+	ProviderContactEmail string
 }
+
+// The letters' signature when PROVIDER_NAME and PROVIDER_CONTACT_EMAIL are not set.
+const (
+	DefaultProviderName         = "The NPQ programme team"
+	DefaultProviderContactEmail = "npq-programme-team@npq.invalid"
+)
 
 // Production reports whether the app runs in production.
 func (c Config) Production() bool { return c.Env == "production" }
@@ -109,6 +120,9 @@ func Load(getenv func(string) string) (Config, error) {
 		SMTPUsername: get("SMTP_USERNAME", ""),
 		SMTPPassword: get("SMTP_PASSWORD", ""),
 		MailFrom:     get("MAIL_FROM", "NPQ platform <no-reply@npq.invalid>"),
+
+		ProviderName:         get("PROVIDER_NAME", DefaultProviderName),
+		ProviderContactEmail: get("PROVIDER_CONTACT_EMAIL", DefaultProviderContactEmail),
 	}
 	var errs []error
 	switch c.Env {
@@ -145,6 +159,9 @@ func Load(getenv func(string) string) (Config, error) {
 			errs = append(errs, errors.New("TRUSTED_PROXIES is set but TRUST_PROXY_HEADERS is false: remove one of them"))
 		}
 		c.TrustProxyHeaders = true
+	}
+	if a, err := mail.ParseAddress(c.ProviderContactEmail); err != nil || a.Name != "" || a.Address != c.ProviderContactEmail {
+		errs = append(errs, fmt.Errorf("PROVIDER_CONTACT_EMAIL must be an email address such as npq@example.org, not %q", c.ProviderContactEmail))
 	}
 	if c.SMTPPort, err = strconv.Atoi(get("SMTP_PORT", "587")); err != nil || c.SMTPPort <= 0 {
 		errs = append(errs, fmt.Errorf("SMTP_PORT must be a port number, not %q", getenv("SMTP_PORT")))

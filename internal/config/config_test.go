@@ -119,3 +119,29 @@ func TestLoadTimeouts(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadProvider(t *testing.T) {
+	for _, tt := range []struct {
+		name, provider, contact string
+		wantName, wantContact   string
+		problem                 string
+	}{
+		{"defaults", "", "", "The NPQ programme team", "npq-programme-team@npq.invalid", ""},
+		{"set", "The NPQ team at Example Trust", " npqs@example.org ", "The NPQ team at Example Trust", "npqs@example.org", ""},
+		{"not an address", "", "ring us", "", "", "PROVIDER_CONTACT_EMAIL must be an email address"},
+		{"a name and address", "", "Team <npqs@example.org>", "", "", "PROVIDER_CONTACT_EMAIL must be an email address"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://x/y", "PROVIDER_NAME": tt.provider, "PROVIDER_CONTACT_EMAIL": tt.contact}))
+			if tt.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.problem) {
+					t.Errorf("error %v, want %q", err, tt.problem)
+				}
+				return
+			}
+			if err != nil || c.ProviderName != tt.wantName || c.ProviderContactEmail != tt.wantContact {
+				t.Errorf("got %q %q %v", c.ProviderName, c.ProviderContactEmail, err)
+			}
+		})
+	}
+}

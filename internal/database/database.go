@@ -118,7 +118,7 @@ func IsNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
 // transactions lock the same rows in different orders.
 func InTxRetry(ctx context.Context, db DB, fn func(tx pgx.Tx) error) error {
 	var err error
-	for attempt := 0; attempt < 3; attempt++ {
+	for range 3 {
 		err = InTx(ctx, db, fn)
 		var pgErr *pgconn.PgError
 		if !errors.As(err, &pgErr) || (pgErr.Code != "40P01" && pgErr.Code != "40001") {

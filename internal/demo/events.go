@@ -165,7 +165,7 @@ func loadEvents(ctx context.Context, tx pgx.Tx, cohortName string, today time.Ti
 					return err
 				}
 			default:
-				for k := 0; k < 3; k++ {
+				for k := range 3 {
 					id, err := create(s, s.title, base.AddDate(0, 0, 3+k), ptrInt(8), "")
 					if err != nil {
 						return err

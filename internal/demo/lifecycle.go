@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"npq/internal/config"
 	"npq/internal/database"
 	"npq/internal/lifecycle"
 )
@@ -25,7 +26,7 @@ func loadLifecycle(ctx context.Context, tx pgx.Tx, now time.Time) error {
 		}
 		return id, err
 	}
-	s := lifecycle.Store{DB: tx, BaseURL: "http://localhost:8080"}
+	s := lifecycle.Store{DB: tx, BaseURL: "http://localhost:8080", Signature: lifecycle.Signature{Name: config.DefaultProviderName, ContactEmail: config.DefaultProviderContactEmail}}
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	const npqh, npqh27, npqsl = "NPQH Spring 2026 – Barnsley and Doncaster", "NPQH Spring 2027 – Barnsley and Doncaster", "NPQSL Autumn 2025 – Barnsley and Doncaster"
 

@@ -379,7 +379,7 @@ func loadDemoParticipants(ctx context.Context, tx pgx.Tx, cohortID int64, blocks
 	}{
 		{"Welcome to the new term", "Welcome back. Block dates for every cohort are on your **Learn** page, and your delivery partner will publish face-to-face dates on **Events** soon.", nil, nil, 20},
 		{"Headship: placement planning guidance", "We have added guidance on choosing a placement school for the Headship assessment. Talk to your tutor at your next session.", &courseID, nil, 9},
-		{"Block 3 opens soon", "Block 3, *Developing rigorous organisational management/ governance*, opens next month. Make time to finish Block 2 before then.", nil, ptr(cohortID), 3},
+		{"Block 3 opens soon", "Block 3, *Developing rigorous organisational management/ governance*, opens next month. Make time to finish Block 2 before then.", nil, new(cohortID), 3},
 		{"Wellbeing resources", "Looking after yourself matters. The self-study materials can be done at any time: plan your study around your busiest weeks.", nil, nil, 40},
 	}
 	for _, p := range news {
@@ -390,5 +390,3 @@ func loadDemoParticipants(ctx context.Context, tx pgx.Tx, cohortID int64, blocks
 	}
 	return nil
 }
-
-func ptr[T any](v T) *T { return &v }

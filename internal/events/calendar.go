@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
@@ -13,6 +15,25 @@ import (
 
 	"npq/internal/database"
 )
+
+// SubscribeLinks are the ways to add a calendar address to a calendar app in one click.
+type SubscribeLinks struct {
+	Webcal string // opens the device's calendar app (Apple Calendar, Outlook)
+	Google string // adds it to Google Calendar, which does not open webcal links itself
+}
+
+// Subscribe makes one-click subscribe links for a feed's https (or http) address. webcal is
+// the same address under the scheme calendar apps register for.
+func Subscribe(feedURL string) SubscribeLinks {
+	rest, ok := strings.CutPrefix(feedURL, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(feedURL, "http://"); !ok {
+			return SubscribeLinks{}
+		}
+	}
+	webcal := "webcal://" + rest
+	return SubscribeLinks{Webcal: webcal, Google: "https://calendar.google.com/calendar/r?cid=" + url.QueryEscape(webcal)}
+}
 
 // FeedMadeAt says when the participant's calendar address was made, or nil if they have none.
 // Only a hash of the address's token is kept, so it cannot be shown again.

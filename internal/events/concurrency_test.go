@@ -16,8 +16,8 @@ import (
 func TestOppositeDateChangesDoNotDeadlock(t *testing.T) {
 	f := newFixture(t, 40)
 	ctx := context.Background()
-	a := f.event(t, f.item, 10, 9, places(40))
-	b := f.event(t, f.item, 12, 9, places(40))
+	a := f.event(t, f.item, 10, 9, new(40))
+	b := f.event(t, f.item, 12, 9, new(40))
 	on := map[int64]int64{} // enrolment -> the date they are booked on
 	for i, e := range f.enrolments {
 		ev := a
@@ -29,7 +29,7 @@ func TestOppositeDateChangesDoNotDeadlock(t *testing.T) {
 		}
 		on[e] = ev
 	}
-	for round := 0; round < 3; round++ {
+	for round := range 3 {
 		var wg sync.WaitGroup
 		start := make(chan struct{})
 		outcomes := make([]events.Outcome, len(f.enrolments))
@@ -84,7 +84,7 @@ func TestOppositeDateChangesDoNotDeadlock(t *testing.T) {
 func TestWaitingListPositionIsTakenWhenGranted(t *testing.T) {
 	f := newFixture(t, 2)
 	ctx := context.Background()
-	ev := f.event(t, f.item, 10, 9, places(1))
+	ev := f.event(t, f.item, 10, 9, new(1))
 	if out, err := f.s.Book(ctx, f.enrolments[0], ev, 0, f.now); err != nil || out != events.OutcomeBooked {
 		t.Fatalf("book: %s %v", out, err)
 	}

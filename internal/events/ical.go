@@ -2,7 +2,9 @@ package events
 
 import (
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	ics "github.com/arran4/golang-ical"
 
@@ -82,7 +84,7 @@ func Calendar(name string, entries []CalendarEntry, method ics.Method, now time.
 		default:
 			ev.SetStatus(ics.ObjectStatusConfirmed)
 		}
-		ev.SetSummary(summary)
+		ev.SetSummary(calendarText(summary, false))
 		if e.Kind.Online() {
 			ev.SetLocation("Online")
 			if en.ShowJoinLink && en.Status == StatusBooked && e.JoiningLink != "" {
@@ -90,12 +92,31 @@ func Calendar(name string, entries []CalendarEntry, method ics.Method, now time.
 				description += "\n\nJoin: " + e.JoiningLink
 			}
 		} else if e.Venue != "" {
-			ev.SetLocation(e.Venue)
+			ev.SetLocation(calendarText(e.Venue, false))
 		}
 		if en.EventsPageURL != "" {
 			description += "\n\nManage your booking: " + en.EventsPageURL
 		}
-		ev.SetDescription(description)
+		ev.SetDescription(calendarText(description, true))
 	}
-	return cal.Serialize()
+	// RFC 5545 ends every content line with CRLF.
+	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+// calendarText makes a value safe for an iCalendar TEXT property. A carriage return or other
+// control character would end the content line or break it, so line breaks become one
+// newline (escaped as \n when serialised) where a value may have several lines, or a space
+// where it may not, and other control characters are dropped.
+func calendarText(s string, multiline bool) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	if !multiline {
+		s = strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' || !unicode.IsControl(r) {
+			return r
+		}
+		return -1
+	}, s)
 }

@@ -114,11 +114,12 @@ func (s Store) SendDueReminders(ctx context.Context, now time.Time) (int, error)
 // CancelForEnrolment cancels an enrolment's future bookings and waiting-list places (when it
 // is deferred or withdrawn), freeing places for the people waiting. It runs in the caller's
 // transaction.
-func (s Store) CancelForEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID, actorID int64, now time.Time, reason string) (int, error) {
+func (s Store) CancelForEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID, actorID int64, now time.Time, reason string) (Cancelled, error) {
+	var out Cancelled
 	rows, err := tx.Query(ctx, `SELECT b.id, b.event_id, b.status FROM bookings b JOIN events e ON e.id = b.event_id
 		WHERE b.enrolment_id = $1 AND b.status IN ('booked', 'waiting') AND e.starts_at > $2 ORDER BY e.id`, enrolmentID, now)
 	if err != nil {
-		return 0, err
+		return out, err
 	}
 	type place struct {
 		booking, event int64
@@ -129,26 +130,35 @@ func (s Store) CancelForEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID, a
 		return p, r.Scan(&p.booking, &p.event, &p.status)
 	})
 	if err != nil {
-		return 0, err
+		return out, err
 	}
 	for _, p := range places {
 		e, err := lockEvent(ctx, tx, p.event)
 		if err != nil {
-			return 0, err
+			return out, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE bookings SET status = 'cancelled', waiting_since = NULL, sequence = sequence + 1, updated_at = now() WHERE id = $1`, p.booking); err != nil {
-			return 0, err
+			return out, err
 		}
 		if err := history(ctx, tx, p.booking, "cancelled_enrolment_ended", reason, actorID); err != nil {
-			return 0, err
+			return out, err
 		}
-		if p.status == StatusBooked {
-			if err := s.promote(ctx, tx, e.ID, actorID, now); err != nil {
-				return 0, err
-			}
+		if p.status != StatusBooked {
+			out.Waiting++
+			continue
+		}
+		out.Booked++
+		if err := s.promote(ctx, tx, e.ID, actorID, now); err != nil {
+			return out, err
 		}
 	}
-	return len(places), nil
+	return out, nil
+}
+
+// Cancelled counts what was cancelled when an enrolment ended: booked places, and places on
+// waiting lists, which are not bookings.
+type Cancelled struct {
+	Booked, Waiting int
 }
 
 // OfferedCohort returns which of the cohorts the event is offered to, or database.ErrNotFound.

@@ -11,7 +11,7 @@ import (
 func TestOnlyTheReminderStillDueIsSent(t *testing.T) {
 	f := newFixture(t, 1)
 	ctx := context.Background()
-	ev := f.event(t, f.item, 10, 9, places(5))
+	ev := f.event(t, f.item, 10, 9, new(5))
 	if _, err := f.s.Book(ctx, f.enrolments[0], ev, 0, f.now); err != nil {
 		t.Fatal(err)
 	}

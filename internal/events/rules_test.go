@@ -14,8 +14,6 @@ func at(s string) time.Time {
 	return t
 }
 
-func ptr(n int) *int { return &n }
-
 func event() Event {
 	return Event{ID: 1, Title: "Culture workshop", StartsAt: at("2027-03-02 09:30"), EndsAt: at("2027-03-02 15:00"),
 		BookingOpensAt: at("2027-01-01 00:00"), BookingClosesAt: at("2027-03-01 09:30"), CancellationCutoff: at("2027-02-28 09:30")}
@@ -61,10 +59,10 @@ func TestCapacity(t *testing.T) {
 		label    string
 	}{
 		{nil, 500, -1, false, "No limit on places"},
-		{ptr(10), 0, 10, false, "10 places left"},
-		{ptr(10), 9, 1, false, "1 place left"},
-		{ptr(10), 10, 0, true, "Full"},
-		{ptr(10), 12, 0, true, "Full"},
+		{new(10), 0, 10, false, "10 places left"},
+		{new(10), 9, 1, false, "1 place left"},
+		{new(10), 10, 0, true, "Full"},
+		{new(10), 12, 0, true, "Full"},
 	}
 	for _, tt := range tests {
 		e := Event{Capacity: tt.capacity, Booked: tt.booked}
@@ -96,7 +94,7 @@ func TestClashes(t *testing.T) {
 		}
 	}
 	p := ClashProblem(Slot{Title: "Webinar", StartsAt: at("2027-03-02 09:00")})
-	if !strings.Contains(p.Message, "clashes with your booking for Webinar on 2 March 2027 at 9:00am") {
+	if !strings.Contains(p.Message, "clashes with your booking for Webinar on 2 March 2027 at 9am") {
 		t.Errorf("clash message %q", p)
 	}
 }

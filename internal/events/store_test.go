@@ -67,7 +67,7 @@ func newFixture(t *testing.T, participants int) *fixture {
 	}
 	f.cohort = cohort("NPQH Riverside", f.partner)
 	f.otherCohort = cohort("NPQH Hillside", other)
-	for i := 0; i < participants; i++ {
+	for i := range participants {
 		f.enrolments = append(f.enrolments, must(f.p.Enrol(ctx, programme.NewEnrolment{Email: fmt.Sprintf("p%02d@school.test", i), Name: fmt.Sprintf("Person %02d", i),
 			CohortID: f.cohort, FundingRoute: programme.FundingScholarship}, 0, "http://npq.test")))
 	}
@@ -86,8 +86,6 @@ func (f *fixture) event(t *testing.T, item int64, days int, hour int, capacity *
 	}
 	return id
 }
-
-func places(n int) *int { return &n }
 
 func (f *fixture) status(t *testing.T, event, enrolment int64) string {
 	t.Helper()
@@ -110,7 +108,7 @@ func (f *fixture) count(t *testing.T, sql string, args ...any) int {
 func TestConcurrentBookingsNeverOverbook(t *testing.T) {
 	f := newFixture(t, 30)
 	ctx := context.Background()
-	ev := f.event(t, f.item, 10, 9, places(5))
+	ev := f.event(t, f.item, 10, 9, new(5))
 	var wg sync.WaitGroup
 	outcomes := make([]events.Outcome, len(f.enrolments))
 	errs := make([]error, len(f.enrolments))
@@ -158,16 +156,14 @@ func TestConcurrentBookingsNeverOverbook(t *testing.T) {
 func TestDoubleClickBooksOnce(t *testing.T) {
 	f := newFixture(t, 1)
 	ctx := context.Background()
-	ev := f.event(t, f.item, 10, 9, places(5))
+	ev := f.event(t, f.item, 10, 9, new(5))
 	var wg sync.WaitGroup
-	for i := 0; i < 4; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range 4 {
+		wg.Go(func() {
 			if _, err := f.s.Book(ctx, f.enrolments[0], ev, 0, f.now); err != nil {
 				t.Error(err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if n := f.count(t, `SELECT count(*) FROM bookings WHERE event_id = $1`, ev); n != 1 {
@@ -184,7 +180,7 @@ func TestDoubleClickBooksOnce(t *testing.T) {
 func TestWaitingListPromotionOnCancellationAndCapacityIncrease(t *testing.T) {
 	f := newFixture(t, 5)
 	ctx := context.Background()
-	ev := f.event(t, f.item, 10, 9, places(2))
+	ev := f.event(t, f.item, 10, 9, new(2))
 	a, b, c, d := f.enrolments[0], f.enrolments[1], f.enrolments[2], f.enrolments[3]
 	for _, e := range []int64{a, b} {
 		if out, err := f.s.Book(ctx, e, ev, 0, f.now); err != nil || out != events.OutcomeBooked {
@@ -211,7 +207,7 @@ func TestWaitingListPromotionOnCancellationAndCapacityIncrease(t *testing.T) {
 	}
 	// Raising the capacity books d.
 	e, _ := f.s.EventByID(ctx, ev, scope.Admin())
-	n := events.NewEvent{ItemID: e.ItemID, Title: e.Title, StartsAt: e.StartsAt, EndsAt: e.EndsAt, Venue: e.Venue, Capacity: places(3),
+	n := events.NewEvent{ItemID: e.ItemID, Title: e.Title, StartsAt: e.StartsAt, EndsAt: e.EndsAt, Venue: e.Venue, Capacity: new(3),
 		BookingOpensAt: e.BookingOpensAt, BookingClosesAt: e.BookingClosesAt, CancellationCutoff: e.CancellationCutoff, CohortIDs: []int64{f.cohort}}
 	if err := f.s.Update(ctx, ev, n, scope.Admin(), 0, f.now); err != nil {
 		t.Fatal(err)
@@ -220,7 +216,7 @@ func TestWaitingListPromotionOnCancellationAndCapacityIncrease(t *testing.T) {
 		t.Errorf("after capacity increase d is %s", f.status(t, ev, d))
 	}
 	// Lowering it below the people booked is refused.
-	n.Capacity = places(1)
+	n.Capacity = new(1)
 	var below events.CapacityBelowBookedError
 	if err := f.s.Update(ctx, ev, n, scope.Admin(), 0, f.now); !errorsAs(err, &below) {
 		t.Errorf("lowering capacity: %v", err)
@@ -237,7 +233,7 @@ func TestWaitingListPromotionOnCancellationAndCapacityIncrease(t *testing.T) {
 func TestPromotionSkipsClashesAndClashesAreRefused(t *testing.T) {
 	f := newFixture(t, 3)
 	ctx := context.Background()
-	full := f.event(t, f.item, 10, 9, places(1))
+	full := f.event(t, f.item, 10, 9, new(1))
 	webinar := f.event(t, f.item2, 10, 10, nil) // overlaps the face-to-face event
 	a, b, c := f.enrolments[0], f.enrolments[1], f.enrolments[2]
 	f.s.Book(ctx, a, full, 0, f.now)                             //nolint:errcheck
@@ -262,8 +258,8 @@ func TestPromotionSkipsClashesAndClashesAreRefused(t *testing.T) {
 func TestChangingOptionAndCutOffs(t *testing.T) {
 	f := newFixture(t, 2)
 	ctx := context.Background()
-	first := f.event(t, f.item, 10, 9, places(1))
-	second := f.event(t, f.item, 17, 9, places(5))
+	first := f.event(t, f.item, 10, 9, new(1))
+	second := f.event(t, f.item, 17, 9, new(5))
 	a, b := f.enrolments[0], f.enrolments[1]
 	f.s.Book(ctx, a, first, 0, f.now)            //nolint:errcheck
 	f.s.JoinWaitingList(ctx, b, first, 0, f.now) //nolint:errcheck
@@ -294,7 +290,7 @@ func TestChangingOptionAndCutOffs(t *testing.T) {
 func TestEventsAreOnlyForTheirCohortsAndActiveParticipants(t *testing.T) {
 	f := newFixture(t, 1)
 	ctx := context.Background()
-	ev := f.event(t, f.item, 10, 9, places(5))
+	ev := f.event(t, f.item, 10, 9, new(5))
 	outsider, err := f.p.Enrol(ctx, programme.NewEnrolment{Email: "out@school.test", Name: "Out", CohortID: f.otherCohort, FundingRoute: programme.FundingScholarship}, 0, "")
 	if err != nil {
 		t.Fatal(err)
@@ -321,7 +317,7 @@ func TestEventsAreOnlyForTheirCohortsAndActiveParticipants(t *testing.T) {
 func TestCancellingAnEventCancelsBookingsAndTellsEveryone(t *testing.T) {
 	f := newFixture(t, 3)
 	ctx := context.Background()
-	ev := f.event(t, f.item, 10, 9, places(1))
+	ev := f.event(t, f.item, 10, 9, new(1))
 	f.s.Book(ctx, f.enrolments[0], ev, 0, f.now)            //nolint:errcheck
 	f.s.JoinWaitingList(ctx, f.enrolments[1], ev, 0, f.now) //nolint:errcheck
 	if err := f.s.Cancel(ctx, ev, "Venue flooded", scope.Admin(), 0); err != nil {
@@ -341,7 +337,7 @@ func TestCancellingAnEventCancelsBookingsAndTellsEveryone(t *testing.T) {
 func TestRegisterCompletesAndCorrectionUndoes(t *testing.T) {
 	f := newFixture(t, 2)
 	ctx := context.Background()
-	ev := f.event(t, f.item, 1, 9, places(5))
+	ev := f.event(t, f.item, 1, 9, new(5))
 	for _, e := range f.enrolments {
 		f.s.Book(ctx, e, ev, 0, f.now) //nolint:errcheck
 	}
@@ -390,9 +386,9 @@ func TestRegisterCompletesAndCorrectionUndoes(t *testing.T) {
 func TestCalendarFeedParsesBack(t *testing.T) {
 	f := newFixture(t, 2)
 	ctx := context.Background()
-	full := f.event(t, f.item, 10, 9, places(1))
+	full := f.event(t, f.item, 10, 9, new(1))
 	webinar := f.event(t, f.item2, 12, 16, nil)
-	gone := f.event(t, f.item, 20, 9, places(5))
+	gone := f.event(t, f.item, 20, 9, new(5))
 	a, b := f.enrolments[0], f.enrolments[1]
 	// a was booked on a date that was then cancelled, waits for a full one, and is booked on a webinar.
 	f.s.Book(ctx, a, gone, 0, f.now)                               //nolint:errcheck
@@ -473,15 +469,14 @@ func TestCalendarFeedParsesBack(t *testing.T) {
 func TestRemindersAreSentOnce(t *testing.T) {
 	f := newFixture(t, 2)
 	ctx := context.Background()
-	soon := f.event(t, f.item, 3, 9, places(5))
+	soon := f.event(t, f.item, 3, 9, new(5))
 	f.pool.Exec(ctx, `UPDATE events SET booking_opens_at = now() - interval '30 days' WHERE id = $1`, soon) //nolint:errcheck
 	f.s.Book(ctx, f.enrolments[0], soon, 0, f.now)                                                          //nolint:errcheck
 	// Pretend the booking was made weeks ago, so the 7-day reminder is due.
 	f.pool.Exec(ctx, `UPDATE bookings SET created_at = now() - interval '20 days'`) //nolint:errcheck
 	var wg sync.WaitGroup
-	for i := 0; i < 3; i++ { // several app instances at once
-		wg.Add(1)
-		go func() { defer wg.Done(); f.s.SendDueReminders(ctx, f.now) }() //nolint:errcheck
+	for range 3 { // several app instances at once
+		wg.Go(func() { ; f.s.SendDueReminders(ctx, f.now) }) //nolint:errcheck
 	}
 	wg.Wait()
 	if n := f.count(t, `SELECT count(*) FROM outbox WHERE subject LIKE 'In a week:%'`); n != 1 {

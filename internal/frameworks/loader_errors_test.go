@@ -80,7 +80,7 @@ func TestLoaderReportsEachKindOfBadFileWithFileAndLine(t *testing.T) {
 			line := lineOf(m, tt.file, tt.marker)
 			prefix := tt.file + ":"
 			found := false
-			for _, l := range strings.Split(err.Error(), "\n") {
+			for l := range strings.SplitSeq(err.Error(), "\n") {
 				if strings.HasPrefix(l, prefix) && strings.Contains(l, tt.want) {
 					found = true
 					if tt.name != "not YAML" && !strings.HasPrefix(l, prefix+strconv.Itoa(line)+":") {

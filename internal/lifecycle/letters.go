@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"npq/internal/database"
+	"npq/internal/events"
 	"npq/internal/notify"
 	"npq/internal/programme"
 	"npq/internal/scope"
@@ -64,21 +65,22 @@ func (s Store) letter(ctx context.Context, tx pgx.Tx, r Request, kind string, te
 	return id, nil
 }
 
-// letterTo is who a letter about r is to.
-func letterTo(r Request) wording.LetterTo {
-	return wording.LetterTo{Name: r.Name, CourseName: r.CourseName, CohortName: r.CohortName, PartnerName: r.PartnerName}
+// letterTo is who a letter about r is to, signed by the provider.
+func (s Store) letterTo(r Request) wording.LetterTo {
+	return wording.LetterTo{Name: r.Name, CourseName: r.CourseName, CohortName: r.CohortName, PartnerName: r.PartnerName,
+		From: wording.LetterFrom{Name: s.Signature.Name, ContactEmail: s.Signature.ContactEmail}}
 }
 
-func deferralLetter(r Request, cancelled int) (wording.Text, error) {
-	return wording.DeferralLetter(wording.Deferral{LetterTo: letterTo(r), Reason: r.ReasonLabel(), StartsOn: *r.EffectiveOn,
+func (s Store) deferralLetter(r Request, cancelled events.Cancelled) (wording.Text, error) {
+	return wording.DeferralLetter(wording.Deferral{LetterTo: s.letterTo(r), Reason: r.ReasonLabel(), StartsOn: *r.EffectiveOn,
 		ReturnOn: *r.ReturnOn, ReturnCohortName: r.ReturnCohortName, Done: r.Done, Required: r.Required,
-		ExceptionReason: r.ExceptionReason, BookingsCancelled: cancelled,
+		ExceptionReason: r.ExceptionReason, BookingsCancelled: cancelled.Booked, WaitingCancelled: cancelled.Waiting,
 		Scholarship: r.FundingRoute == programme.FundingScholarship, Notes: r.DecisionNotes})
 }
 
-func withdrawalLetter(r Request, cancelled int) (wording.Text, error) {
-	w := wording.Withdrawal{LetterTo: letterTo(r), Reason: r.ReasonLabel(), WithdrawnOn: *r.EffectiveOn,
-		BookingsCancelled: cancelled, Notes: r.DecisionNotes}
+func (s Store) withdrawalLetter(r Request, cancelled events.Cancelled) (wording.Text, error) {
+	w := wording.Withdrawal{LetterTo: s.letterTo(r), Reason: r.ReasonLabel(), WithdrawnOn: *r.EffectiveOn,
+		BookingsCancelled: cancelled.Booked, WaitingCancelled: cancelled.Waiting, Notes: r.DecisionNotes}
 	if r.FundingRoute != programme.FundingScholarship && r.Refund != nil {
 		w.Refund = *r.Refund
 		if r.RefundPence != nil {
@@ -88,8 +90,8 @@ func withdrawalLetter(r Request, cancelled int) (wording.Text, error) {
 	return wording.WithdrawalLetter(w)
 }
 
-func refusalLetter(r Request, d Decision) (wording.Text, error) {
-	return wording.RefusalLetter(wording.Refusal{LetterTo: letterTo(r), Kind: string(r.Kind), Reason: d.Notes})
+func (s Store) refusalLetter(r Request, d Decision) (wording.Text, error) {
+	return wording.RefusalLetter(wording.Refusal{LetterTo: s.letterTo(r), Kind: string(r.Kind), Reason: d.Notes})
 }
 
 // LettersFor lists the letters within sc, newest first.

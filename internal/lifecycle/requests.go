@@ -290,7 +290,7 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 				r.ID, d.ActorID, d.Notes); err != nil {
 				return err
 			}
-			text, err := refusalLetter(r, d)
+			text, err := s.refusalLetter(r, d)
 			if err != nil {
 				return err
 			}
@@ -334,9 +334,9 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 		if err != nil {
 			return err
 		}
-		words := withdrawalLetter
+		words := s.withdrawalLetter
 		if r.Kind == KindDeferral {
-			words = deferralLetter
+			words = s.deferralLetter
 		}
 		text, err := words(r, cancelled)
 		if err != nil {
@@ -347,7 +347,7 @@ func (s Store) Decide(ctx context.Context, d Decision) (int64, error) {
 			return err
 		}
 		return audit.Record(ctx, tx, d.ActorID, string(r.Kind)+".approved", fmt.Sprintf("request:%d", r.ID), map[string]any{
-			"reason": r.Reason, "effective_on": d.EffectiveOn.Format("2006-01-02"), "bookings_cancelled": cancelled, "refund": d.Refund})
+			"reason": r.Reason, "effective_on": d.EffectiveOn.Format("2006-01-02"), "bookings_cancelled": cancelled.Booked, "waiting_cancelled": cancelled.Waiting, "refund": d.Refund})
 	})
 	return letterID, wrap("decide", err)
 }
@@ -425,7 +425,7 @@ func (s Store) MoveToNextCohort(ctx context.Context, requestID, cohortID, actorI
 			return_cohort_id = $4, decision_notes = 'Moved to the next cohort instead of deferring' WHERE id = $1`, r.ID, actorID, starts, cohortID); err != nil {
 			return err
 		}
-		text, err := wording.CohortMoveLetter(wording.CohortMove{LetterTo: letterTo(r),
+		text, err := wording.CohortMoveLetter(wording.CohortMove{LetterTo: s.letterTo(r),
 			Problems: DeferralProblems(r.Facts(), programme.Today(now)), NewCohortName: name, StartsOn: starts})
 		if err != nil {
 			return err

@@ -40,7 +40,7 @@ func (s Store) AskReturn(ctx context.Context, requestID, actorID int64, now time
 		if tag.RowsAffected() == 0 {
 			return problem.New("The participant has already been asked")
 		}
-		text, err := wording.ReturnRequestLetter(wording.Return{LetterTo: letterTo(r), ReturnOn: *r.ReturnOn,
+		text, err := wording.ReturnRequestLetter(wording.Return{LetterTo: s.letterTo(r), ReturnOn: *r.ReturnOn,
 			ReturnCohortName: r.ReturnCohortName, BaseURL: s.BaseURL})
 		if err != nil {
 			return err
@@ -140,7 +140,7 @@ func (s Store) confirmReturn(ctx context.Context, tx pgx.Tx, requestID, actorID 
 	if _, err := tx.Exec(ctx, `UPDATE status_requests SET returned_at = now() WHERE id = $1`, r.ID); err != nil {
 		return err
 	}
-	text, err := wording.ReturnLetter(wording.Return{LetterTo: letterTo(r), ReturnOn: effective, ReturnCohortName: r.ReturnCohortName})
+	text, err := wording.ReturnLetter(wording.Return{LetterTo: s.letterTo(r), ReturnOn: effective, ReturnCohortName: r.ReturnCohortName})
 	if err != nil {
 		return err
 	}
@@ -231,7 +231,7 @@ func (s Store) Reinstate(ctx context.Context, enrolmentID int64, reason string, 
 		if err != nil {
 			return err
 		}
-		text, err := wording.ReinstatementLetter(wording.Reinstatement{LetterTo: letterTo(r), RestoredOn: programme.Today(now), Reason: reason})
+		text, err := wording.ReinstatementLetter(wording.Reinstatement{LetterTo: s.letterTo(r), RestoredOn: programme.Today(now), Reason: reason})
 		if err != nil {
 			return err
 		}

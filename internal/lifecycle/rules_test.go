@@ -43,7 +43,7 @@ func TestDeferralEligibility(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := strings.Join(DeferralProblems(tt.f, d("2026-11-23")), "|")
-		for _, w := range strings.Split(tt.want, "|") {
+		for w := range strings.SplitSeq(tt.want, "|") {
 			if (tt.want == "") != (got == "") || !strings.Contains(got, w) {
 				t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 			}

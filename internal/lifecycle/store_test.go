@@ -40,7 +40,7 @@ func newFixture(t *testing.T) *fixture {
 	if _, err := frameworks.Import(ctx, pool, lib, frameworks.Always); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{pool: pool, s: lifecycle.Store{DB: pool, BaseURL: "http://npq.test"}, p: programme.Store{DB: pool}, now: time.Now()}
+	f := &fixture{pool: pool, s: lifecycle.Store{DB: pool, BaseURL: "http://npq.test", Signature: lifecycle.Signature{Name: "The NPQ team at Example Trust", ContactEmail: "npqs@example.org"}}, p: programme.Store{DB: pool}, now: time.Now()}
 	f.today = programme.Today(f.now)
 	must := func(id int64, err error) int64 {
 		t.Helper()
@@ -153,12 +153,27 @@ func TestApprovingADeferral(t *testing.T) {
 	ev := events.Store{DB: f.pool, BaseURL: "http://npq.test"}
 	start := f.now.AddDate(0, 0, 14)
 	eventID, err := ev.Create(ctx, events.NewEvent{ItemID: f.session, Title: "Workshop", StartsAt: start, EndsAt: start.Add(time.Hour), Venue: "Hall",
-		Capacity: ptr(1), BookingOpensAt: f.now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-time.Hour), CohortIDs: []int64{f.cohort}}, scope.Admin(), 1, 0)
+		Capacity: new(1), BookingOpensAt: f.now.Add(-time.Hour), BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-time.Hour), CohortIDs: []int64{f.cohort}}, scope.Admin(), 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ev.Book(ctx, e, eventID, 0, f.now)                 //nolint:errcheck
 	ev.JoinWaitingList(ctx, waiter, eventID, 0, f.now) //nolint:errcheck
+	// And Pam waits for a place at another workshop, which is not a booking.
+	other, err := f.p.SaveItem(ctx, f.blocks[1], 0, programme.NewItem{Kind: programme.KindFaceToFace, Title: "Another workshop", ExpectedMinutes: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start2 := start.AddDate(0, 0, 1)
+	full, err := ev.Create(ctx, events.NewEvent{ItemID: other, Title: "Another workshop", StartsAt: start2, EndsAt: start2.Add(time.Hour), Venue: "Hall",
+		Capacity: new(1), BookingOpensAt: f.now.Add(-time.Hour), BookingClosesAt: start2.Add(-time.Hour), CancellationCutoff: start2.Add(-time.Hour), CohortIDs: []int64{f.cohort}}, scope.Admin(), 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.Book(ctx, f.enrol(t, "olu@school.test", programme.FundingScholarship, false, f.cohort), full, 0, f.now) //nolint:errcheck
+	if _, err := ev.JoinWaitingList(ctx, e, full, 0, f.now); err != nil {
+		t.Fatal(err)
+	}
 
 	planned := f.today.AddDate(0, 5, 0)
 	req := f.deferral(t, e, planned)
@@ -194,7 +209,9 @@ func TestApprovingADeferral(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Expected date of return: " + d.ReturnOn.Format("2 January 2006"), "Arrangements for rejoining", "cohort Next", "no refund is available"} {
+	for _, want := range []string{"Expected date of return: " + d.ReturnOn.Format("2 January 2006"), "Arrangements for rejoining", "cohort Next", "no refund is available",
+		"We have cancelled your future event booking and your place on a waiting list; you can book again when you return.",
+		"Yours sincerely,\n\nThe NPQ team at Example Trust\n\nIf you have a question about this letter, email npqs@example.org.\n"} {
 		if !strings.Contains(l.Body, want) {
 			t.Errorf("letter lacks %q:\n%s", want, l.Body)
 		}
@@ -213,8 +230,6 @@ func TestApprovingADeferral(t *testing.T) {
 		t.Error("decided twice")
 	}
 }
-
-func ptr(n int) *int { return &n }
 
 func TestDeferralEligibilityAndCohortMove(t *testing.T) {
 	f := newFixture(t)

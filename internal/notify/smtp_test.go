@@ -150,7 +150,7 @@ func TestSenderKeepsMailWhenTheServerIsDown(t *testing.T) {
 
 // messageID is the Message-ID header of a received message.
 func messageID(data string) string {
-	for _, line := range strings.Split(data, "\r\n") {
+	for line := range strings.SplitSeq(data, "\r\n") {
 		if name, value, ok := strings.Cut(line, ":"); ok && strings.EqualFold(name, "Message-ID") {
 			return strings.TrimSpace(value)
 		}

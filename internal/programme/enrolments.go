@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,12 +45,7 @@ func (f FundingRoute) Label() string {
 
 // Valid reports whether f is a known route.
 func (f FundingRoute) Valid() bool {
-	for _, v := range FundingRoutes {
-		if v == f {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(FundingRoutes, f)
 }
 
 // Status is an enrolment's training status, with DfE's values.

@@ -55,12 +55,7 @@ func (k ItemKind) Label() string {
 
 // Valid reports whether k is a known kind.
 func (k ItemKind) Valid() bool {
-	for _, v := range ItemKinds {
-		if v == k {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(ItemKinds, k)
 }
 
 // SelfCompleted reports whether participants mark the item done themselves. Sessions are

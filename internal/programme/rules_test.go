@@ -1,6 +1,7 @@
 package programme
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -145,12 +146,7 @@ func TestResumePassesOverWhatCannotBeDoneNow(t *testing.T) {
 	open := date("2026-01-01")
 	stuck := func(ids ...int64) func(Item) bool {
 		return func(it Item) bool {
-			for _, id := range ids {
-				if it.ID == id {
-					return false
-				}
-			}
-			return true
+			return !slices.Contains(ids, it.ID)
 		}
 	}
 	tests := []struct {

@@ -17,7 +17,7 @@ func TestDoubleClickEnrolsOnce(t *testing.T) {
 	f := a.programmeFixture()
 	admin, _ := a.signedIn(auth.RoleProviderAdmin)
 	path := fmt.Sprintf("/admin/cohorts/%d/enrolments", f.cohortID)
-	for i := 0; i < 5; i++ {
+	for i := range 5 {
 		email := fmt.Sprintf("new%d@school.test", i)
 		form := url.Values{"email": {email}, "name": {"New Person"}, "funding": {"scholarship"}}
 		codes := admin.postAtOnce(path, form, 3)
@@ -54,10 +54,10 @@ func TestSameImportTwiceAtOnce(t *testing.T) {
 	a := newTestApp(t)
 	a.programmeFixture()
 	admin, _ := a.signedIn(auth.RoleProviderAdmin)
-	for round := 0; round < 3; round++ {
+	for round := range 3 {
 		var b strings.Builder
 		b.WriteString("email,full_name,cohort,funding_route,payment_received_on,start_date\n")
-		for i := 0; i < 20; i++ {
+		for i := range 20 {
 			fmt.Fprintf(&b, "r%dp%02d@school.test,Person %d,NPQH Riverside,scholarship,,\n", round, i, i)
 		}
 		codes := admin.uploadAtOnce("/admin/enrolments/import", "cohort.csv", b.String(), 2)

@@ -21,7 +21,7 @@ func TestReleasingTheSameOutcomesInOppositeOrders(t *testing.T) {
 	ctx := t.Context()
 	_, admin := a.signedIn(auth.RoleProviderAdmin)
 	var enrolments []int64
-	for i := 0; i < 12; i++ {
+	for i := range 12 {
 		id, err := a.srv.programme.Enrol(ctx, enrolIn(fmt.Sprintf("candidate%02d@school.test", i), f.cohortID), 0, "")
 		if err != nil {
 			t.Fatal(err)
@@ -45,12 +45,10 @@ func TestReleasingTheSameOutcomesInOppositeOrders(t *testing.T) {
 		counts := make([]int, 2)
 		errs := make([]error, 2)
 		for i, batch := range [][]int64{ids, reversed} {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				<-start
 				counts[i], errs[i] = a.srv.assessment.Release(ctx, batch, admin.ID, a.now())
-			}()
+			})
 		}
 		close(start)
 		wg.Wait()

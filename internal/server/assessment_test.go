@@ -501,9 +501,7 @@ func TestConcurrentMarkSaves(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
 	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			j := assessment.Met
 			if i%2 == 1 {
 				j = assessment.NotMet
@@ -513,7 +511,7 @@ func TestConcurrentMarkSaves(t *testing.T) {
 				marks[c.Key()] = assessment.Mark{Judgement: j, Comment: fmt.Sprint("writer ", i)}
 			}
 			errs[i] = st.SaveSheet(ctx, id, assessment.RoleFirst, m.ID, assessment.SheetInput{Marks: marks, Version: sheet.Version}, a.now())
-		}()
+		})
 	}
 	wg.Wait()
 	ok := 0
@@ -631,7 +629,7 @@ func TestAssessmentListsQueryCountIsBounded(t *testing.T) {
 	st.AutoAllocate(ctx, 0) //nolint:errcheck
 	adminBefore, _ := a.queriesFor(admin, "/admin/assessment")
 	markerBefore, _ := a.queriesFor(mc, "/marking")
-	for i := 0; i < 10; i++ {
+	for i := range 10 {
 		id, err := s.Enrol(ctx, enrolIn(fmt.Sprintf("many%d@school.test", i), f.cohort2), 0, a.ts.URL)
 		if err != nil {
 			t.Fatal(err)

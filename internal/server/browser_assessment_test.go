@@ -59,6 +59,17 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 	}
 	submit(`form[action="/assessment"] button`)
 	check()
+	// On a phone, the checklist starts in the first screen.
+	browsertest.Run(t, ctx, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid="checklist"]`)))
+	if top, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector('[data-testid="checklist"]').getBoundingClientRect().top`)); err != nil || top > 640 {
+		t.Errorf("the checklist starts %vpx down a 640px phone screen (%v)", top, err)
+	}
+	browsertest.Run(t, ctx, chromedp.ResetViewport(), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid="checklist"]`)))
+	// The checklist at the top links straight to the first missing document's upload.
+	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid="findings"] a[href="#slot-0"]`)))
+	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.hash`)); err != nil || focused != "#slot-0" {
+		t.Errorf("checklist link: %q %v", focused, err)
+	}
 	for i := range spec.DocumentSlots() {
 		sel := fmt.Sprintf("#slot-%d", i)
 		browsertest.Run(t, ctx,
@@ -76,6 +87,13 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 	submit(`form[action="/assessment/submit"] button`)
 	browsertest.Run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`[data-testid="submitted"]`)))
 	check()
+	// What was submitted can be read again.
+	submit(`a[data-testid="read-submitted"]`)
+	check()
+	if got := browsertest.Text(t, ctx, `[data-testid="submitted-task-2"]`); !strings.Contains(got, "evidence") {
+		t.Errorf("submitted text: %.80q", got)
+	}
+	browsertest.CheckFitsPhone(t, ctx, a.ts.URL+"/assessment/submitted")
 	id, _ := a.submission(f.enrolment)
 	sid := strconv.FormatInt(id, 10)
 	signOut()
@@ -99,7 +117,7 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 0; i < n; i++ {
+		for i := range n {
 			radio := fmt.Sprintf("#j-%d-2", i) // met
 			if i == 0 && notMetFirst {
 				radio = fmt.Sprintf("#j-%d", i)

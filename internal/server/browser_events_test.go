@@ -18,8 +18,8 @@ import (
 func TestBrowserBookingJourney(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	ev := a.scheduleEvent(f, f.webinar, 7, one(1))
-	a.scheduleEvent(f, f.webinar, 14, one(10))
+	ev := a.scheduleEvent(f, f.webinar, 7, new(1))
+	a.scheduleEvent(f, f.webinar, 14, new(10))
 	waiterID, err := a.srv.programme.Enrol(t.Context(), enrolIn("wanda@school.test", f.cohortID), 0, "")
 	if err != nil {
 		t.Fatal(err)
@@ -76,16 +76,26 @@ func TestBrowserBookingJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="feed-url"]`)),
 	)
 	check()
-	if got := browsertest.Text(t, ctx, `[data-testid="feed-url"]`); !strings.Contains(got, "/calendar/") {
+	if got := browsertest.Attr(t, ctx, `[data-testid="feed-url"]`, "value"); !strings.Contains(got, "/calendar/") {
 		t.Errorf("calendar address: %q", got)
 	}
+	// With the script, the address can be copied in one click; either way the page says what happened.
+	browsertest.Run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`[data-testid="copy-feed"]`)), chromedp.Click(chromedp.CSS(`[data-testid="copy-feed"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-copy-status]:not(:empty)`)))
+	check()
+	// The page is shown once, after a POST, so it is measured where it is rather than reloaded.
+	browsertest.Run(t, ctx, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile))
+	if width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || width > 320 {
+		t.Errorf("the calendar address is %dpx wide on a 320px phone (%v)", width, err)
+	}
+	browsertest.Run(t, ctx, chromedp.ResetViewport())
 }
 
 // Staff event pages in a real browser, checked with axe-core.
 func TestBrowserStaffEventPages(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	ev := a.scheduleEvent(f, f.webinar, 7, one(1))
+	ev := a.scheduleEvent(f, f.webinar, 7, new(1))
 	a.as(f.participant).post(fmt.Sprintf("/events/%d/book", ev), nil)
 	staffUser := a.user("sam@riverside.test", auth.RolePartnerStaff, &f.partnerID)
 	ctx := browsertest.New(t)

@@ -119,7 +119,7 @@ func TestBrowserDeferredParticipantConfirmsReturnFromHome(t *testing.T) {
 func TestBrowserContinueAfterTheLastBookableDate(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	a.scheduleEvent(f, f.webinar, 2, one(10))
+	a.scheduleEvent(f, f.webinar, 2, new(10))
 	pam := a.as(f.participant)
 	pam.post(fmt.Sprintf("/learn/%d/%d/complete", f.block1, f.intro), nil)
 	a.clock.Set(a.now().AddDate(0, 0, 3))

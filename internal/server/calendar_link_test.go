@@ -16,7 +16,7 @@ func TestCalendarAddressIsMadeOnRequestAndShownOnce(t *testing.T) {
 	ev := a.scheduleEvent(f, f.webinar, 7, nil)
 	c := a.as(f.participant)
 	c.post(fmt.Sprintf("/events/%d/book", ev), nil)
-	for i := 0; i < 2; i++ {
+	for range 2 {
 		page := c.get("/events")
 		if page.StatusCode != 200 || page.Doc.Find(`[data-testid="get-feed"]`).Length() != 1 {
 			t.Fatalf("events page: %d %q", page.StatusCode, page.text(`#calendar`))
@@ -26,7 +26,7 @@ func TestCalendarAddressIsMadeOnRequestAndShownOnce(t *testing.T) {
 		t.Errorf("viewing the Events page wrote %d calendar feeds", n)
 	}
 	res := c.post("/calendar/reset", nil)
-	feed := res.text(`[data-testid="feed-url"]`)
+	feed := res.Doc.Find(`[data-testid="feed-url"]`).AttrOr("value", "")
 	if res.StatusCode != 200 || !strings.Contains(feed, "/calendar/") || !strings.Contains(res.Header.Get("Cache-Control"), "no-store") {
 		t.Fatalf("new address: %d %q %q", res.StatusCode, feed, res.Header.Get("Cache-Control"))
 	}
@@ -52,5 +52,31 @@ func TestCalendarAddressIsMadeOnRequestAndShownOnce(t *testing.T) {
 	}
 	if n := a.count(`SELECT count(*) FROM calendar_feeds`); n != 1 {
 		t.Errorf("%d feeds for one participant", n)
+	}
+}
+
+// The new address can be added in one click, or copied from a field that works without script.
+func TestCalendarAddressHasSubscribeLinksAndCopyField(t *testing.T) {
+	a := newTestApp(t)
+	f := a.programmeFixture()
+	res := a.as(f.participant).post("/calendar/reset", nil)
+	input := res.Doc.Find(`input[data-testid="feed-url"]`)
+	feed := input.AttrOr("value", "")
+	if _, readonly := input.Attr("readonly"); !readonly || !strings.HasPrefix(feed, a.ts.URL+"/calendar/") {
+		t.Fatalf("address field: %q readonly %v", feed, readonly)
+	}
+	if res.Doc.Find(`label[for="feed-address"]`).Length() != 1 {
+		t.Error("the address field has no label")
+	}
+	webcal := "webcal://" + strings.TrimPrefix(feed, "http://")
+	if got := res.Doc.Find(`[data-testid="subscribe"]`).AttrOr("href", ""); got != webcal {
+		t.Errorf("subscribe link %q, want %q", got, webcal)
+	}
+	if got := res.Doc.Find(`[data-testid="subscribe-google"]`).AttrOr("href", ""); got != "https://calendar.google.com/calendar/r?cid="+url.QueryEscape(webcal) {
+		t.Errorf("Google link %q", got)
+	}
+	// The copy button needs the script, so it starts hidden.
+	if _, hidden := res.Doc.Find(`[data-testid="copy-feed"]`).Attr("hidden"); !hidden {
+		t.Error("the copy button shows without the script")
 	}
 }

@@ -103,7 +103,7 @@ func TestRosterCSVNeutralisesFormulas(t *testing.T) {
 func TestRegisterCSVNeutralisesFormulas(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	ev := a.scheduleEvent(f, f.webinar, 7, one(10))
+	ev := a.scheduleEvent(f, f.webinar, 7, new(10))
 	if res := a.as(f.participant).post(fmt.Sprintf("/events/%d/book", ev), nil); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("book: %d", res.StatusCode)
 	}

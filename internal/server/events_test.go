@@ -35,13 +35,11 @@ func (a *testApp) scheduleEvent(f *programmeFixture, item int64, days int, capac
 	return id
 }
 
-func one(n int) *int { return &n }
-
 func TestParticipantBooksChangesAndCancels(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	first := a.scheduleEvent(f, f.webinar, 7, one(10))
-	second := a.scheduleEvent(f, f.webinar, 14, one(10))
+	first := a.scheduleEvent(f, f.webinar, 7, new(10))
+	second := a.scheduleEvent(f, f.webinar, 14, new(10))
 	c := a.as(f.participant)
 	page := c.get("/events")
 	if page.Doc.Find(`[data-testid="event-option"]`).Length() != 2 || !strings.Contains(page.text(`[data-testid="event-group"]`), "Book a date") {
@@ -87,7 +85,7 @@ func TestParticipantBooksChangesAndCancels(t *testing.T) {
 func TestParticipantSeesWhyABookingWasRefused(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	full := a.scheduleEvent(f, f.webinar, 7, one(1))
+	full := a.scheduleEvent(f, f.webinar, 7, new(1))
 	other := a.as(a.user("second@school.test", auth.RoleParticipant, nil))
 	if _, err := a.srv.programme.Enrol(t.Context(), enrolIn("second@school.test", f.cohortID), 0, ""); err != nil {
 		t.Fatal(err)
@@ -128,7 +126,7 @@ func TestParticipantSeesWhyABookingWasRefused(t *testing.T) {
 func TestEventsAreScopedToCohortsAndPartners(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	hillside := a.scheduleEvent(f, f.webinar, 7, one(5), f.cohort2)
+	hillside := a.scheduleEvent(f, f.webinar, 7, new(5), f.cohort2)
 	// Pam (Riverside) cannot see or book Hillside's event.
 	pam := a.as(f.participant)
 	for _, path := range []string{fmt.Sprintf("/events/%d", hillside)} {
@@ -270,7 +268,7 @@ func TestStaffEventFormBadInput(t *testing.T) {
 func TestRegisterAndEngagementPages(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	ev := a.scheduleEvent(f, f.webinar, 7, one(10))
+	ev := a.scheduleEvent(f, f.webinar, 7, new(10))
 	a.as(f.participant).post(fmt.Sprintf("/events/%d/book", ev), nil)
 	staff := a.as(a.user("sam@riverside.test", auth.RolePartnerStaff, &f.partnerID))
 	reg := staff.get(fmt.Sprintf("/partner/events/%d/register", ev))
@@ -311,7 +309,7 @@ func TestRegisterAndEngagementPages(t *testing.T) {
 func TestEngagementListsPeopleWhoHaveNotBookedFillingSessions(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
-	ev := a.scheduleEvent(f, f.webinar, 7, one(2))
+	ev := a.scheduleEvent(f, f.webinar, 7, new(2))
 	// Another participant takes one of the two places (50%: not yet filling), then a second cohort member takes the other.
 	for _, email := range []string{"x1@school.test", "x2@school.test"} {
 		id, err := a.srv.programme.Enrol(t.Context(), enrolIn(email, f.cohortID), 0, "")
@@ -336,7 +334,7 @@ func TestCalendarFeedRoute(t *testing.T) {
 	ev := a.scheduleEvent(f, f.webinar, 7, nil)
 	c := a.as(f.participant)
 	c.post(fmt.Sprintf("/events/%d/book", ev), nil)
-	feed := c.post("/calendar/reset", nil).text(`[data-testid="feed-url"]`)
+	feed := c.post("/calendar/reset", nil).Doc.Find(`[data-testid="feed-url"]`).AttrOr("value", "")
 	u, _ := url.Parse(strings.TrimSpace(feed))
 	res := a.client().get(u.Path) // no session needed: the token is the key
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") || !strings.Contains(res.Body, "SUMMARY:Webinar 7") {

@@ -186,7 +186,7 @@ func TestOutboxPages(t *testing.T) {
 			t.Errorf("outbox/%s: %d", id, res.StatusCode)
 		}
 	}
-	for i := 0; i < 60; i++ {
+	for i := range 60 {
 		a.pool.Exec(context.Background(), `INSERT INTO outbox (to_address, subject, body) VALUES ('x@school.test', 'Message '||$1, 'Hello')`, strconv.Itoa(i)) //nolint:errcheck
 	}
 	p1 := admin.get("/admin/outbox")

@@ -139,7 +139,7 @@ func (w *walker) report(t *testing.T) {
 	}
 	if len(w.failures) > 0 {
 		var errs []string
-		for _, line := range strings.Split(w.a.logs.String(), "\n") {
+		for line := range strings.SplitSeq(w.a.logs.String(), "\n") {
 			if strings.Contains(line, "level=ERROR") && len(errs) < 40 {
 				errs = append(errs, line)
 			}

@@ -22,7 +22,7 @@ import (
 // assessmentView gathers the participant's assessment page.
 func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, error) {
 	ctx := r.Context()
-	var v participant.AssessmentView
+	v := participant.AssessmentView{Query: r.URL.RawQuery}
 	today := programme.Today(s.now())
 	enrolmentID, err := s.assessmentCourse(r, &v, today)
 	if errors.Is(err, database.ErrNotFound) {
@@ -121,6 +121,36 @@ func (s *Server) participantAssessment(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return s.ok(w, r, participant.Assessment(v))
+}
+
+// participantAssessmentSubmitted shows the text and documents of the participant's latest
+// submitted attempt, read-only.
+func (s *Server) participantAssessmentSubmitted(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := participant.AssessmentView{Query: r.URL.RawQuery}
+	chosen, err := courseParam(r)
+	if err != nil {
+		return err
+	}
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, chosen, programme.Today(s.now()))
+	if errors.Is(err, database.ErrNotFound) && chosen == 0 {
+		return s.ok(w, r, participant.AssessmentSubmitted(v))
+	}
+	if err != nil {
+		return err
+	}
+	sub, err := s.assessment.LatestSubmitted(ctx, enrolmentID)
+	if errors.Is(err, database.ErrNotFound) {
+		return s.ok(w, r, participant.AssessmentSubmitted(v))
+	}
+	if err != nil {
+		return err
+	}
+	v.Submission = &sub
+	if v.Spec, err = s.assessment.Spec(ctx, sub.Qualification); err != nil {
+		return err
+	}
+	return s.ok(w, r, participant.AssessmentSubmitted(v))
 }
 
 // courseParam is the enrolment id the URL's ?course= names, or 0 when it names none; a value

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"npq/internal/events"
 	"npq/web/pages/participant"
 
 	"github.com/go-chi/chi/v5"
@@ -35,5 +36,6 @@ func (s *Server) calendarReset(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	return s.ok(w, r, participant.CalendarLink(s.feedURL(token)))
+	feed := s.feedURL(token)
+	return s.ok(w, r, participant.CalendarLink(feed, events.Subscribe(feed)))
 }

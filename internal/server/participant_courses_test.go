@@ -248,7 +248,7 @@ func TestContinueAfterTheLastBookableDateOfASession(t *testing.T) {
 	a := newTestApp(t)
 	f := a.programmeFixture()
 	a.pool.Exec(t.Context(), `UPDATE delivery_partners SET contact_name = 'Rita Lead', contact_email = 'npq@riverside.test' WHERE id = $1`, f.partnerID) //nolint:errcheck
-	a.scheduleEvent(f, f.webinar, 2, one(10))
+	a.scheduleEvent(f, f.webinar, 2, new(10))
 	pam := a.as(f.participant)
 	pam.post(fmt.Sprintf("/learn/%d/%d/complete", f.block1, f.intro), nil)
 	pam.post(fmt.Sprintf("/learn/%d/%d/complete", f.block1, f.study), nil)
@@ -276,7 +276,7 @@ func TestContinueAfterTheLastBookableDateOfASession(t *testing.T) {
 		t.Errorf("webinar page: %q", help)
 	}
 	// A later date is offered once the partner schedules one.
-	a.scheduleEvent(f, f.webinar, 10, one(10))
+	a.scheduleEvent(f, f.webinar, 10, new(10))
 	if href, _ := pam.get("/home").Doc.Find(`[data-testid="continue"]`).Attr("href"); href != webinar {
 		t.Errorf("with a later date, continue goes to %q", href)
 	}

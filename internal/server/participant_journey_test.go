@@ -69,7 +69,7 @@ func TestParticipantMarksDoneAndProgressChanges(t *testing.T) {
 		t.Errorf("statement link %q", link)
 	}
 	// Marking done twice (a double click) records one completion.
-	for i := 0; i < 2; i++ {
+	for range 2 {
 		res := c.post(item+"/complete", nil)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != item {
 			t.Fatalf("complete: %d %s", res.StatusCode, res.Header.Get("Location"))
@@ -215,7 +215,7 @@ func TestParticipantPagesQueryCountsAreBounded(t *testing.T) {
 	// Grow the course tenfold: many items, completions and news posts.
 	s := programme.Store{DB: a.pool}
 	ctx := context.Background()
-	for i := 0; i < 40; i++ {
+	for i := range 40 {
 		id, err := s.SaveItem(ctx, f.block1, 0, programme.NewItem{Kind: programme.KindSelfStudy, Title: fmt.Sprintf("Extra %d", i), ExpectedMinutes: 30, Required: true})
 		if err != nil {
 			t.Fatal(err)
@@ -302,7 +302,7 @@ func TestRosterQueryCountIsBounded(t *testing.T) {
 	before, _ := a.queriesFor(staff, path)
 	s := programme.Store{DB: a.pool}
 	ctx := context.Background()
-	for i := 0; i < 30; i++ {
+	for i := range 30 {
 		id, err := s.Enrol(ctx, programme.NewEnrolment{Email: fmt.Sprintf("many%d@school.test", i), Name: fmt.Sprintf("Many %d", i), CohortID: f.cohortID, FundingRoute: programme.FundingScholarship}, 0, a.ts.URL)
 		if err != nil {
 			t.Fatal(err)

@@ -182,6 +182,9 @@ func (s *Server) participantItemPage(w http.ResponseWriter, r *http.Request) err
 	}
 	v := participant.ItemPageView{Enrolment: enrolmentView(e), Block: block, Item: item, BodyHTML: programme.RenderMarkdown(content.Body),
 		CompletedAt: content.CompletedAt, Source: content.Source, CompleteURL: item.Href + "/complete"}
+	if content.CompletedAt != nil && content.Source == programme.SourceParticipant && e.Status == programme.StatusActive {
+		v.UndoURL = item.Href + "/undo"
+	}
 	if content.Body == "" {
 		v.BodyHTML = ""
 	}
@@ -201,6 +204,17 @@ func (s *Server) participantItemPage(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) participantItemComplete(w http.ResponseWriter, r *http.Request) error {
+	return s.participantItemMark(w, r, true)
+}
+
+// participantItemUndo takes back "Mark as done": the item is recorded as not done again,
+// and the earlier entries stay in its history.
+func (s *Server) participantItemUndo(w http.ResponseWriter, r *http.Request) error {
+	return s.participantItemMark(w, r, false)
+}
+
+// participantItemMark records the participant marking a self-study item done, or not done.
+func (s *Server) participantItemMark(w http.ResponseWriter, r *http.Request, done bool) error {
 	ctx := r.Context()
 	e, block, j, ok, err := s.participantItem(w, r)
 	if err != nil || !ok {
@@ -213,11 +227,15 @@ func (s *Server) participantItemComplete(w http.ResponseWriter, r *http.Request)
 	if e.Status != programme.StatusActive {
 		return httpError{Status: http.StatusForbidden, Message: "Only an active enrolment can mark activities done."}
 	}
-	if _, err := programme.CompleteItem(ctx, s.pool, e.ID, item.ID, programme.SourceParticipant, currentUser(ctx).ID); err != nil {
+	record, flash := programme.CompleteItem, "Marked as done: "
+	if !done {
+		record, flash = programme.UncompleteItem, "Marked as not done: "
+	}
+	if _, err := record(ctx, s.pool, e.ID, item.ID, programme.SourceParticipant, currentUser(ctx).ID); err != nil {
 		return err
 	}
 	if err := s.programme.Touch(ctx, e.ID, item.ID); err != nil && !errors.Is(err, database.ErrNotFound) {
 		return err
 	}
-	return s.seeOther(w, r, item.Href, "Marked as done: "+item.Title)
+	return s.seeOther(w, r, item.Href, flash+item.Title)
 }

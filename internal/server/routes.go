@@ -68,6 +68,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/learn/{block}", participants, s.participantBlockPage)
 	s.handle(r, "GET", "/learn/{block}/{item}", participants, s.participantItemPage)
 	s.handle(r, "POST", "/learn/{block}/{item}/complete", participants, s.participantItemComplete)
+	s.handle(r, "POST", "/learn/{block}/{item}/undo", participants, s.participantItemUndo)
 
 	// Participant: events and the calendar feed (read by calendar apps with its secret address).
 	s.handle(r, "GET", "/events", participants, s.participantEvents)
@@ -95,6 +96,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/assessment/upload", participants, s.participantAssessmentUpload)
 	s.handle(r, "POST", "/assessment/files/{file}/remove", participants, s.participantAssessmentRemoveFile)
 	s.handle(r, "POST", "/assessment/submit", participants, s.participantAssessmentSubmit)
+	s.handle(r, "GET", "/assessment/submitted", participants, s.participantAssessmentSubmitted)
 	s.handle(r, "GET", "/assessment/files/{file}", documentReaders, s.assessmentFile)
 
 	// Partner staff: cohorts, rosters and engagement.

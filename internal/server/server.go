@@ -75,7 +75,7 @@ func New(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger, options ...Opt
 		frameworks: frameworks.Store{DB: pool},
 		programme:  programme.Store{DB: pool},
 		events:     events.Store{DB: pool, BaseURL: cfg.BaseURL},
-		lifecycle:  lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL},
+		lifecycle:  lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL, Signature: lifecycle.Signature{Name: cfg.ProviderName, ContactEmail: cfg.ProviderContactEmail}},
 		assessment: assessment.Store{DB: pool, Provider: provider, BaseURL: cfg.BaseURL},
 		overview:   overview.Store{DB: pool},
 		now:        time.Now,

@@ -41,7 +41,7 @@ func TestSignInUnderAttackStillLetsTheHolderIn(t *testing.T) {
 	delays := a.noSleeps()
 	u := a.userFor(auth.RoleParticipant)
 	attacker := a.client()
-	for i := 0; i < auth.MaxFailuresPerPair; i++ {
+	for i := range auth.MaxFailuresPerPair {
 		if res := signInFrom(attacker, "203.0.113.66", u.Email, "guess number one"); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("guess %d: %d", i, res.StatusCode)
 		}

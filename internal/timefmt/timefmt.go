@@ -21,9 +21,9 @@ func Date(t time.Time) string {
 	return t.In(London).Format("2 January 2006")
 }
 
-// DateTime formats t for people, in UK time, e.g. "3 March 2027 at 2:30pm".
+// DateTime formats t for people, in UK time, e.g. "3 March 2027 at 2:30pm" or "3 March 2027 at 4pm".
 func DateTime(t time.Time) string {
-	return t.In(London).Format("2 January 2006 at 3:04pm")
+	return t.In(London).Format("2 January 2006 at ") + Clock(t)
 }
 
 // DayDate formats t as a date with its weekday in UK time, e.g. "Wednesday 3 March 2027".
@@ -31,15 +31,22 @@ func DayDate(t time.Time) string {
 	return t.In(London).Format("Monday 2 January 2006")
 }
 
-// DayDateTime formats t with its weekday in UK time, e.g. "Wednesday 3 March 2027 at 2:30pm".
+// DayDateTime formats t with its weekday in UK time, e.g. "Wednesday 3 March 2027 at 4pm".
 func DayDateTime(t time.Time) string {
-	return t.In(London).Format("Monday 2 January 2006 at 3:04pm")
+	return t.In(London).Format("Monday 2 January 2006 at ") + Clock(t)
 }
 
-// Clock formats the time of day in UK time, leaving out minutes on the hour: "3pm", "9:30am".
+// Clock formats the time of day in UK time, written one way everywhere, as GOV.UK style has
+// it: minutes are left out on the hour ("3pm", "9:30am"), and 12 o'clock is "midday" or
+// "midnight".
 func Clock(t time.Time) string {
 	t = t.In(London)
-	if t.Minute() == 0 {
+	switch {
+	case t.Minute() == 0 && t.Hour() == 0:
+		return "midnight"
+	case t.Minute() == 0 && t.Hour() == 12:
+		return "midday"
+	case t.Minute() == 0:
 		return t.Format("3pm")
 	}
 	return t.Format("3:04pm")

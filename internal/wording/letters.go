@@ -2,11 +2,18 @@ package wording
 
 import "time"
 
-// LetterTo is who a decision letter is to and about.
+// LetterTo is who a decision letter is to and about, and who it is from.
 type LetterTo struct {
 	Name                   string // the participant
 	CourseName, CohortName string
 	PartnerName            string // their delivery partner, who gets a copy
+	From                   LetterFrom
+}
+
+// LetterFrom is who signs a letter for the lead provider, and where to write with questions.
+// A letter without a name has no sign-off.
+type LetterFrom struct {
+	Name, ContactEmail string
 }
 
 // Deferral is what the letter agreeing a deferral says.
@@ -19,6 +26,7 @@ type Deferral struct {
 	Done, Required    int    // required activities done so far, of all
 	ExceptionReason   string // why a return more than 12 months on was agreed
 	BookingsCancelled int
+	WaitingCancelled  int    // waiting-list places given up, which are not bookings
 	Scholarship       bool   // a scholarship-funded place, to which the refund rule does not apply
 	Notes             string // the programme team's note
 }
@@ -32,6 +40,7 @@ type Withdrawal struct {
 	Reason            string // the reason's label
 	WithdrawnOn       time.Time
 	BookingsCancelled int
+	WaitingCancelled  int // waiting-list places given up, which are not bookings
 	// Refund is the refund decided: "full", "partial" or another word for none; empty when
 	// no refund applies (a scholarship place, or none decided).
 	Refund      string

@@ -577,3 +577,68 @@ func TestParseRefusesIncompleteTemplates(t *testing.T) {
 		t.Errorf("a complete template: %v", err)
 	}
 }
+
+// Every decision letter ends with who it is from and where to write with a question.
+func TestLettersAreSignedOff(t *testing.T) {
+	signed := to
+	signed.From = LetterFrom{Name: "The NPQ team at Example Trust", ContactEmail: "npqs@example.org"}
+	const signOff = "\nYours sincerely,\n\nThe NPQ team at Example Trust\n\nIf you have a question about this letter, email npqs@example.org.\n"
+	for name, render := range map[string]func() (Text, error){
+		"deferral":   func() (Text, error) { d := deferral; d.LetterTo = signed; return DeferralLetter(d) },
+		"withdrawal": func() (Text, error) { w := withdrawal("full"); w.LetterTo = signed; return WithdrawalLetter(w) },
+		"refusal": func() (Text, error) {
+			return RefusalLetter(Refusal{LetterTo: signed, Kind: "deferral", Reason: "Too early"})
+		},
+		"cohort move": func() (Text, error) {
+			return CohortMoveLetter(CohortMove{LetterTo: signed, NewCohortName: "Next", StartsOn: date})
+		},
+		"return ask": func() (Text, error) {
+			return ReturnRequestLetter(Return{LetterTo: signed, ReturnOn: date, ReturnCohortName: "Next", BaseURL: base})
+		},
+		"return": func() (Text, error) {
+			return ReturnLetter(Return{LetterTo: signed, ReturnOn: date, ReturnCohortName: "Next", BaseURL: base})
+		},
+		"reinstatement": func() (Text, error) {
+			return ReinstatementLetter(Reinstatement{LetterTo: signed, RestoredOn: date, Reason: "An error"})
+		},
+	} {
+		text, err := render()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !strings.HasSuffix(text.Body, "\n"+signOff) || strings.Contains(text.Body, "\n\n\nYours") {
+			t.Errorf("%s ends:\n%s", name, text.Body[max(0, len(text.Body)-300):])
+		}
+	}
+}
+
+// A waiting-list place is not a booking: letters count them apart.
+func TestLettersCountWaitingListPlacesApart(t *testing.T) {
+	for _, tt := range []struct {
+		booked, waiting int
+		want            string
+	}{
+		{0, 0, ""},
+		{1, 0, "We have cancelled your future event booking."},
+		{3, 0, "We have cancelled your 3 future event bookings."},
+		{0, 1, "We have cancelled your place on a waiting list."},
+		{0, 2, "We have cancelled your places on 2 waiting lists."},
+		{2, 1, "We have cancelled your 2 future event bookings and your place on a waiting list."},
+	} {
+		w := withdrawal("")
+		w.BookingsCancelled, w.WaitingCancelled = tt.booked, tt.waiting
+		text, err := WithdrawalLetter(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := regexp.MustCompile(`We have cancelled [^\n]*`).FindString(text.Body)
+		if got != tt.want {
+			t.Errorf("%d booked, %d waiting: got %q, want %q", tt.booked, tt.waiting, got, tt.want)
+		}
+		d := deferral
+		d.BookingsCancelled, d.WaitingCancelled = tt.booked, tt.waiting
+		if text, _ := DeferralLetter(d); tt.want != "" && !strings.Contains(text.Body, strings.TrimSuffix(tt.want, ".")+"; you can book again when you return.") {
+			t.Errorf("deferral, %d booked, %d waiting:\n%s", tt.booked, tt.waiting, text.Body)
+		}
+	}
+}

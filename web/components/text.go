@@ -39,10 +39,7 @@ type Pagination struct {
 
 // NewPagination works out the number of pages for total items.
 func NewPagination(page, total, perPage int, baseURL string) Pagination {
-	pages := (total + perPage - 1) / perPage
-	if pages < 1 {
-		pages = 1
-	}
+	pages := max((total+perPage-1)/perPage, 1)
 	return Pagination{Page: page, Pages: pages, BaseURL: baseURL}
 }
 

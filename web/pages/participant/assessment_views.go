@@ -2,6 +2,7 @@ package participant
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -24,6 +25,52 @@ type AssessmentView struct {
 	CanStart   bool // a first attempt or a resubmission may begin
 	Errors     components.Errors
 	Texts      map[string]string // what was sent, when the form is shown again
+	Query      string            // the page's query, kept in the links it gives
+}
+
+// FindingHref links a finding of the check to its place on the page: the task's text, the
+// document's upload, or the word counts for a limit across every task.
+func (v AssessmentView) FindingHref(f assessment.Finding) string {
+	if f.Slot != "" {
+		for i, sl := range v.Spec.DocumentSlots() {
+			if sl.Key() == f.Slot {
+				return "#" + slotID(i)
+			}
+		}
+	}
+	if f.Task != "" {
+		return "#text-" + f.Task
+	}
+	return "#word-counts"
+}
+
+// CheckSummary says in a sentence what is left before the draft can be submitted.
+func CheckSummary(findings []assessment.Finding) string {
+	fix, check := assessment.Tally(findings)
+	switch {
+	case fix == 0 && check == 0:
+		return "Nothing is left to fix: you can submit."
+	case fix == 0:
+		return "Nothing stops you submitting. " + things(check) + " to check first."
+	case check == 0:
+		return things(fix) + " to fix before you can submit."
+	}
+	return things(fix) + " to fix before you can submit, and " + strings.ToLower(things(check)) + " to check."
+}
+
+func things(n int) string {
+	if n == 1 {
+		return "1 thing"
+	}
+	return strconv.Itoa(n) + " things"
+}
+
+// WithQuery adds the page's query to a link, so the course it shows is kept.
+func (v AssessmentView) WithQuery(path string) string {
+	if v.Query == "" {
+		return path
+	}
+	return path + "?" + v.Query
 }
 
 // WordCount is the server's count of a task's text.

@@ -9,6 +9,7 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"npq/internal/events"
 	"npq/internal/timefmt"
 	"npq/web/components"
 	"npq/web/layout"
@@ -55,7 +56,7 @@ func feed(made *time.Time) templ.Component {
 			var templ_7745c5c3_Var2 string
 			templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(timefmt.Date(*made))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/participant/calendar.templ`, Line: 20, Col: 108}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/participant/calendar.templ`, Line: 21, Col: 108}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 			if templ_7745c5c3_Err != nil {
@@ -70,8 +71,9 @@ func feed(made *time.Time) templ.Component {
 	})
 }
 
-// CalendarLink shows a new private calendar address, the only time it is shown.
-func CalendarLink(url string) templ.Component {
+// CalendarLink shows a new private calendar address, the only time it is shown, with one-click
+// subscribe links and the address to copy (a copy button where the browser allows it).
+func CalendarLink(url string, links events.SubscribeLinks) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -108,20 +110,69 @@ func CalendarLink(url string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " <h1 class=\"govuk-heading-l\" data-testid=\"page-title\">Your calendar address</h1><p class=\"govuk-body\">Subscribe to this private address in your calendar app (Outlook, Google Calendar, Apple Calendar). It updates when your bookings change.</p><p class=\"govuk-body app-pre-wrap\" data-testid=\"feed-url\"><code>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " <h1 class=\"govuk-heading-l\" data-testid=\"page-title\">Your calendar address</h1><p class=\"govuk-body\">Add this private address to your calendar app (Outlook, Google Calendar, Apple Calendar). It updates when your bookings change.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var5 string
-			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(url)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/participant/calendar.templ`, Line: 34, Col: 71}
+			if links.Webcal != "" {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<a href=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var5 templ.SafeURL
+				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(links.Webcal))
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/participant/calendar.templ`, Line: 37, Col: 40}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\" role=\"button\" draggable=\"false\" class=\"govuk-button\" data-module=\"govuk-button\" data-testid=\"subscribe\">Subscribe in your calendar app</a><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var6 templ.SafeURL
+				templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(links.Google))
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/participant/calendar.templ`, Line: 38, Col: 81}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\" rel=\"noreferrer\" data-testid=\"subscribe-google\">Add to Google Calendar</a></p><h2 class=\"govuk-heading-m\">Or copy the address</h2>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
 			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, " <div class=\"govuk-form-group\"><label class=\"govuk-label\" for=\"feed-address\">Calendar address</label><div id=\"feed-address-hint\" class=\"govuk-hint\">In your calendar app, choose to subscribe to a calendar or add one from a web address, and paste this.</div><input class=\"govuk-input\" id=\"feed-address\" type=\"text\" readonly spellcheck=\"false\" autocomplete=\"off\" aria-describedby=\"feed-address-hint\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</code></p><div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span> <strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning</span>Copy it now: it is shown only this once. Anyone with the address can see your bookings. Any address you made before no longer works.</strong></div><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/events\">Back to your events</a></p>")
+			var templ_7745c5c3_Var7 string
+			templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.ResolveAttributeValue(url)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/participant/calendar.templ`, Line: 44, Col: 155}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "\" data-testid=\"feed-url\"></div><button type=\"button\" class=\"govuk-button govuk-button--secondary\" data-copy=\"feed-address\" data-testid=\"copy-feed\" hidden>Copy address</button><p class=\"govuk-body\" aria-live=\"polite\" data-copy-status></p><div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span> <strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning</span>Add or copy it now: it is shown only this once. Anyone with the address can see your bookings. Any address you made before no longer works.</strong></div><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/events\">Back to your events</a></p><script nonce=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var8 string
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.ResolveAttributeValue(layout.MetaFrom(ctx).Nonce)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/participant/calendar.templ`, Line: 53, Col: 44}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\">\n\t\t\t(function () {\n\t\t\t\tvar input = document.getElementById('feed-address');\n\t\t\t\tvar button = document.querySelector('[data-copy]');\n\t\t\t\tvar status = document.querySelector('[data-copy-status]');\n\t\t\t\tif (!input) return;\n\t\t\t\tinput.addEventListener('focus', function () { input.select(); });\n\t\t\t\tif (!button || !navigator.clipboard) return;\n\t\t\t\tbutton.hidden = false;\n\t\t\t\tbutton.addEventListener('click', function () {\n\t\t\t\t\tnavigator.clipboard.writeText(input.value).then(function () {\n\t\t\t\t\t\tstatus.textContent = 'Address copied. Paste it into your calendar app.';\n\t\t\t\t\t}, function () {\n\t\t\t\t\t\tinput.focus();\n\t\t\t\t\t\tstatus.textContent = 'Your browser did not allow copying: the address is selected, so copy it from there.';\n\t\t\t\t\t});\n\t\t\t\t});\n\t\t\t})();\n\t\t</script>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

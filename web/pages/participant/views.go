@@ -1,11 +1,11 @@
 package participant
 
 import (
+	"strings"
 	"time"
 
 	"npq/internal/events"
 	"npq/internal/lifecycle"
-
 	"npq/internal/programme"
 )
 
@@ -27,6 +27,15 @@ type ContinueLink struct {
 	Href       string
 	BlockTitle string
 	ItemTitle  string
+}
+
+// Label is the Continue button's text. Titles often have a colon of their own
+// ("Self-study: in practice"), so the label joins with words, never a second colon.
+func (c ContinueLink) Label() string {
+	if c.ItemTitle == "" {
+		return "Continue"
+	}
+	return "Continue with " + c.ItemTitle
 }
 
 // BlockView is a block with the participant's progress through it.
@@ -157,6 +166,7 @@ type ItemPageView struct {
 	Previous    *ItemView
 	NextItem    *ItemView
 	CompleteURL string
+	UndoURL     string // set when the participant may take back their own "Mark as done"
 }
 
 // UnavailableView explains why content is not shown.
@@ -174,4 +184,25 @@ func (v HomeView) primary() *CourseCard {
 		}
 	}
 	return nil
+}
+
+// CohortAndPartner is the cohort and delivery partner for a metadata line, naming the
+// partner once: cohort names often end with the partner ("NPQEL Spring 2025 – Camden
+// Learning") or a short form of it ("… – Barnsley and Doncaster").
+func CohortAndPartner(cohort, partner string) string {
+	c, p := strings.ToLower(cohort), strings.ToLower(strings.TrimSpace(partner))
+	if p == "" {
+		return cohort
+	}
+	for _, sep := range []string{" – ", " — ", " - "} {
+		if i := strings.LastIndex(cohort, sep); i > 0 {
+			if tail := strings.TrimSpace(c[i+len(sep):]); tail != "" && strings.HasPrefix(p, tail) {
+				return strings.TrimSpace(cohort[:i]) + " · " + partner
+			}
+		}
+	}
+	if strings.Contains(c, p) {
+		return cohort
+	}
+	return cohort + " · " + partner
 }
