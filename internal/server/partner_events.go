@@ -283,30 +283,31 @@ func (s *Server) partnerEventCreate(w http.ResponseWriter, r *http.Request) erro
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d", eventsBase(r), id), "Event scheduled: participants can book it now")
 }
 
-func (s *Server) partnerEventEdit(w http.ResponseWriter, r *http.Request) error {
+// eventEditForm is the event in the URL with its edit form filled in from it.
+func (s *Server) eventEditForm(r *http.Request) (events.Event, partner.EventForm, error) {
 	e, err := s.eventFromURL(r)
 	if err != nil {
-		return err
+		return e, partner.EventForm{}, err
 	}
 	f := eventFormFrom(e)
 	f.BasePath = eventsBase(r)
-	if err := s.eventFormChoices(r, &f); err != nil {
+	return e, f, s.eventFormChoices(r, &f)
+}
+
+func (s *Server) partnerEventEdit(w http.ResponseWriter, r *http.Request) error {
+	_, f, err := s.eventEditForm(r)
+	if err != nil {
 		return err
 	}
 	return s.ok(w, r, partner.EventEdit(f))
 }
 
 func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.eventFromURL(r)
-	if err != nil {
-		return err
-	}
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	f := eventFormFrom(e)
-	f.BasePath = eventsBase(r)
-	if err := s.eventFormChoices(r, &f); err != nil {
+	e, f, err := s.eventEditForm(r)
+	if err != nil {
 		return err
 	}
 	n := checkEventForm(r, &f, s.now(), func(int64) (events.Kind, bool) { return e.Kind, true })
@@ -402,12 +403,18 @@ func (s *Server) registerView(r *http.Request, e events.Event) (partner.Register
 	return v, nil
 }
 
-func (s *Server) partnerRegister(w http.ResponseWriter, r *http.Request) error {
+// registerFromURL is the event in the URL with its register.
+func (s *Server) registerFromURL(r *http.Request) (events.Event, partner.RegisterView, error) {
 	e, err := s.eventFromURL(r)
 	if err != nil {
-		return err
+		return e, partner.RegisterView{}, err
 	}
 	v, err := s.registerView(r, e)
+	return e, v, err
+}
+
+func (s *Server) partnerRegister(w http.ResponseWriter, r *http.Request) error {
+	_, v, err := s.registerFromURL(r)
 	if err != nil {
 		return err
 	}
@@ -415,14 +422,10 @@ func (s *Server) partnerRegister(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) partnerRegisterSave(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.eventFromURL(r)
-	if err != nil {
-		return err
-	}
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	v, err := s.registerView(r, e)
+	e, v, err := s.registerFromURL(r)
 	if err != nil {
 		return err
 	}
