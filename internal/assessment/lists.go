@@ -177,15 +177,16 @@ func (st Store) Reports(ctx context.Context) (Report, error) {
 	return rep, nil
 }
 
-// EnrolmentFor returns the participant's enrolment whose assessment matters now: one with an
-// attempt under way, else an active one whose window has opened, else the latest; or
-// database.ErrNotFound.
-func (st Store) EnrolmentFor(ctx context.Context, userID int64, today time.Time) (int64, error) {
+// EnrolmentFor returns the participant's enrolment whose assessment a page is about: the one
+// chosen (an enrolment id, which must be theirs) or, when chosen is 0, the one that matters
+// now: one with an unreleased submission, then an active one whose window has opened, then
+// the newest.
+func (st Store) EnrolmentFor(ctx context.Context, userID, chosen int64, today time.Time) (int64, error) {
 	var id int64
-	err := st.DB.QueryRow(ctx, `SELECT e.id FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id WHERE e.user_id = $1
+	err := st.DB.QueryRow(ctx, `SELECT e.id FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id WHERE e.user_id = $1 AND ($3 = 0 OR e.id = $3)
 		ORDER BY EXISTS (SELECT 1 FROM submissions s WHERE s.enrolment_id = e.id AND s.stage <> 'released') DESC,
 		         (e.status = 'active' AND h.assessment_opens_on <= $2) DESC, (e.status = 'active') DESC, h.assessment_opens_on DESC, e.id DESC
-		LIMIT 1`, userID, today).Scan(&id)
+		LIMIT 1`, userID, today, chosen).Scan(&id)
 	if database.IsNoRows(err) {
 		return 0, database.ErrNotFound
 	}

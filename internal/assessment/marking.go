@@ -465,7 +465,7 @@ func (st Store) Release(ctx context.Context, ids []int64, actorID int64, now tim
 			if err := tx.QueryRow(ctx, `SELECT email FROM users WHERE id = $1`, s.UserID).Scan(&email); err != nil {
 				return err
 			}
-			text, err := wording.AssessmentReleasedEmail(wording.Submission{Name: s.ParticipantName, CourseName: s.CourseName, BaseURL: st.BaseURL})
+			text, err := wording.AssessmentReleasedEmail(wording.Submission{Name: s.ParticipantName, CourseName: s.CourseName, BaseURL: st.BaseURL, EnrolmentID: s.EnrolmentID})
 			if err != nil {
 				return err
 			}

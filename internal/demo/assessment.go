@@ -90,24 +90,26 @@ func loadAssessment(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	if err := tx.QueryRow(ctx, `SELECT id FROM cohorts WHERE name = $1`, assessmentCohort).Scan(&cohortID); err != nil {
 		return err
 	}
+	// enrolFinished enrols a demo account on the cohort, with the study part of the course done.
+	enrolFinished := func(email string) (int64, error) {
+		var id int64
+		if err := tx.QueryRow(ctx, `INSERT INTO enrolments (user_id, cohort_id, funding_route, payment_received_on, starts_on, last_activity_at)
+			SELECT u.id, h.id, 'school_funded', h.starts_on, h.starts_on, now() FROM users u, cohorts h WHERE u.email = $2 AND h.id = $1
+			RETURNING id`, cohortID, email).Scan(&id); err != nil {
+			return 0, fmt.Errorf("enrol %s: %w", email, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO enrolment_status_history (enrolment_id, status, effective_on, reason)
+			SELECT $1, 'active', starts_on, 'Enrolled' FROM cohorts WHERE id = $2`, id, cohortID); err != nil {
+			return 0, err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO item_completions (enrolment_id, item_id, source, completed_at)
+			SELECT $1, bi.id, CASE WHEN bi.kind IN ('webinar', 'face_to_face', 'tutor_session', 'coaching') THEN 'attendance' ELSE 'participant' END, $2
+			FROM cohort_blocks cb JOIN block_items bi ON bi.block_id = cb.block_id WHERE cb.cohort_id = $3 AND bi.required`, id, now.AddDate(0, 0, -40), cohortID)
+		return id, err
+	}
 	// participant@demo.test is finishing NPQSL while starting NPQH.
-	var pam int64
-	if err := tx.QueryRow(ctx, `INSERT INTO enrolments (user_id, cohort_id, funding_route, payment_received_on, starts_on, last_activity_at)
-		SELECT u.id, h.id, 'school_funded', h.starts_on, h.starts_on, now() FROM users u, cohorts h WHERE u.email = 'participant@demo.test' AND h.id = $1
-		RETURNING id`, cohortID).Scan(&pam); err != nil {
-		return err
-	}
-	var starts time.Time
-	if err := tx.QueryRow(ctx, `SELECT starts_on FROM cohorts WHERE id = $1`, cohortID).Scan(&starts); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO enrolment_status_history (enrolment_id, status, effective_on, reason) VALUES ($1, 'active', $2, 'Enrolled')`, pam, starts); err != nil {
-		return err
-	}
-	// She has finished the study part of the course.
-	if _, err := tx.Exec(ctx, `INSERT INTO item_completions (enrolment_id, item_id, source, completed_at)
-		SELECT $1, bi.id, CASE WHEN bi.kind IN ('webinar', 'face_to_face', 'tutor_session', 'coaching') THEN 'attendance' ELSE 'participant' END, $2
-		FROM cohort_blocks cb JOIN block_items bi ON bi.block_id = cb.block_id WHERE cb.cohort_id = $3 AND bi.required`, pam, now.AddDate(0, 0, -40), cohortID); err != nil {
+	pam, err := enrolFinished("participant@demo.test")
+	if err != nil {
 		return err
 	}
 	rows, err := tx.Query(ctx, `SELECT e.id FROM enrolments e JOIN users u ON u.id = e.user_id
@@ -281,6 +283,31 @@ func loadAssessment(ctx context.Context, tx pgx.Tx, now time.Time) error {
 		id, err := firstMarked(e, notMet...)
 		if err != nil {
 			return err
+		}
+		release = append(release, id)
+	}
+	// Demo accounts with released results: a pass (participant3@, who has a second course), a
+	// fail with a resubmission to come, and a fail on the last attempt.
+	byEmail := map[string]int64{}
+	for _, email := range []string{"participant3@demo.test", "resubmit@demo.test", "final-attempt@demo.test"} {
+		if byEmail[email], err = enrolFinished(email); err != nil {
+			return err
+		}
+	}
+	first, err := firstMarked(byEmail["final-attempt@demo.test"], "3.2.2")
+	if err != nil {
+		return err
+	}
+	if _, err := st.Release(ctx, []int64{first}, admin, now.AddDate(0, 0, -30)); err != nil {
+		return err
+	}
+	for _, r := range []struct {
+		email  string
+		notMet []string
+	}{{"participant3@demo.test", nil}, {"resubmit@demo.test", []string{"3.2.2"}}, {"final-attempt@demo.test", []string{"5.2.1"}}} {
+		id, err := firstMarked(byEmail[r.email], r.notMet...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.email, err)
 		}
 		release = append(release, id)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"npq/internal/assessment"
 	"npq/internal/auth"
 	"npq/internal/demo"
+	"npq/internal/lifecycle"
 	"npq/internal/programme"
 	"npq/internal/testdb"
 )
@@ -127,7 +129,7 @@ func TestDemoAssessmentCoversEveryStage(t *testing.T) {
 		(SELECT count(DISTINCT dfe_outcome) FROM submissions WHERE stage = 'released'),
 		(SELECT count(*) FROM agreed_judgements WHERE source = 'moderated')`).Scan(&pam, &outcomes, &moderated) //nolint:errcheck
 	u, _ := auth.Store{DB: pool}.UserByEmail(ctx, "participant@demo.test")
-	id, err := assessment.Store{DB: pool}.EnrolmentFor(ctx, u.ID, programme.Today(time.Now()))
+	id, err := assessment.Store{DB: pool}.EnrolmentFor(ctx, u.ID, 0, programme.Today(time.Now()))
 	var cohort string
 	pool.QueryRow(ctx, `SELECT h.name FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id WHERE e.id = $1`, id).Scan(&cohort) //nolint:errcheck
 	if err != nil || !strings.HasPrefix(cohort, "NPQSL") {
@@ -135,5 +137,47 @@ func TestDemoAssessmentCoversEveryStage(t *testing.T) {
 	}
 	if pam != 1 || outcomes != 2 || moderated != 1 {
 		t.Errorf("participant@ drafts %d, released outcomes %d, moderated judgements %d", pam, outcomes, moderated)
+	}
+}
+
+// Each status a participant can be in has a demo sign-in.
+func TestDemoAccountsShowEveryStatus(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	if err := demo.Load(ctx, pool, demo.Development); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]lifecycle.Standing{
+		"participant2@demo.test":  {lifecycle.StandingActive},
+		"participant3@demo.test":  {lifecycle.StandingActive, lifecycle.StandingCompleted},
+		"deferred@demo.test":      {lifecycle.StandingDeferred},
+		"return-asked@demo.test":  {lifecycle.StandingReturnAsked},
+		"returning@demo.test":     {lifecycle.StandingReturning},
+		"withdrawn@demo.test":     {lifecycle.StandingWithdrawn},
+		"resubmit@demo.test":      {lifecycle.StandingFailedResubmit},
+		"final-attempt@demo.test": {lifecycle.StandingFailedFinal},
+	}
+	for email, standings := range want {
+		u, err := auth.Store{DB: pool}.UserByEmail(ctx, email)
+		if err != nil {
+			t.Fatalf("%s: %v", email, err)
+		}
+		facts, err := lifecycle.Store{DB: pool}.CourseFactsFor(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range facts {
+			got = append(got, string(lifecycle.StandingOf(f, programme.Today(time.Now())).Standing))
+		}
+		slices.Sort(got)
+		var exp []string
+		for _, s := range standings {
+			exp = append(exp, string(s))
+		}
+		slices.Sort(exp)
+		if !slices.Equal(got, exp) {
+			t.Errorf("%s: %v, want %v", email, got, exp)
+		}
 	}
 }

@@ -324,7 +324,10 @@ func loadProgramme(ctx context.Context, tx pgx.Tx, partnerIDs []int64, today tim
 	if err := loadLifecycle(ctx, tx, now); err != nil {
 		return err
 	}
-	return loadAssessment(ctx, tx, now)
+	if err := loadAssessment(ctx, tx, now); err != nil {
+		return err
+	}
+	return loadJourneys(ctx, tx, now)
 }
 
 // loadDemoParticipants enrols the two demo participant accounts part-way through NPQH and

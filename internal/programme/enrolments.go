@@ -88,6 +88,8 @@ type Enrolment struct {
 	QualificationCode      string
 	PartnerID              int64
 	PartnerName            string
+	PartnerContactName     string
+	PartnerContactEmail    string
 	FundingRoute           FundingRoute
 	PaymentReceivedOn      *time.Time
 	StartsOn               time.Time
@@ -99,7 +101,7 @@ type Enrolment struct {
 }
 
 const enrolmentColumns = `e.id, e.user_id, u.name, u.email, e.cohort_id, h.course_id, h.name, c.name, c.qualification_code,
-	h.delivery_partner_id, p.name, e.funding_route, e.payment_received_on, e.starts_on, e.status, e.last_activity_at,
+	h.delivery_partner_id, p.name, p.contact_name, p.contact_email, e.funding_route, e.payment_received_on, e.starts_on, e.status, e.last_activity_at,
 	e.last_item_id, h.starts_on, h.study_ends_on`
 
 const enrolmentFrom = `FROM enrolments e JOIN users u ON u.id = e.user_id JOIN cohorts h ON h.id = e.cohort_id
@@ -108,7 +110,7 @@ const enrolmentFrom = `FROM enrolments e JOIN users u ON u.id = e.user_id JOIN c
 func scanEnrolment(r pgx.Row) (Enrolment, error) {
 	var e Enrolment
 	err := r.Scan(&e.ID, &e.UserID, &e.Name, &e.Email, &e.CohortID, &e.CourseID, &e.CohortName, &e.CourseName, &e.QualificationCode,
-		&e.PartnerID, &e.PartnerName, &e.FundingRoute, &e.PaymentReceivedOn, &e.StartsOn, &e.Status, &e.LastActivityAt,
+		&e.PartnerID, &e.PartnerName, &e.PartnerContactName, &e.PartnerContactEmail, &e.FundingRoute, &e.PaymentReceivedOn, &e.StartsOn, &e.Status, &e.LastActivityAt,
 		&e.LastItemID, &e.CohortStartsOn, &e.StudyEndsOn)
 	return e, err
 }

@@ -19,11 +19,12 @@ type NewsPost struct {
 }
 
 // NewsFor returns the latest news for a participant: posts for everyone and for the courses
-// and cohorts they are enrolled on.
+// and cohorts they are enrolled on; a deferred or withdrawn place no longer brings its
+// cohort's news, nor a withdrawn one its course's.
 func (s Store) NewsFor(ctx context.Context, userID int64, limit int) ([]NewsPost, error) {
 	return s.news(ctx, `WHERE (n.course_id IS NULL AND n.cohort_id IS NULL)
-		OR n.cohort_id IN (SELECT cohort_id FROM enrolments WHERE user_id = $1)
-		OR n.course_id IN (SELECT h.course_id FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id WHERE e.user_id = $1)`, userID, limit)
+		OR n.cohort_id IN (SELECT cohort_id FROM enrolments WHERE user_id = $1 AND status IN ('active', 'completed'))
+		OR n.course_id IN (SELECT h.course_id FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id WHERE e.user_id = $1 AND e.status <> 'withdrawn')`, userID, limit)
 }
 
 // AllNews returns the latest posts for admins.

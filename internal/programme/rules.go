@@ -186,6 +186,13 @@ func CurrentBlock(blocks []Block, today time.Time) int {
 // to do, else the next required item to do after it, else the first required item to do in
 // any open block. Only open blocks count. ok is false when nothing is left to do.
 func Resume(blocks []Block, lastItemID int64, today time.Time) (block, item int, ok bool) {
+	return ResumeDoable(blocks, lastItemID, today, nil)
+}
+
+// ResumeDoable is Resume that passes over items the participant cannot do anything about now
+// (doable says which can be done; nil means all): a session whose dates have all passed.
+func ResumeDoable(blocks []Block, lastItemID int64, today time.Time, doable func(Item) bool) (block, item int, ok bool) {
+	can := func(it Item) bool { return !it.Completed && (doable == nil || doable(it)) }
 	type pos struct{ b, i int }
 	var order []pos
 	for bi, b := range blocks {
@@ -199,7 +206,7 @@ func Resume(blocks []Block, lastItemID int64, today time.Time) (block, item int,
 	start := 0
 	for k, p := range order {
 		if blocks[p.b].Items[p.i].ID == lastItemID {
-			if !blocks[p.b].Items[p.i].Completed {
+			if can(blocks[p.b].Items[p.i]) {
 				return p.b, p.i, true
 			}
 			start = k + 1
@@ -209,12 +216,40 @@ func Resume(blocks []Block, lastItemID int64, today time.Time) (block, item int,
 	for _, from := range []int{start, 0} {
 		for _, p := range order[from:] {
 			it := blocks[p.b].Items[p.i]
-			if it.Required && !it.Completed {
+			if it.Required && can(it) {
 				return p.b, p.i, true
 			}
 		}
 	}
 	return -1, -1, false
+}
+
+// CalendarGap says how far a participant is behind the block calendar: the latest block that
+// has opened (its index, or -1) and how many open blocks before it still have required
+// activities to do.
+func CalendarGap(blocks []Block, today time.Time) (latest, behind int) {
+	latest = -1
+	for i, b := range blocks {
+		if b.IsOpen(today) {
+			latest = i
+		}
+	}
+	for i := 0; i < latest; i++ {
+		if !ItemsProgress(blocks[i].Items).Complete() {
+			behind++
+		}
+	}
+	return latest, behind
+}
+
+// LaterBlock reports whether a block after the i-th is still to open.
+func LaterBlock(blocks []Block, i int, today time.Time) bool {
+	for _, b := range blocks[i+1:] {
+		if !b.IsOpen(today) {
+			return true
+		}
+	}
+	return false
 }
 
 // Overview totals the expected minutes of items by course-overview category.

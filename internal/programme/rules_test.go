@@ -1,6 +1,7 @@
 package programme
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -137,5 +138,61 @@ func TestOverviewAndHours(t *testing.T) {
 	}
 	if KindWebinar.SelfCompleted() || !KindSelfStudy.SelfCompleted() {
 		t.Error("self-completion rule")
+	}
+}
+
+func TestResumePassesOverWhatCannotBeDoneNow(t *testing.T) {
+	today := date("2026-03-10")
+	open := date("2026-01-01")
+	stuck := func(ids ...int64) func(Item) bool {
+		return func(it Item) bool {
+			return !slices.Contains(ids, it.ID)
+		}
+	}
+	tests := []struct {
+		name     string
+		blocks   []Block
+		last     int64
+		doable   func(Item) bool
+		resumeAt [2]int
+		ok       bool
+	}{
+		{"the next item's dates have passed", []Block{{OpensOn: open, Items: items(1, 1, "DRR")}}, 1, stuck(2), [2]int{0, 2}, true},
+		{"the last item opened cannot be done", []Block{{OpensOn: open, Items: items(1, 1, "RR")}}, 1, stuck(1), [2]int{0, 1}, true},
+		{"into the next block", []Block{{OpensOn: open, Items: items(1, 1, "DR")}, {OpensOn: open, Items: items(2, 10, "R")}}, 1, stuck(2), [2]int{1, 0}, true},
+		{"nothing can be done", []Block{{OpensOn: open, Items: items(1, 1, "DR")}}, 1, stuck(2), [2]int{-1, -1}, false},
+		{"nil means everything can", []Block{{OpensOn: open, Items: items(1, 1, "DR")}}, 1, nil, [2]int{0, 1}, true},
+	}
+	for _, tt := range tests {
+		b, i, ok := ResumeDoable(tt.blocks, tt.last, today, tt.doable)
+		if b != tt.resumeAt[0] || i != tt.resumeAt[1] || ok != tt.ok {
+			t.Errorf("%s: resume at %d/%d %v, want %v %v", tt.name, b, i, ok, tt.resumeAt, tt.ok)
+		}
+	}
+}
+
+func TestCalendarGap(t *testing.T) {
+	today := date("2026-03-10")
+	open, later := date("2026-01-01"), date("2026-06-01")
+	tests := []struct {
+		name           string
+		blocks         []Block
+		latest, behind int
+		laterBlock     bool
+	}{
+		{"nothing open", []Block{{OpensOn: later, Items: items(1, 1, "R")}}, -1, 0, false},
+		{"on track", []Block{{OpensOn: open, Items: items(1, 1, "DD")}, {OpensOn: open, Items: items(2, 10, "R")}, {OpensOn: later}}, 1, 0, true},
+		{"one block behind", []Block{{OpensOn: open, Items: items(1, 1, "DR")}, {OpensOn: open, Items: items(2, 10, "R")}, {OpensOn: later}}, 1, 1, true},
+		{"two behind on the last block", []Block{{OpensOn: open, Items: items(1, 1, "R")}, {OpensOn: open, Items: items(2, 10, "R")}, {OpensOn: open, Items: items(3, 20, "R")}}, 2, 2, false},
+		{"optional items do not count", []Block{{OpensOn: open, Items: items(1, 1, "Do")}, {OpensOn: open, Items: items(2, 10, "R")}}, 1, 0, false},
+	}
+	for _, tt := range tests {
+		latest, behind := CalendarGap(tt.blocks, today)
+		if latest != tt.latest || behind != tt.behind {
+			t.Errorf("%s: latest %d behind %d", tt.name, latest, behind)
+		}
+		if latest >= 0 && LaterBlock(tt.blocks, latest, today) != tt.laterBlock {
+			t.Errorf("%s: later block %v", tt.name, !tt.laterBlock)
+		}
 	}
 }

@@ -32,9 +32,9 @@ func TestBrowserDeferralJourney(t *testing.T) {
 		)
 	}
 	signInBrowser(t, ctx, a, f.participant.Email)
-	browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+"/requests"), chromedp.WaitVisible(chromedp.CSS(`a[href="/requests/defer"]`)))
+	browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+"/requests"), chromedp.WaitVisible(chromedp.CSS(`a[href^="/requests/defer"]`)))
 	check()
-	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`a[href="/requests/defer"]`)), chromedp.WaitVisible(chromedp.CSS("#discussed")))
+	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`a[href^="/requests/defer"]`)), chromedp.WaitVisible(chromedp.CSS("#discussed")))
 	check()
 	browsertest.Run(t, ctx,
 		chromedp.Click(chromedp.CSS("#discussed")),

@@ -86,7 +86,7 @@ func TestParticipantBooksChangesAndCancels(t *testing.T) {
 		t.Errorf("%d places after asking to cancel", n)
 	}
 	res = c.post(fmt.Sprintf("/events/%d/cancel", second), nil)
-	if res.Header.Get("Location") != "/events" || !strings.Contains(c.get("/events").text(`[data-testid="flash"]`), "Your place on Webinar 14, ") {
+	if res.Header.Get("Location") != fmt.Sprintf("/events?course=%d", f.enrolment) || !strings.Contains(c.get("/events").text(`[data-testid="flash"]`), "Your place on Webinar 14, ") {
 		t.Errorf("cancel went to %q", res.Header.Get("Location"))
 	}
 	if n := a.count(`SELECT count(*) FROM bookings WHERE enrolment_id = $1 AND status = 'booked'`, f.enrolment); n != 0 {
@@ -159,11 +159,11 @@ func TestBookingFeedbackNamesTheSessionAndDate(t *testing.T) {
 		{events.OutcomeAlreadyBooked, "/events/42", "You are already booked on " + when + "."},
 		{events.OutcomeWaiting, "/events/42", "You are on the waiting list for " + when + ". If a place comes up"},
 		{events.OutcomeAlreadyWaiting, "/events/42", "You are already on the waiting list for " + when + "."},
-		{events.OutcomeCancelled, "/events", "Your place on " + when + " is cancelled."},
-		{events.OutcomeLeftWaiting, "/events", "You have left the waiting list for " + when + "."},
-		{events.OutcomeNothing, "/events", "You had no booking on " + when + "."},
+		{events.OutcomeCancelled, "/events?course=7", "Your place on " + when + " is cancelled."},
+		{events.OutcomeLeftWaiting, "/events?course=7", "You have left the waiting list for " + when + "."},
+		{events.OutcomeNothing, "/events?course=7", "You had no booking on " + when + "."},
 	} {
-		to, got := bookingFeedback(tc.out, e)
+		to, got := bookingFeedback(tc.out, e, 7)
 		if to != tc.to || !strings.HasPrefix(got, tc.want) {
 			t.Errorf("%s: to %q, %q; want to %q, %q", tc.out, to, got, tc.to, tc.want)
 		}

@@ -513,7 +513,8 @@ func (w *walker) formOn(t *testing.T, who, page, action string) harvestedForm {
 	var found *harvestedForm
 	res.Doc.Find("form").Each(func(_ int, f *goquery.Selection) {
 		hf := harvest(f, page)
-		if found == nil && hf.action == action {
+		// Participant forms carry the course they are about (?course=); the path is what matters.
+		if found == nil && strings.SplitN(hf.action, "?", 2)[0] == action {
 			hf.who = who
 			found = &hf
 		}

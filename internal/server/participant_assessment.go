@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -23,7 +24,7 @@ func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, er
 	ctx := r.Context()
 	v := participant.AssessmentView{Query: r.URL.RawQuery}
 	today := programme.Today(s.now())
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, today)
+	enrolmentID, err := s.assessmentCourse(r, &v, today)
 	if errors.Is(err, database.ErrNotFound) {
 		return v, nil
 	}
@@ -58,6 +59,25 @@ func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, er
 		v.CanStart = v.Today && !v.Result.Passed && sub.Attempt < w.Attempts && w.Status == programme.StatusActive
 	}
 	return v, nil
+}
+
+// assessmentCourse finds the enrolment whose assessment the page shows (the one the URL
+// names, or the one that matters now) and fills the page's course switcher.
+func (s *Server) assessmentCourse(r *http.Request, v *participant.AssessmentView, today time.Time) (int64, error) {
+	c, _, err := s.chooseCourse(r)
+	if err != nil {
+		return 0, err
+	}
+	enrolmentID, err := s.assessment.EnrolmentFor(r.Context(), currentUser(r.Context()).ID, c.chosenID(), today)
+	if err != nil {
+		return 0, err
+	}
+	c.pick(enrolmentID)
+	v.Switcher = c.switcher("/assessment")
+	if c.named {
+		v.Course = strconv.FormatInt(enrolmentID, 10)
+	}
+	return enrolmentID, nil
 }
 
 // releasedOutcome works out a released submission's result, with the comment behind each
@@ -108,8 +128,12 @@ func (s *Server) participantAssessment(w http.ResponseWriter, r *http.Request) e
 func (s *Server) participantAssessmentSubmitted(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := participant.AssessmentView{Query: r.URL.RawQuery}
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(s.now()))
-	if errors.Is(err, database.ErrNotFound) {
+	chosen, err := courseParam(r)
+	if err != nil {
+		return err
+	}
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, chosen, programme.Today(s.now()))
+	if errors.Is(err, database.ErrNotFound) && chosen == 0 {
 		return s.ok(w, r, participant.AssessmentSubmitted(v))
 	}
 	if err != nil {
@@ -129,10 +153,36 @@ func (s *Server) participantAssessmentSubmitted(w http.ResponseWriter, r *http.R
 	return s.ok(w, r, participant.AssessmentSubmitted(v))
 }
 
+// courseParam is the enrolment id the URL's ?course= names, or 0 when it names none; a value
+// that is not a number is a 404.
+func courseParam(r *http.Request) (int64, error) {
+	p := r.URL.Query().Get("course")
+	if p == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(p, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// assessmentPage is the assessment page for the course the request was about.
+func assessmentPage(r *http.Request) string {
+	if id, err := courseParam(r); err == nil && id > 0 {
+		return participant.CourseHref("/assessment", id)
+	}
+	return "/assessment"
+}
+
 // ownDraft returns the participant's current draft, or a problem to show.
 func (s *Server) ownDraft(r *http.Request) (assessment.Submission, error) {
 	ctx := r.Context()
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(s.now()))
+	chosen, err := courseParam(r)
+	if err != nil {
+		return assessment.Submission{}, err
+	}
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, chosen, programme.Today(s.now()))
 	if err != nil {
 		return assessment.Submission{}, err
 	}
@@ -149,13 +199,17 @@ func (s *Server) ownDraft(r *http.Request) (assessment.Submission, error) {
 // assessmentDone answers a change to the participant's assessment: back to the page with
 // flash, or with the problem when the change was refused.
 func (s *Server) assessmentDone(w http.ResponseWriter, r *http.Request, err error, flash string) error {
-	return s.seeOtherAfter(w, r, err, "/assessment", flash)
+	return s.seeOtherAfter(w, r, err, assessmentPage(r), flash)
 }
 
 func (s *Server) participantAssessmentStart(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	now := s.now()
-	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, programme.Today(now))
+	chosen, err := courseParam(r)
+	if err != nil {
+		return err
+	}
+	enrolmentID, err := s.assessment.EnrolmentFor(ctx, currentUser(ctx).ID, chosen, programme.Today(now))
 	if err != nil {
 		return err
 	}
@@ -164,7 +218,7 @@ func (s *Server) participantAssessmentStart(w http.ResponseWriter, r *http.Reque
 		return err
 	}
 	if !win.Open(programme.Today(now)) {
-		return s.seeOtherProblem(w, r, "/assessment", "The assessment window is not open")
+		return s.seeOtherProblem(w, r, assessmentPage(r), "The assessment window is not open")
 	}
 	_, err = s.assessment.StartAttempt(ctx, enrolmentID, now)
 	return s.assessmentDone(w, r, err, "Your draft is ready")
@@ -179,7 +233,7 @@ func (s *Server) participantAssessmentSave(w http.ResponseWriter, r *http.Reques
 		return err
 	}
 	if v.Submission == nil || v.Submission.Stage != assessment.StageDraft {
-		return s.seeOtherProblem(w, r, "/assessment", "Your submission has been submitted and can no longer change")
+		return s.seeOtherProblem(w, r, assessmentPage(r), "Your submission has been submitted and can no longer change")
 	}
 	// Only the texts sent are saved: a task missing from the request is left as it was, never emptied.
 	texts := map[string]string{}
@@ -208,7 +262,7 @@ func (s *Server) participantAssessmentUpload(w http.ResponseWriter, r *http.Requ
 		return err
 	}
 	if v.Submission == nil || v.Submission.Stage != assessment.StageDraft {
-		return s.seeOtherProblem(w, r, "/assessment", "Your submission has been submitted and can no longer change")
+		return s.seeOtherProblem(w, r, assessmentPage(r), "Your submission has been submitted and can no longer change")
 	}
 	perr := parseMultipartForm(r, 1<<20)
 	slots := v.Spec.DocumentSlots()
@@ -250,7 +304,7 @@ func (s *Server) participantAssessmentUpload(w http.ResponseWriter, r *http.Requ
 		// A full slot or quota: shown on the upload it refused.
 		return onField(err, &v.Errors, field, func() templ.Component { return participant.Assessment(v) })
 	}
-	return s.seeOther(w, r, "/assessment", "Attached "+name)
+	return s.seeOther(w, r, assessmentPage(r), "Attached "+name)
 }
 
 func (s *Server) participantAssessmentRemoveFile(w http.ResponseWriter, r *http.Request) error {

@@ -34,17 +34,20 @@ func eventOption(o events.Offer, bookedOther map[int64]bool, now time.Time) part
 func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := currentUser(ctx)
-	enrolments, err := s.programme.EnrolmentsForUser(ctx, u.ID)
+	c, ok, err := s.chooseCourse(r)
 	if err != nil {
 		return err
 	}
-	if len(enrolments) == 0 {
+	if !ok {
 		return s.ok(w, r, participant.Events(participant.EventsView{NoEnrolment: true}))
 	}
-	e := enrolments[0]
+	e := c.chosen
 	if !e.Status.CanSeeContent() {
-		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
-		return nil
+		return s.unavailable(w, r, c)
+	}
+	st, err := s.standing(r, e)
+	if err != nil {
+		return err
 	}
 	now := s.now()
 	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, now.Add(-24*time.Hour))
@@ -55,7 +58,7 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	v := participant.EventsView{Enrolment: enrolmentView(e), FeedMadeAt: made}
+	v := participant.EventsView{Enrolment: enrolmentView(e), Switcher: c.switcher("/events"), Standing: st, FeedMadeAt: made}
 	booked := map[int64]bool{}
 	for _, o := range offers {
 		if o.BookingStatus == events.StatusBooked {
@@ -108,8 +111,7 @@ func (s *Server) participantEvent(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if !e.Status.CanSeeContent() {
-		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
-		return nil
+		return s.unavailable(w, r, courseChoice{chosen: e})
 	}
 	now := s.now()
 	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, time.Time{})
@@ -125,7 +127,7 @@ func (s *Server) participantEvent(w http.ResponseWriter, r *http.Request) error 
 	for _, o := range offers {
 		if o.ID == eventID {
 			opt := eventOption(o, booked, now)
-			return s.ok(w, r, participant.Event(participant.EventView{Option: opt, ShowLink: o.BookingStatus == events.StatusBooked && o.JoiningLink != "" && !o.Cancelled(),
+			return s.ok(w, r, participant.Event(participant.EventView{Back: participant.CourseHref("/events", e.ID), Option: opt, ShowLink: o.BookingStatus == events.StatusBooked && o.JoiningLink != "" && !o.Cancelled(),
 				Description: programme.RenderMarkdown(o.Description)}))
 		}
 	}
@@ -134,9 +136,10 @@ func (s *Server) participantEvent(w http.ResponseWriter, r *http.Request) error 
 
 // bookingFeedback says what a booking change did to the event, naming it and its date, and
 // where the participant goes next: the event's own page when they hold or wait for a place
-// on it, the events list to choose again when they gave one up.
-func bookingFeedback(out events.Outcome, e events.Event) (to, message string) {
+// on it, the events list of the enrolment's course to choose again when they gave one up.
+func bookingFeedback(out events.Outcome, e events.Event, enrolmentID int64) (to, message string) {
 	page := "/events/" + strconv.FormatInt(e.ID, 10)
+	list := participant.CourseHref("/events", enrolmentID)
 	what := e.Title + ", " + e.Timing()
 	switch out {
 	case events.OutcomeBooked:
@@ -150,11 +153,11 @@ func bookingFeedback(out events.Outcome, e events.Event) (to, message string) {
 	case events.OutcomeAlreadyWaiting:
 		return page, "You are already on the waiting list for " + what + "."
 	case events.OutcomeCancelled:
-		return "/events", "Your place on " + what + " is cancelled."
+		return list, "Your place on " + what + " is cancelled."
 	case events.OutcomeLeftWaiting:
-		return "/events", "You have left the waiting list for " + what + "."
+		return list, "You have left the waiting list for " + what + "."
 	}
-	return "/events", "You had no booking on " + what + "."
+	return list, "You had no booking on " + what + "."
 }
 
 // bookingAction runs a booking change for the participant and reports it at the top of the
@@ -179,7 +182,7 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, act func(
 	if err != nil {
 		return err
 	}
-	to, message := bookingFeedback(out, o.Event)
+	to, message := bookingFeedback(out, o.Event, e.ID)
 	return s.seeOther(w, r, to, message)
 }
 

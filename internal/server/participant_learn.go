@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"npq/internal/database"
+	"npq/internal/events"
 	"npq/internal/frameworks"
 	"npq/internal/programme"
 	"npq/web/pages/participant"
@@ -19,17 +20,21 @@ func itemHref(blockID, itemID int64) string {
 }
 
 // journeyView turns a participant's blocks into views, with the current block and where
-// "continue" goes.
-func journeyView(blocks []programme.Block, lastItemID int64, today time.Time) ([]participant.BlockView, int, *participant.ContinueLink) {
+// "continue" goes: the first required activity that can be done now, passing over sessions
+// with no date open to book.
+func journeyView(blocks []programme.Block, lastItemID int64, today time.Time, sessions map[int64]events.SessionState) ([]participant.BlockView, int, *participant.ContinueLink) {
 	current := programme.CurrentBlock(blocks, today)
-	rb, ri, ok := programme.Resume(blocks, lastItemID, today)
+	rb, ri, ok := programme.ResumeDoable(blocks, lastItemID, today, func(it programme.Item) bool {
+		return it.Kind.SelfCompleted() || sessions[it.ID].Doable()
+	})
 	views := make([]participant.BlockView, len(blocks))
 	for i, b := range blocks {
 		v := participant.BlockView{ID: b.ID, Position: b.Position, Title: b.Title, OpensOn: b.OpensOn, Open: b.IsOpen(today),
 			Current: i == current, Progress: programme.ItemsProgress(b.Items)}
 		for j, it := range b.Items {
 			v.Items = append(v.Items, participant.ItemView{ID: it.ID, Href: itemHref(b.ID, it.ID), Title: it.Title, Kind: it.Kind,
-				Required: it.Required, ExpectedMinutes: it.ExpectedMinutes, Completed: it.Completed, Next: ok && rb == i && ri == j})
+				Required: it.Required, ExpectedMinutes: it.ExpectedMinutes, Completed: it.Completed, Next: ok && rb == i && ri == j,
+				Session: sessions[it.ID]})
 		}
 		views[i] = v
 	}
@@ -54,28 +59,38 @@ type journey struct {
 	views   []participant.BlockView
 	current int // index of the current block, or -1
 	cont    *participant.ContinueLink
+	offers  []events.Offer // every date of the enrolment's sessions
 }
 
-// journeyOf reads an enrolment's blocks, with what is done, and makes their views for today.
+// journeyOf reads an enrolment's blocks, with what is done, and the dates of its sessions,
+// and makes their views for today.
 func (s *Server) journeyOf(r *http.Request, e programme.Enrolment) (journey, error) {
 	blocks, err := s.programme.Journey(r.Context(), e)
 	if err != nil {
 		return journey{}, err
 	}
-	views, current, cont := journeyView(blocks, lastItem(e), programme.Today(s.now()))
-	return journey{blocks: blocks, views: views, current: current, cont: cont}, nil
+	offers, err := s.events.Offers(r.Context(), e.ID, e.CohortID, time.Time{})
+	if err != nil {
+		return journey{}, err
+	}
+	views, current, cont := journeyView(blocks, lastItem(e), programme.Today(s.now()), events.Sessions(offers, s.now()))
+	return journey{blocks: blocks, views: views, current: current, cont: cont, offers: offers}, nil
 }
 
 func (s *Server) participantLearn(w http.ResponseWriter, r *http.Request) error {
-	e, ok, err := s.primaryEnrolment(w, r)
+	c, ok, err := s.primaryEnrolment(w, r)
 	if err != nil || !ok {
 		return err
 	}
-	j, err := s.journeyOf(r, e)
+	j, err := s.journeyOf(r, c.chosen)
 	if err != nil {
 		return err
 	}
-	v := participant.LearnView{Enrolment: enrolmentView(e), Blocks: j.views, Continue: j.cont}
+	st, err := s.standing(r, c.chosen)
+	if err != nil {
+		return err
+	}
+	v := participant.LearnView{Enrolment: enrolmentView(c.chosen), Switcher: c.switcher("/learn"), Standing: st, Blocks: j.views, Continue: j.cont}
 	var items []programme.Item
 	for _, b := range j.blocks {
 		items = append(items, b.Items...)
@@ -106,8 +121,7 @@ func (s *Server) participantBlock(w http.ResponseWriter, r *http.Request) (progr
 		return e, nil, 0, false, err
 	}
 	if !e.Status.CanSeeContent() {
-		s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(e)}))
-		return e, nil, 0, false, nil
+		return e, nil, 0, false, s.unavailable(w, r, courseChoice{chosen: e})
 	}
 	j, err := s.journeyOf(r, e)
 	if err != nil {

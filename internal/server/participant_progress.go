@@ -8,14 +8,14 @@ import (
 )
 
 func (s *Server) participantProgress(w http.ResponseWriter, r *http.Request) error {
-	e, ok, err := s.primaryEnrolment(w, r)
+	c, ok, err := s.primaryEnrolment(w, r)
 	if err != nil || !ok {
 		return err
 	}
-	j, err := s.journeyOf(r, e)
+	j, err := s.journeyOf(r, c.chosen)
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, participant.Progress(participant.ProgressView{Enrolment: enrolmentView(e), Overall: programme.CourseProgress(j.blocks),
-		Blocks: j.views, Continue: j.cont}))
+	return s.ok(w, r, participant.Progress(participant.ProgressView{Enrolment: enrolmentView(c.chosen), Switcher: c.switcher("/progress"),
+		Overall: programme.CourseProgress(j.blocks), Blocks: j.views, Continue: j.cont}))
 }

@@ -13,20 +13,35 @@ import (
 
 func (s *Server) participantRequests(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	enrolments, err := s.programme.EnrolmentsForUser(ctx, currentUser(ctx).ID)
+	c, ok, err := s.chooseCourse(r)
 	if err != nil {
 		return err
 	}
 	v := participant.RequestsView{}
-	if len(enrolments) > 0 {
-		e := enrolments[0]
+	if ok {
+		e := c.chosen
 		ev := enrolmentView(e)
-		v.Enrolment, v.PartnerName = &ev, e.PartnerName
-		if v.Requests, err = s.lifecycle.RequestsFor(ctx, scopeFor(r), 50); err != nil {
+		v.Enrolment, v.PartnerName, v.Switcher = &ev, e.PartnerName, c.switcher("/requests")
+		if v.Standing, err = s.standing(r, e); err != nil {
 			return err
 		}
-		if v.Letters, err = s.lifecycle.LettersFor(ctx, scopeFor(r), 50); err != nil {
+		requests, err := s.lifecycle.RequestsFor(ctx, scopeFor(r), 50)
+		if err != nil {
 			return err
+		}
+		letters, err := s.lifecycle.LettersFor(ctx, scopeFor(r), 50)
+		if err != nil {
+			return err
+		}
+		for _, req := range requests {
+			if req.EnrolmentID == e.ID {
+				v.Requests = append(v.Requests, req)
+			}
+		}
+		for _, l := range letters {
+			if l.EnrolmentID == e.ID {
+				v.Letters = append(v.Letters, l)
+			}
 		}
 		open := false
 		for _, req := range v.Requests {
@@ -48,14 +63,14 @@ func reasonOptions(list []lifecycle.Reason) []components.Option {
 
 // requestForm builds the ask-to-defer or ask-to-withdraw form for the participant's enrolment.
 func (s *Server) requestForm(r *http.Request, kind lifecycle.Kind) (participant.RequestForm, programme.Enrolment, error) {
-	enrolments, err := s.programme.EnrolmentsForUser(r.Context(), currentUser(r.Context()).ID)
-	if err != nil || len(enrolments) == 0 {
+	c, ok, err := s.chooseCourse(r)
+	if err != nil || !ok {
 		if err == nil {
 			err = errNotFound
 		}
 		return participant.RequestForm{}, programme.Enrolment{}, err
 	}
-	e := enrolments[0]
+	e := c.chosen
 	f := participant.RequestForm{Kind: kind, Enrolment: enrolmentView(e), PartnerName: e.PartnerName, Reasons: reasonOptions(lifecycle.WithdrawalReasons)}
 	if kind == lifecycle.KindDeferral {
 		f.Reasons = reasonOptions(lifecycle.DeferralReasons)
@@ -135,14 +150,15 @@ func (s *Server) participantRequestCreate(kind lifecycle.Kind) handlerFunc {
 		}
 		_, err = s.lifecycle.Create(r.Context(), lifecycle.NewRequest{EnrolmentID: e.ID, Kind: kind, Reason: f.Reason, Details: f.Details,
 			StartsOn: start, PlannedReturnOn: planned, Source: "participant", DiscussedWithPartner: f.Discussed == "yes", RequestedBy: currentUser(r.Context()).ID})
+		back := participant.CourseHref("/requests", e.ID)
 		if err != nil {
-			return backTo("/requests", err)
+			return backTo(back, err)
 		}
 		msg := "Your request is sent. The programme team will review it and write to you."
 		if kind == lifecycle.KindDeferral && lifecycle.ReturnTooLate(start, *planned) {
 			msg += " Your planned return is more than 12 months away, which needs an exception: the team may contact you."
 		}
-		return s.seeOther(w, r, "/requests", msg)
+		return s.seeOther(w, r, back, msg)
 	}
 }
 
@@ -163,18 +179,32 @@ func (s *Server) participantReturnAnswer(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
+	req, err := s.lifecycle.RequestByID(r.Context(), id, scopeFor(r))
+	if err != nil {
+		return err
+	}
 	if err := parseForm(r); err != nil {
 		return err
 	}
+	back := returnAnswerBack(r, req.EnrolmentID)
 	answer := lifecycle.ReturnAnswer(field(r, "answer"))
 	if answer != lifecycle.Returning && answer != lifecycle.NotReturning {
-		return s.seeOtherProblem(w, r, "/requests", "Choose yes or no")
+		return s.seeOtherProblem(w, r, back, "Choose yes or no")
 	}
 	if err := s.lifecycle.AnswerReturn(r.Context(), id, currentUser(r.Context()).ID, answer); err != nil {
-		return backTo("/requests", err)
+		return backTo(back, err)
 	}
 	if answer == lifecycle.Returning {
-		return s.seeOther(w, r, "/requests", "Thank you: we will reopen your course on your return date")
+		return s.seeOther(w, r, back, "Thank you: we will reopen your course on your return date")
 	}
-	return s.seeOther(w, r, "/requests", "Thank you for telling us. The programme team will confirm your withdrawal in writing.")
+	return s.seeOther(w, r, back, "Thank you for telling us. The programme team will confirm your withdrawal in writing.")
+}
+
+// returnAnswerBack is where an answer to "will you return?" goes back to: Home when it was
+// answered there, otherwise the course's requests.
+func returnAnswerBack(r *http.Request, enrolmentID int64) string {
+	if field(r, "from") == "home" {
+		return "/home"
+	}
+	return participant.CourseHref("/requests", enrolmentID)
 }

@@ -9,6 +9,7 @@ type Submission struct {
 	SubmittedAt      time.Time
 	CandidateNumber  string
 	BaseURL          string
+	EnrolmentID      int64 // links name the course: /assessment?course=<enrolment id>
 }
 
 // AssessmentSubmittedEmail confirms that an assessment was submitted.

@@ -111,14 +111,14 @@ It is now final. We will tell you when your result is released.
 `},
 	{name: "assessment-released", file: "assessment-released",
 		render: func() (Text, error) {
-			return AssessmentReleasedEmail(Submission{Name: name, CourseName: course, BaseURL: base})
+			return AssessmentReleasedEmail(Submission{Name: name, CourseName: course, BaseURL: base, EnrolmentID: 42})
 		},
 		subject: "Your assessment result: NPQ in Headship",
 		body: `Dear Ada Lovelace,
 
 The result of your NPQ in Headship assessment is ready. Sign in to see your outcome, the judgement on each criterion and your feedback:
 
-https://npq.example.test/assessment
+https://npq.example.test/assessment?course=42
 `},
 	{name: "booking-confirmed", file: "booking-confirmed",
 		render:  func() (Text, error) { return BookingConfirmedEmail(online(event, "https://meet.example.test/abc")) },

@@ -4,12 +4,16 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"npq/internal/assessment"
 	"npq/web/components"
 )
 
 // AssessmentView is the participant's assessment page.
 type AssessmentView struct {
+	Switcher   CourseSwitcher
+	Course     string // ?course= for the page's forms and links, when the URL named it
 	Window     *assessment.Window
 	Today      bool // the window is open today
 	Submission *assessment.Submission
@@ -148,4 +152,12 @@ func fileSize(n int) string {
 		return strconv.Itoa(n>>10) + " KB"
 	}
 	return strconv.Itoa(n) + " bytes"
+}
+
+// action is a form address on the assessment page, keeping the course the URL named.
+func (v AssessmentView) action(path string) templ.SafeURL {
+	if v.Course == "" {
+		return templ.SafeURL(path)
+	}
+	return templ.SafeURL(path + "?course=" + v.Course)
 }

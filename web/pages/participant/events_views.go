@@ -5,12 +5,15 @@ import (
 	"time"
 
 	"npq/internal/events"
+	"npq/internal/lifecycle"
 )
 
 // EventsView is the participant's Events page: events offered to their cohort, grouped by
 // block and activity.
 type EventsView struct {
 	Enrolment   EnrolmentView
+	Switcher    CourseSwitcher
+	Standing    lifecycle.StandingView
 	Groups      []EventGroup
 	FeedMadeAt  *time.Time // when the calendar address was made; nil if there is none
 	NoEnrolment bool
@@ -42,6 +45,7 @@ type EventOption struct {
 
 // EventView is one event's page for a participant.
 type EventView struct {
+	Back        string // the Events page of the event's course
 	Option      EventOption
 	ShowLink    bool
 	Description string

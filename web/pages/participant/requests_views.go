@@ -8,6 +8,8 @@ import (
 // RequestsView is the participant's Requests page.
 type RequestsView struct {
 	Enrolment   *EnrolmentView
+	Switcher    CourseSwitcher
+	Standing    lifecycle.StandingView
 	Requests    []lifecycle.Request
 	Letters     []lifecycle.Letter
 	CanDefer    bool

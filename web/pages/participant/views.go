@@ -4,7 +4,8 @@ import (
 	"strings"
 	"time"
 
-	"npq/internal/assessment"
+	"npq/internal/events"
+	"npq/internal/lifecycle"
 	"npq/internal/programme"
 )
 
@@ -14,9 +15,11 @@ type EnrolmentView struct {
 	CourseName  string
 	CohortName  string
 	PartnerName string
-	Status      programme.Status
-	StartsOn    time.Time
-	StudyEndsOn time.Time
+	// The delivery partner's contact, for participants who need to ask them something.
+	ContactName, ContactEmail string
+	Status                    programme.Status
+	StartsOn                  time.Time
+	StudyEndsOn               time.Time
 }
 
 // ContinueLink points at where the participant left off.
@@ -56,21 +59,46 @@ type ItemView struct {
 	Required        bool
 	ExpectedMinutes int
 	Completed       bool
-	Next            bool // where "continue" goes
+	Next            bool                // where "continue" goes
+	Session         events.SessionState // for sessions: whether a date can be booked
 }
 
 // HomeView is what the participant's Home shows.
 type HomeView struct {
 	Name      string
-	Enrolment *EnrolmentView
-	Others    []EnrolmentView
+	Courses   []CourseCard // one per enrolment, the primary one shown in full
+	Questions []CourseCard // courses with a question awaiting the participant's answer
 	Continue  *ContinueLink
 	Current   *BlockView
 	Overall   programme.Progress
 	News      []NewsView
 	Events    []HomeEvent
 	ToBook    []string // required sessions with dates open that the participant has not booked
-	Due       *assessment.Due
+	Due       *DueAssessment
+	Calendar  CalendarView
+}
+
+// CalendarView is where the participant is against the block calendar.
+type CalendarView struct {
+	Latest    *BlockView // the latest block to have opened
+	Behind    int        // opened blocks before it with required activities left
+	NextBlock *BlockView // the next block to open, or nil on the last block
+	Stuck     []ItemView // required sessions in open blocks with no date left to book
+}
+
+// CourseCard is one of the participant's courses on Home: its status and next step.
+type CourseCard struct {
+	Enrolment EnrolmentView
+	Standing  lifecycle.StandingView
+	Primary   bool // shown with where to continue, the current block and events
+}
+
+// DueAssessment is an assessment the participant should be working on now.
+type DueAssessment struct {
+	EnrolmentID int64
+	CourseName  string
+	Deadline    time.Time
+	Started     bool
 }
 
 // NewsView is one news post.
@@ -93,6 +121,7 @@ type HomeEvent struct {
 // ProgressView is the Progress page.
 type ProgressView struct {
 	Enrolment EnrolmentView
+	Switcher  CourseSwitcher
 	Overall   programme.Progress
 	Blocks    []BlockView
 	Continue  *ContinueLink
@@ -101,6 +130,8 @@ type ProgressView struct {
 // LearnView is the Learn page: every block and where the participant is in each.
 type LearnView struct {
 	Enrolment EnrolmentView
+	Switcher  CourseSwitcher
+	Standing  lifecycle.StandingView
 	Blocks    []BlockView
 	Continue  *ContinueLink
 	Overview  []OverviewLine
@@ -141,6 +172,18 @@ type ItemPageView struct {
 // UnavailableView explains why content is not shown.
 type UnavailableView struct {
 	Enrolment EnrolmentView
+	Switcher  CourseSwitcher
+	Standing  lifecycle.StandingView
+}
+
+// primary is the course Home shows in full, or nil.
+func (v HomeView) primary() *CourseCard {
+	for i := range v.Courses {
+		if v.Courses[i].Primary {
+			return &v.Courses[i]
+		}
+	}
+	return nil
 }
 
 // CohortAndPartner is the cohort and delivery partner for a metadata line, naming the
