@@ -122,9 +122,9 @@ func TestBrowserParticipantPagesPhoneFirst(t *testing.T) {
 	browsertest.Run(t, ctx, browsertest.Desktop())
 }
 
-// The demo's participant on a phone: each zone's main action in the first screen. Home and
-// Requests, with two courses' switcher and notices above their actions, are checked for width
-// only for now.
+// The demo's participant on a phone: each zone's main action in the first screen. Requests,
+// with the course switcher, its standing and the advice to talk to the partner first above
+// its buttons, is checked for width only for now.
 func TestBrowserDemoParticipantPhoneFirst(t *testing.T) {
 	a := newTestApp(t)
 	if err := demo.Load(t.Context(), a.pool, demo.Development); err != nil {
@@ -137,10 +137,8 @@ func TestBrowserDemoParticipantPhoneFirst(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), demo.Password+"\r"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="sign-out"]`)),
 	)
-	for _, p := range []string{"/progress", "/learn", "/events", "/assessment"} {
+	for _, p := range []string{"/home", "/progress", "/learn", "/events", "/assessment"} {
 		browsertest.CheckPhoneFirst(t, ctx, a.ts.URL+p)
 	}
-	for _, p := range []string{"/home", "/requests"} {
-		browsertest.CheckFitsPhone(t, ctx, a.ts.URL+p)
-	}
+	browsertest.CheckFitsPhone(t, ctx, a.ts.URL+"/requests")
 }
