@@ -7,9 +7,12 @@ import (
 	"net/mail"
 	"net/netip"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
+
+	"npq/internal/twostep"
 )
 
 // Config holds every setting the application reads from its environment.
@@ -35,6 +38,8 @@ type Config struct {
 	// RequestTimeout bounds how long a request may work before it is answered with 503
 	// (file uploads get longer, as reading the file takes time). Zero means no limit.
 	RequestTimeout time.Duration
+	// DBMaxConns is the most database connections one instance holds (DATABASE_MAX_CONNS).
+	DBMaxConns int32
 	// DBStatementTimeout cancels a database statement, or a wait for a lock, that takes
 	// longer while serving. Migrations and data loading have no limit.
 	DBStatementTimeout time.Duration
@@ -48,6 +53,20 @@ type Config struct {
 	ProviderName string
 	// ProviderContactEmail is where letters tell participants to write with questions.
 	ProviderContactEmail string
+	// DfE is the connection to DfE's lead-provider API; the integration is off without it.
+	DfE DfE
+	// RetentionDeactivateDays: accounts silent this many days after their last course are
+	// deactivated by the retention policy (0 turns it off).
+	RetentionDeactivateDays int
+	// RetentionAnonymiseYears: participants' personal data is anonymised this many years after
+	// their last course ended (0 turns it off).
+	RetentionAnonymiseYears int
+	// TwoStepPartnerStaff extends required two-step sign-in (always on for provider admins and
+	// assessors) to delivery-partner staff.
+	TwoStepPartnerStaff bool
+	// TwoStepKey encrypts the authenticator secrets of two-step sign-in where they are stored
+	// (32 bytes, given as base64). Required in production.
+	TwoStepKey []byte
 }
 
 // The letters' signature when PROVIDER_NAME and PROVIDER_CONTACT_EMAIL are not set.
@@ -148,6 +167,16 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.MigrateOnStart, err = strconv.ParseBool(get("MIGRATE_ON_START", "true")); err != nil {
 		errs = append(errs, fmt.Errorf("MIGRATE_ON_START must be true or false: %w", err))
 	}
+	if k := getenv("TWO_STEP_KEY"); k != "" {
+		if c.TwoStepKey, err = twostep.ParseKey(k); err != nil {
+			errs = append(errs, fmt.Errorf("TWO_STEP_KEY: %w (make one with `openssl rand -base64 32`)", err))
+		}
+	} else if c.Production() {
+		errs = append(errs, errors.New("TWO_STEP_KEY is required in production: it encrypts the stored two-step sign-in secrets (make one with `openssl rand -base64 32`)"))
+	}
+	if c.TwoStepPartnerStaff, err = strconv.ParseBool(get("TWO_STEP_PARTNER_STAFF", "false")); err != nil {
+		errs = append(errs, fmt.Errorf("TWO_STEP_PARTNER_STAFF must be true or false: %w", err))
+	}
 	if c.TrustProxyHeaders, err = strconv.ParseBool(get("TRUST_PROXY_HEADERS", "false")); err != nil {
 		errs = append(errs, fmt.Errorf("TRUST_PROXY_HEADERS must be true or false: %w", err))
 	}
@@ -162,6 +191,12 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if a, err := mail.ParseAddress(c.ProviderContactEmail); err != nil || a.Name != "" || a.Address != c.ProviderContactEmail {
 		errs = append(errs, fmt.Errorf("PROVIDER_CONTACT_EMAIL must be an email address such as npq@example.org, not %q", c.ProviderContactEmail))
+	}
+	if c.RetentionDeactivateDays, err = strconv.Atoi(get("RETENTION_DEACTIVATE_AFTER_DAYS", "366")); err != nil || c.RetentionDeactivateDays < 0 {
+		errs = append(errs, fmt.Errorf("RETENTION_DEACTIVATE_AFTER_DAYS must be a number of days (0 to turn it off), not %q", getenv("RETENTION_DEACTIVATE_AFTER_DAYS")))
+	}
+	if c.RetentionAnonymiseYears, err = strconv.Atoi(get("RETENTION_ANONYMISE_AFTER_YEARS", "7")); err != nil || c.RetentionAnonymiseYears < 0 {
+		errs = append(errs, fmt.Errorf("RETENTION_ANONYMISE_AFTER_YEARS must be a number of years (0 to turn it off), not %q", getenv("RETENTION_ANONYMISE_AFTER_YEARS")))
 	}
 	if c.SMTPPort, err = strconv.Atoi(get("SMTP_PORT", "587")); err != nil || c.SMTPPort <= 0 {
 		errs = append(errs, fmt.Errorf("SMTP_PORT must be a port number, not %q", getenv("SMTP_PORT")))
@@ -187,5 +222,36 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("DB_STATEMENT_TIMEOUT (%s) must be shorter than REQUEST_TIMEOUT (%s), so a slow statement fails while the request can still answer",
 			c.DBStatementTimeout, c.RequestTimeout))
 	}
+	c.DBMaxConns, err = maxConns(getenv("DATABASE_MAX_CONNS"), runtime.GOMAXPROCS(0))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.DfE, err = loadDfE(getenv, c.Production())
+	if err != nil {
+		errs = append(errs, err)
+	}
 	return c, errors.Join(errs...)
+}
+
+// MaxConnsLimit is the largest DATABASE_MAX_CONNS accepted: PostgreSQL's default
+// max_connections is 100, and every instance and tool shares it.
+const MaxConnsLimit = 200
+
+// DefaultMaxConns is the pool size when DATABASE_MAX_CONNS is not set: two connections per
+// CPU the process may use, and at least four. A request spends part of its time rendering
+// and waiting on the network, so a second connection per CPU keeps the database busy while
+// the first request is away; beyond that, more connections only queue inside PostgreSQL.
+func DefaultMaxConns(procs int) int32 { return int32(max(4, 2*procs)) }
+
+// maxConns reads DATABASE_MAX_CONNS, or gives the default for procs CPUs when it is empty.
+func maxConns(raw string, procs int) (int32, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return DefaultMaxConns(procs), nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > MaxConnsLimit {
+		return 0, fmt.Errorf("DATABASE_MAX_CONNS must be a number of connections from 1 to %d, not %q", MaxConnsLimit, raw)
+	}
+	return int32(n), nil
 }

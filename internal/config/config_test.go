@@ -13,17 +13,19 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "localhost:8080" || c.BaseURL != "http://localhost:8080" || !c.MigrateOnStart || c.Env != "development" || c.SecureCookies() {
+	if c.Addr != "localhost:8080" || c.BaseURL != "http://localhost:8080" || !c.MigrateOnStart || c.Env != "development" || c.SecureCookies() ||
+		c.RetentionDeactivateDays != 366 || c.RetentionAnonymiseYears != 7 || c.TwoStepPartnerStaff {
 		t.Errorf("defaults: %+v", c)
 	}
 }
 
 func TestLoadRejectsBadSettings(t *testing.T) {
-	_, err := Load(env(map[string]string{"NPQ_ENV": "staging", "BASE_URL": "ftp://x", "MIGRATE_ON_START": "perhaps", "SMTP_PORT": "abc"}))
+	_, err := Load(env(map[string]string{"NPQ_ENV": "staging", "BASE_URL": "ftp://x", "MIGRATE_ON_START": "perhaps", "SMTP_PORT": "abc",
+		"RETENTION_DEACTIVATE_AFTER_DAYS": "-1", "RETENTION_ANONYMISE_AFTER_YEARS": "seven", "TWO_STEP_PARTNER_STAFF": "sometimes"}))
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"NPQ_ENV", "DATABASE_URL is required", "BASE_URL", "MIGRATE_ON_START", "SMTP_PORT"} {
+	for _, want := range []string{"NPQ_ENV", "DATABASE_URL is required", "BASE_URL", "MIGRATE_ON_START", "SMTP_PORT", "RETENTION_DEACTIVATE_AFTER_DAYS", "RETENTION_ANONYMISE_AFTER_YEARS", "TWO_STEP_PARTNER_STAFF"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %s", err, want)
 		}
@@ -32,9 +34,19 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		!strings.Contains(err.Error(), "BASE_URL is required in production") {
 		t.Errorf("production without BASE_URL: %v", err)
 	}
-	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://x/y", "NPQ_ENV": "production", "BASE_URL": "https://npq.example/"}))
-	if err != nil || !c.SecureCookies() || c.BaseURL != "https://npq.example" {
+	if _, err := Load(env(map[string]string{"DATABASE_URL": "postgres://x/y", "NPQ_ENV": "production", "BASE_URL": "https://npq.example/"})); err == nil ||
+		!strings.Contains(err.Error(), "TWO_STEP_KEY is required in production") {
+		t.Errorf("production without TWO_STEP_KEY: %v", err)
+	}
+	key := "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://x/y", "NPQ_ENV": "production", "BASE_URL": "https://npq.example/", "TWO_STEP_KEY": key}))
+	if err != nil || !c.SecureCookies() || c.BaseURL != "https://npq.example" || len(c.TwoStepKey) != 32 {
 		t.Errorf("production: %+v %v", c, err)
+	}
+	for _, bad := range []string{"short", "q83vEjRWeJq83vEjRWeJ"} {
+		if _, err := Load(env(map[string]string{"DATABASE_URL": "postgres://x/y", "TWO_STEP_KEY": bad})); err == nil || !strings.Contains(err.Error(), "TWO_STEP_KEY") {
+			t.Errorf("TWO_STEP_KEY %q: %v", bad, err)
+		}
 	}
 }
 
@@ -143,5 +155,39 @@ func TestLoadProvider(t *testing.T) {
 				t.Errorf("got %q %q %v", c.ProviderName, c.ProviderContactEmail, err)
 			}
 		})
+	}
+}
+
+func TestLoadDatabaseMaxConns(t *testing.T) {
+	tests := []struct {
+		raw     string
+		procs   int
+		want    int32
+		problem bool
+	}{
+		{"", 1, 4, false},
+		{"", 2, 4, false},
+		{"", 8, 16, false},
+		{" 12 ", 2, 12, false},
+		{"1", 2, 1, false},
+		{"200", 2, 200, false},
+		{"0", 2, 0, true},
+		{"201", 2, 0, true},
+		{"-3", 2, 0, true},
+		{"many", 2, 0, true},
+	}
+	for _, tt := range tests {
+		got, err := maxConns(tt.raw, tt.procs)
+		if (err != nil) != tt.problem || got != tt.want {
+			t.Errorf("maxConns(%q, %d) = %d, %v; want %d (error %v)", tt.raw, tt.procs, got, err, tt.want, tt.problem)
+		}
+	}
+	if _, err := Load(env(map[string]string{"DATABASE_URL": "postgres://x/y", "DATABASE_MAX_CONNS": "lots"})); err == nil ||
+		!strings.Contains(err.Error(), "DATABASE_MAX_CONNS must be a number of connections from 1 to 200") {
+		t.Errorf("bad DATABASE_MAX_CONNS: %v", err)
+	}
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://x/y", "DATABASE_MAX_CONNS": "9"}))
+	if err != nil || c.DBMaxConns != 9 {
+		t.Errorf("DATABASE_MAX_CONNS=9: %d %v", c.DBMaxConns, err)
 	}
 }
