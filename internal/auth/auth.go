@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"npq/internal/problem"
@@ -81,7 +82,16 @@ type User struct {
 	Role              Role
 	DeliveryPartnerID *int64
 	PasswordHash      string
+	// DeactivatedAt is when an admin deactivated the account (a leaver), or nil.
+	DeactivatedAt *time.Time
+	// SessionVersion goes up when a change to the account must end its sessions.
+	SessionVersion int
+	// TwoStep reports whether the account has two-step sign-in set up.
+	TwoStep bool
 }
+
+// Deactivated reports whether the account may no longer sign in.
+func (u User) Deactivated() bool { return u.DeactivatedAt != nil }
 
 // Limits on what people type.
 const (
@@ -215,4 +225,22 @@ func (n NewInvitation) Check() problem.Problems {
 		p.Add("partner", "Only delivery partner staff belong to a delivery partner: choose “Not a delivery partner's staff”")
 	}
 	return p
+}
+
+// TwoStepPolicy says which roles must give a code from an authenticator app as well as their
+// password. Provider admins and assessors always must: they see and decide on many people's
+// records. Partner staff must when PartnerStaff is set; participants may choose.
+type TwoStepPolicy struct {
+	PartnerStaff bool
+}
+
+// Requires reports whether someone with role must have two-step sign-in set up.
+func (p TwoStepPolicy) Requires(r Role) bool {
+	switch r {
+	case RoleProviderAdmin, RoleAssessor:
+		return true
+	case RolePartnerStaff:
+		return p.PartnerStaff
+	}
+	return false
 }

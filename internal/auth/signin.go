@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"npq/internal/audit"
 	"npq/internal/database"
 	"npq/internal/notify"
 	"npq/internal/wording"
@@ -40,6 +41,29 @@ const accountCountCap = 64
 
 // ErrRateLimited means this address has failed too often recently, for this account or for many.
 var ErrRateLimited = errors.New("too many sign-in attempts")
+
+// ErrDeactivated means the password was right but the account has been deactivated.
+var ErrDeactivated = errors.New("account deactivated")
+
+// recordSignIn adds a sign-in attempt to the audit trail: by the account when it
+// succeeded, otherwise by no one (whoever typed it is unknown), about the account when the
+// email address has one, with the address as typed when it has none.
+func recordSignIn(ctx context.Context, db database.DB, action, email string, u User, reason string) error {
+	detail := map[string]any{}
+	subject, actor := "", int64(0)
+	if u.ID != 0 {
+		subject = fmt.Sprintf("user:%d", u.ID)
+	} else {
+		detail["email"] = email
+	}
+	if action == "sign_in.succeeded" {
+		actor = u.ID
+	}
+	if reason != "" {
+		detail["reason"] = reason
+	}
+	return audit.Record(ctx, db, actor, action, subject, detail)
+}
 
 // ErrBadCredentials means the email or password is wrong; callers must not say which.
 var ErrBadCredentials = errors.New("email or password is wrong")
@@ -91,11 +115,14 @@ const (
 func (s Store) Authenticate(ctx context.Context, email, password, ip string) (User, error) {
 	email = NormaliseEmail(email)
 	u, v, failure, err := s.recordAttempt(ctx, email, ip)
-	if err != nil || v.Refuse {
-		if err == nil {
-			err = ErrRateLimited
-		}
+	if err != nil {
 		return User{}, err
+	}
+	if v.Refuse {
+		if err := recordSignIn(ctx, s.DB, "sign_in.refused", email, u, "too many attempts"); err != nil {
+			return User{}, err
+		}
+		return User{}, ErrRateLimited
 	}
 	var ok bool
 	err = s.sleep(ctx, v.Delay)
@@ -115,12 +142,28 @@ func (s Store) Authenticate(ctx context.Context, email, password, ip string) (Us
 				return User{}, err
 			}
 		}
+		if err := recordSignIn(ctx, s.DB, "sign_in.failed", email, u, ""); err != nil {
+			return User{}, err
+		}
 		return User{}, ErrBadCredentials
 	}
 	// The holder's own earlier typos from here stop counting; failures from elsewhere stay.
 	if _, err := s.DB.Exec(ctx, `DELETE FROM sign_in_failures WHERE email = $1 AND ip = $2 AND id <= $3`,
 		email, ip, failure); err != nil {
 		return User{}, fmt.Errorf("auth: clear failures: %w", err)
+	}
+	if u.Deactivated() {
+		// Only someone who knows the password learns that the account was deactivated.
+		if err := recordSignIn(ctx, s.DB, "sign_in.refused", email, u, "deactivated"); err != nil {
+			return User{}, err
+		}
+		return User{}, ErrDeactivated
+	}
+	if _, err := s.DB.Exec(ctx, `UPDATE users SET last_sign_in_at = now() WHERE id = $1`, u.ID); err != nil {
+		return User{}, fmt.Errorf("auth: last sign-in: %w", err)
+	}
+	if err := recordSignIn(ctx, s.DB, "sign_in.succeeded", email, u, ""); err != nil {
+		return User{}, err
 	}
 	return u, nil
 }

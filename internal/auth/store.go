@@ -27,11 +27,12 @@ type Store struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-const userColumns = `id, email, name, role, delivery_partner_id, password_hash`
+const userColumns = `id, email, name, role, delivery_partner_id, password_hash, deactivated_at, session_version,
+	EXISTS (SELECT FROM two_step WHERE two_step.user_id = users.id)`
 
 func scanUser(row pgx.Row) (User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.DeliveryPartnerID, &u.PasswordHash)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.DeliveryPartnerID, &u.PasswordHash, &u.DeactivatedAt, &u.SessionVersion, &u.TwoStep)
 	if database.IsNoRows(err) {
 		return u, database.ErrNotFound
 	}
