@@ -21,6 +21,14 @@ import (
 // Password is the password of every demo account.
 const Password = "npq-demo-password"
 
+// AdminTwoStepSecret is the published authenticator key of the demo's admins, assessors and
+// moderator (the roles that must use two-step sign-in), so the demo can be used: add it to an
+// authenticator app, or run `npq demo-code`.
+const AdminTwoStepSecret = "NPQDEMOADMINTWOSTEPSECRET234567A"
+
+// AdminEmail is the demo's provider admin.
+const AdminEmail = "admin@demo.test"
+
 // Account is a demo sign-in.
 type Account struct {
 	Email string
@@ -47,6 +55,18 @@ var Accounts = []Account{
 	{Email: "assessor@demo.test", Name: "Asha Assessor", Role: auth.RoleAssessor, Partner: -1},
 	{Email: "assessor2@demo.test", Name: "Ben Marker", Role: auth.RoleAssessor, Partner: -1},
 	{Email: "moderator@demo.test", Name: "Mo Moderator", Role: auth.RoleAssessor, Partner: -1},
+}
+
+// TwoStepEmails are the demo accounts whose role requires two-step sign-in: they share the
+// published key AdminTwoStepSecret.
+func TwoStepEmails() []string {
+	var emails []string
+	for _, a := range Accounts {
+		if (auth.TwoStepPolicy{}).Requires(a.Role) {
+			emails = append(emails, a.Email)
+		}
+	}
+	return emails
 }
 
 // ErrProduction is returned when asked to load demo data into production.
@@ -101,8 +121,19 @@ func Load(ctx context.Context, db database.DB, env Environment) error {
 				return err
 			}
 		}
+		if _, err := tx.Exec(ctx, `INSERT INTO two_step (user_id, secret, enabled_at)
+			SELECT id, $2, now() FROM users WHERE email = ANY($1)
+			ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret`, TwoStepEmails(), AdminTwoStepSecret); err != nil {
+			return fmt.Errorf("demo: two-step sign-in: %w", err)
+		}
+		if err := loadLeaver(ctx, tx, partnerIDs[Leaver.Partner]); err != nil {
+			return fmt.Errorf("demo: leaver: %w", err)
+		}
 		if err := loadProgramme(ctx, tx, partnerIDs, programme.Today(time.Now())); err != nil {
 			return fmt.Errorf("demo: programme: %w", err)
+		}
+		if err := loadDfE(ctx, tx, time.Now()); err != nil {
+			return fmt.Errorf("demo: DfE: %w", err)
 		}
 		return nil
 	})

@@ -181,3 +181,48 @@ func TestDemoAccountsShowEveryStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestDemoLeaverIsDeactivatedWithAuditEntries(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	for range 2 {
+		if err := demo.Load(ctx, pool, demo.Development); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := (auth.Store{DB: pool}).Authenticate(ctx, demo.Leaver.Email, demo.Password, "127.0.0.1"); !errors.Is(err, auth.ErrDeactivated) {
+		t.Errorf("signing in as the leaver: %v, want ErrDeactivated", err)
+	}
+	var n int
+	pool.QueryRow(ctx, `SELECT count(*) FROM audit_log a JOIN users u ON u.id = a.subject_user_id
+		WHERE u.email = $1 AND a.action = 'user.deactivated' AND a.ip <> ''`, demo.Leaver.Email).Scan(&n) //nolint:errcheck
+	if n != 1 {
+		t.Errorf("%d deactivation entries after loading twice, want 1", n)
+	}
+}
+
+// The demo has enough rows for one partner to show paging: about 120 events and 300
+// participants across its cohorts, one cohort larger than a page, and the load stays quick.
+func TestDemoHasEnoughToPage(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	start := time.Now()
+	if err := demo.Load(ctx, pool, demo.Development); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	var events, participants, largest, schools int
+	if err := pool.QueryRow(ctx, `
+		SELECT (SELECT count(*) FROM events e JOIN users s ON s.delivery_partner_id = e.delivery_partner_id WHERE s.email = 'partner@demo.test'),
+		       (SELECT count(DISTINCT n.user_id) FROM enrolments n JOIN cohorts h ON h.id = n.cohort_id
+		          JOIN users s ON s.delivery_partner_id = h.delivery_partner_id WHERE s.email = 'partner@demo.test'),
+		       (SELECT max(c) FROM (SELECT count(*) AS c FROM enrolments n JOIN cohorts h ON h.id = n.cohort_id
+		          JOIN users s ON s.delivery_partner_id = h.delivery_partner_id WHERE s.email = 'partner@demo.test' GROUP BY h.id) x),
+		       (SELECT count(DISTINCT school) FROM enrolments WHERE school <> '')`).Scan(&events, &participants, &largest, &schools); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("partner@demo.test: %d events, %d participants, largest cohort %d; %d schools; loaded in %s", events, participants, largest, schools, took)
+	if events < 120 || participants < 300 || largest <= 50 || schools < 20 {
+		t.Errorf("%d events, %d participants, largest cohort %d, %d schools", events, participants, largest, schools)
+	}
+}

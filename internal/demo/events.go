@@ -88,6 +88,14 @@ func loadEvents(ctx context.Context, tx pgx.Tx, cohortName string, today time.Ti
 			if err != nil {
 				return err
 			}
+			if s.kind == "webinar" {
+				// Those who missed a webinar can catch up with its recording and a task.
+				if _, err := tx.Exec(ctx, `INSERT INTO event_catch_ups (event_id, recording_url, task) VALUES ($1, $2, $3)`, id,
+					fmt.Sprintf("https://recordings.example.org/webinar-%d", id),
+					"Watch the recording, then write a short reflection: what will you try in your school, and how will you know it worked?"); err != nil {
+					return err
+				}
+			}
 			rows, err := tx.Query(ctx, `SELECT e.id, c.item_id IS NOT NULL FROM enrolments e
 				LEFT JOIN item_completions c ON c.enrolment_id = e.id AND c.item_id = $2
 				WHERE e.cohort_id = $1 ORDER BY e.id LIMIT 40`, cohortID, s.id)

@@ -88,6 +88,16 @@ var demoCourses = []demoCourse{
 		12, false, "npqlt-2021", [][]int{{2, 3}, {4, 5}, {6, 7}, {8, 9}}},
 }
 
+// schoolNames are the schools demo participants work at: enough that two people of the same
+// name are told apart by their school.
+var schoolNames = []string{"Ardsley Oaks Primary School", "Birdwell Primary School", "Carlton Academy", "Darfield Upperwood Academy",
+	"Elsecar Holy Trinity CE Primary", "Hoyland Common Primary", "Kexborough Primary School", "Outwood Academy Shafton",
+	"Penistone Grammar School", "Royston Parkside Primary", "Sandhill Primary School", "Shawlands Primary School",
+	"Springvale Primary School", "Wombwell Park Street Primary", "Worsbrough Bank End Primary", "Hall Cross Academy",
+	"Balby Carr Community Academy", "Bentley High Street Primary", "Edlington Victoria Academy", "Hatfield Woodhouse Primary",
+	"Mexborough Academy", "Rossington All Saints Academy", "Sir Thomas Wharton Academy", "Thorne Brooke Primary School",
+	"Waverley Academy", "XP School Doncaster", "Camden School for Girls", "Hampstead School", "Haverstock School", "Regent High School"}
+
 func studyBody(course, block string, part int) string {
 	if part == 1 {
 		return fmt.Sprintf("## What the evidence says\n\nThis unit of *%s* introduces the key ideas of **%s**.\n\n"+
@@ -211,6 +221,67 @@ func loadProgramme(ctx context.Context, tx pgx.Tx, partnerIDs []int64, today tim
 	cohortIDs := map[string]int64{}
 	n := 0
 	now := time.Now()
+	type placement struct {
+		demoCohort
+		id     int64
+		starts time.Time
+		opens  []time.Time
+	}
+	placed := map[string]placement{}
+	// addPerson makes the p-th participant of a cohort, the same every time the demo loads.
+	addPerson := func(pl placement, p int) {
+		dc, cohortID, starts, opens, q := pl.demoCohort, pl.id, pl.starts, pl.opens, pl.qualification
+		n++
+		key := fmt.Sprintf("%s/%d", dc.name, p)
+		first, last := firstNames[(n*7)%len(firstNames)], lastNames[(n*11)%len(lastNames)]
+		userID := firstUserID + int64(len(userRows)) + 1
+		email := fmt.Sprintf("%s.%s.%d@schools.demo.test", strings.ToLower(first), strings.ToLower(last), n)
+		userRows = append(userRows, []any{userID, email, first + " " + last, hash, "participant"})
+		enrolmentID := firstEnrolmentID + int64(len(enrolRows)) + 1
+		engagement := chance(key)
+		funding := programme.FundingRoutes[int(chance(key+"f")*3)]
+		var paid *time.Time
+		if funding != programme.FundingScholarship && chance(key+"p") < 0.85 {
+			d := starts.AddDate(0, 0, -14)
+			paid = &d
+		}
+		status := programme.StatusActive
+		switch r := chance(key + "s"); {
+		case !today.Before(starts) && r < 0.04:
+			status = programme.StatusDeferred
+		case !today.Before(starts) && r < 0.07:
+			status = programme.StatusWithdrawn
+		}
+		var lastActivity *time.Time
+		if !today.Before(starts) && engagement > 0.08 {
+			days := int((1 - engagement) * 40)
+			t := now.Add(-time.Duration(days*24+int(chance(key+"h")*20)) * time.Hour)
+			lastActivity = &t
+		}
+		enrolRows = append(enrolRows, []any{enrolmentID, userID, cohortID, string(funding), paid, starts, lastActivity, schoolNames[(n*13)%len(schoolNames)]})
+		historyRows = append(historyRows, []any{enrolmentID, "active", starts, "Enrolled", now})
+		if status != programme.StatusActive {
+			reason := map[programme.Status]string{programme.StatusDeferred: "long-term-sickness", programme.StatusWithdrawn: "moved-school"}[status]
+			historyRows = append(historyRows, []any{enrolmentID, string(status), today.AddDate(0, 0, -20), reason, now})
+		}
+		// Progress: work through open blocks in order, as far as this person's engagement goes.
+		for bi, items := range itemsByCourse[q] {
+			if opens[bi].After(today) {
+				break
+			}
+			share := engagement*1.3 - 0.15*float64(bi)
+			for _, it := range items {
+				if !it.Required || float64(it.Position)/float64(len(items)) > share {
+					continue
+				}
+				source := "participant"
+				if !it.Kind.SelfCompleted() {
+					source = "attendance"
+				}
+				completionRows = append(completionRows, []any{enrolmentID, it.ID, source, opens[bi].Add(time.Duration(it.Position*72) * time.Hour)})
+			}
+		}
+	}
 	for _, dc := range cohorts {
 		q := dc.qualification
 		var course demoCourse
@@ -238,57 +309,20 @@ func loadProgramme(ctx context.Context, tx pgx.Tx, partnerIDs []int64, today tim
 				return err
 			}
 		}
+		placed[dc.name] = placement{dc, cohortID, starts, opens}
 		for p := 0; p < dc.size; p++ {
-			n++
-			key := fmt.Sprintf("%s/%d", dc.name, p)
-			first, last := firstNames[(n*7)%len(firstNames)], lastNames[(n*11)%len(lastNames)]
-			userID := firstUserID + int64(len(userRows)) + 1
-			email := fmt.Sprintf("%s.%s.%d@schools.demo.test", strings.ToLower(first), strings.ToLower(last), n)
-			userRows = append(userRows, []any{userID, email, first + " " + last, hash, "participant"})
-			enrolmentID := firstEnrolmentID + int64(len(enrolRows)) + 1
-			engagement := chance(key)
-			funding := programme.FundingRoutes[int(chance(key+"f")*3)]
-			var paid *time.Time
-			if funding != programme.FundingScholarship && chance(key+"p") < 0.85 {
-				d := starts.AddDate(0, 0, -14)
-				paid = &d
-			}
-			status := programme.StatusActive
-			switch r := chance(key + "s"); {
-			case !today.Before(starts) && r < 0.04:
-				status = programme.StatusDeferred
-			case !today.Before(starts) && r < 0.07:
-				status = programme.StatusWithdrawn
-			}
-			var lastActivity *time.Time
-			if !today.Before(starts) && engagement > 0.08 {
-				days := int((1 - engagement) * 40)
-				t := now.Add(-time.Duration(days*24+int(chance(key+"h")*20)) * time.Hour)
-				lastActivity = &t
-			}
-			enrolRows = append(enrolRows, []any{enrolmentID, userID, cohortID, string(funding), paid, starts, lastActivity})
-			historyRows = append(historyRows, []any{enrolmentID, "active", starts, "Enrolled", now})
-			if status != programme.StatusActive {
-				reason := map[programme.Status]string{programme.StatusDeferred: "long-term-sickness", programme.StatusWithdrawn: "moved-school"}[status]
-				historyRows = append(historyRows, []any{enrolmentID, string(status), today.AddDate(0, 0, -20), reason, now})
-			}
-			// Progress: work through open blocks in order, as far as this person's engagement goes.
-			for bi, items := range itemsByCourse[q] {
-				if opens[bi].After(today) {
-					break
-				}
-				share := engagement*1.3 - 0.15*float64(bi)
-				for _, it := range items {
-					if !it.Required || float64(it.Position)/float64(len(items)) > share {
-						continue
-					}
-					source := "participant"
-					if !it.Kind.SelfCompleted() {
-						source = "attendance"
-					}
-					completionRows = append(completionRows, []any{enrolmentID, it.ID, source, opens[bi].Add(time.Duration(it.Position*72) * time.Hour)})
-				}
-			}
+			addPerson(placed[dc.name], p)
+		}
+	}
+	// More people for the first partner's cohorts, so its lists run to several pages; they
+	// come after everyone above, so the people the journeys below pick stay the same.
+	for _, x := range []struct {
+		name  string
+		extra int
+	}{{"NPQH Spring 2026 – Barnsley and Doncaster", 60}, {"NPQSL Autumn 2025 – Barnsley and Doncaster", 30}, {"NPQH Spring 2027 – Barnsley and Doncaster", 40}} {
+		pl := placed[x.name]
+		for p := pl.size; p < pl.size+x.extra; p++ {
+			addPerson(pl, p)
 		}
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"users"}, []string{"id", "email", "name", "password_hash", "role"}, pgx.CopyFromRows(userRows)); err != nil {
@@ -297,7 +331,7 @@ func loadProgramme(ctx context.Context, tx pgx.Tx, partnerIDs []int64, today tim
 	if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))`); err != nil {
 		return err
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"enrolments"}, []string{"id", "user_id", "cohort_id", "funding_route", "payment_received_on", "starts_on", "last_activity_at"},
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"enrolments"}, []string{"id", "user_id", "cohort_id", "funding_route", "payment_received_on", "starts_on", "last_activity_at", "school"},
 		pgx.CopyFromRows(enrolRows)); err != nil {
 		return fmt.Errorf("demo enrolments: %w", err)
 	}
@@ -321,10 +355,16 @@ func loadProgramme(ctx context.Context, tx pgx.Tx, partnerIDs []int64, today tim
 			return fmt.Errorf("events for %s: %w", name, err)
 		}
 	}
+	if err := loadEventVolume(ctx, tx, "NPQH Spring 2027 – Barnsley and Doncaster"); err != nil {
+		return err
+	}
 	if err := loadLifecycle(ctx, tx, now); err != nil {
 		return err
 	}
 	if err := loadAssessment(ctx, tx, now); err != nil {
+		return err
+	}
+	if err := loadTodo(ctx, tx, now); err != nil {
 		return err
 	}
 	return loadJourneys(ctx, tx, now)

@@ -8,13 +8,13 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/peterldowns/pgtestdb"
-	"github.com/peterldowns/pgtestdb/migrators/goosemigrator"
-
-	"npq/migrations"
 )
 
 // QueryCounter counts the queries run through a pool, so tests can prove a page costs a
-// bounded number of queries whatever the data size.
+// bounded number of queries whatever the data size. It counts round trips as a page makes
+// them: each statement on its own (a transaction's begin and commit included) and a batch as
+// one. pgx's statement cache prepares each statement once per connection, which is not
+// counted: it is not paid again once the pool is warm.
 type QueryCounter struct {
 	mu    sync.Mutex
 	n     int
@@ -33,6 +33,21 @@ func (c *QueryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.T
 // TraceQueryEnd does nothing.
 func (c *QueryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
+// TraceBatchStart counts a batch as one query: its statements travel in one round trip.
+func (c *QueryCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	c.mu.Lock()
+	c.n++
+	c.trace = append(c.trace, "batch")
+	c.mu.Unlock()
+	return ctx
+}
+
+// TraceBatchQuery does nothing: the batch was counted when it started.
+func (c *QueryCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+// TraceBatchEnd does nothing.
+func (c *QueryCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
 // Reset starts counting again from zero.
 func (c *QueryCounter) Reset() {
 	c.mu.Lock()
@@ -50,7 +65,7 @@ func (c *QueryCounter) Count() (int, []string) {
 // NewCounted is New with a query counter on the pool.
 func NewCounted(t testing.TB) (*pgxpool.Pool, *QueryCounter) {
 	t.Helper()
-	conf := pgtestdb.Custom(t, serverConfig(t), goosemigrator.New(".", goosemigrator.WithFS(migrations.FS)))
+	conf := pgtestdb.Custom(t, serverConfig(t), newMigrator())
 	cfg, err := pgxpool.ParseConfig(conf.URL())
 	if err != nil {
 		t.Fatalf("testdb: %v", err)

@@ -2,6 +2,7 @@
 package testdb
 
 import (
+	"context"
 	"net/url"
 	"os"
 	"strconv"
@@ -49,4 +50,17 @@ func serverConfig(t testing.TB) pgtestdb.Config {
 	}
 	c.Options = opts.Encode()
 	return c
+}
+
+// NewEmpty returns a pool on a fresh database with no migration applied, for tests of the
+// migrations themselves.
+func NewEmpty(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	conf := pgtestdb.Custom(t, serverConfig(t), pgtestdb.NoopMigrator{})
+	pool, err := pgxpool.New(context.Background(), conf.URL())
+	if err != nil {
+		t.Fatalf("testdb: connect: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }

@@ -1,0 +1,64 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// dfeApplicants are the demo's pending DfE applications (the queue at
+// /admin/dfe/applications); the demo never calls DfE.
+var dfeApplicants = []struct{ name, school string }{
+	{"Amara Okafor", "106001"}, {"Tom Birch", "106002"}, {"Priya Shah", "106003"},
+	{"Owen Price", "106004"}, {"Hannah Lewis", "106005"},
+}
+
+// loadDfE gives the demo's participants, enrolments and partners DfE identifiers (made up,
+// but the same every time) and puts pending applications in the DfE queue.
+func loadDfE(ctx context.Context, tx pgx.Tx, now time.Time) error {
+	for _, q := range []string{
+		`UPDATE delivery_partners SET dfe_id = md5('npq-demo-partner:' || lower(name))::uuid WHERE dfe_id IS NULL`,
+		`UPDATE users SET dfe_participant_id = md5('npq-demo-participant:' || email)::uuid,
+			trn = lpad((('x' || left(md5('npq-demo-trn:' || email), 7))::bit(28)::int % 10000000)::text, 7, '0')
+			WHERE role = 'participant' AND dfe_participant_id IS NULL AND anonymised_at IS NULL`,
+		`UPDATE enrolments e SET dfe_application_id = md5('npq-demo-application:' || e.id)::uuid,
+			dfe_course_identifier = nullif(q.course_identifier, ''), dfe_cohort = to_char(h.starts_on, 'YYYY'),
+			dfe_schedule_identifier = h.schedule_identifier, dfe_funded_place = e.funding_route = 'scholarship'
+			FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN qualifications q ON q.code = c.qualification_code
+			WHERE h.id = e.cohort_id AND e.dfe_application_id IS NULL`,
+	} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return fmt.Errorf("identifiers: %w", err)
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT q.course_identifier, to_char(max(h.starts_on), 'YYYY')
+		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN qualifications q ON q.code = c.qualification_code
+		WHERE h.study_ends_on >= $1 AND q.course_identifier <> '' GROUP BY 1 ORDER BY 1`, now)
+	if err != nil {
+		return err
+	}
+	type course struct{ id, cohort string }
+	courses, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (course, error) {
+		var c course
+		return c, r.Scan(&c.id, &c.cohort)
+	})
+	if err != nil || len(courses) == 0 {
+		return err
+	}
+	for i, p := range dfeApplicants {
+		c := courses[i%len(courses)]
+		email := strings.ToLower(strings.ReplaceAll(p.name, " ", ".")) + "@school.demo.test"
+		received := now.Add(-time.Duration(len(dfeApplicants)-i) * 26 * time.Hour)
+		if _, err := tx.Exec(ctx, `INSERT INTO dfe_applications (id, participant_id, full_name, email, trn, course_identifier,
+				school_urn, cohort, eligible_for_funding, status, dfe_created_at, dfe_updated_at)
+			VALUES (md5('npq-demo-dfe-application:' || $1)::uuid, md5('npq-demo-participant:' || $1)::uuid, $2, $1, $3, $4, $5, $6,
+				true, 'pending', $7, $7)
+			ON CONFLICT (id) DO NOTHING`, email, p.name, fmt.Sprint(2000000+i), c.id, p.school, c.cohort, received); err != nil {
+			return fmt.Errorf("application %s: %w", p.name, err)
+		}
+	}
+	return nil
+}
