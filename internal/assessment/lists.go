@@ -22,28 +22,12 @@ type Allocated struct {
 	Role            string
 	Stage           Stage
 	SubmittedAt     time.Time
+	AllocatedAt     time.Time
 	Completed       bool
 }
 
 // ToDo reports whether the marker still has work on it.
 func (a Allocated) ToDo() bool { return !a.Completed && a.Stage == StageForRole(a.Role) }
-
-// MarkerList lists what is allocated to a marker, unfinished work first.
-func (st Store) MarkerList(ctx context.Context, markerID int64) ([]Allocated, error) {
-	rows, err := st.DB.Query(ctx, `SELECT s.id, s.candidate_number, c.qualification_code, c.name, s.attempt, a.role, s.stage, s.submitted_at,
-		coalesce(ms.completed_at IS NOT NULL, false)
-		FROM allocations a JOIN submissions s ON s.id = a.submission_id JOIN enrolments e ON e.id = s.enrolment_id
-		JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id
-		LEFT JOIN mark_sheets ms ON ms.submission_id = a.submission_id AND ms.role = a.role
-		WHERE a.marker_id = $1 ORDER BY ms.completed_at IS NOT NULL, s.submitted_at, s.id`, markerID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Allocated, error) {
-		var a Allocated
-		return a, r.Scan(&a.SubmissionID, &a.CandidateNumber, &a.Qualification, &a.CourseName, &a.Attempt, &a.Role, &a.Stage, &a.SubmittedAt, &a.Completed)
-	})
-}
 
 // Listed is a submission on the admins' list.
 type Listed struct {
@@ -60,6 +44,10 @@ type Listed struct {
 	Sampled         bool
 	Passed          *bool
 	Markers         map[string]string // role -> marker name
+	// Filled in by SubmissionsPage: the course's short name, the cohort, and when it was
+	// handed in (or started, for a draft).
+	Qualification, CohortName string
+	Since                     time.Time
 }
 
 // AdminList lists submissions past the draft stage (or every one when drafts is set), by stage.
@@ -211,15 +199,20 @@ func (w Window) Open(today time.Time) bool { return !today.Before(w.Opens) && !t
 // WindowFor returns an enrolment's assessment window.
 func (st Store) WindowFor(ctx context.Context, enrolmentID int64) (Window, error) {
 	w := Window{EnrolmentID: enrolmentID}
-	err := st.DB.QueryRow(ctx, `SELECT c.qualification_code, c.name, e.status, h.assessment_opens_on,
-		coalesce((SELECT x.deadline FROM assessment_extensions x WHERE x.enrolment_id = e.id ORDER BY x.id DESC LIMIT 1), h.assessment_closes_on),
-		EXISTS (SELECT 1 FROM assessment_extensions x WHERE x.enrolment_id = e.id), c.assessment_attempts
-		FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id WHERE e.id = $1`, enrolmentID).
-		Scan(&w.Qualification, &w.CourseName, &w.Status, &w.Opens, &w.Deadline, &w.Extended, &w.Attempts)
+	err := scanWindow(st.DB.QueryRow(ctx, windowSQL, enrolmentID), &w)
 	if database.IsNoRows(err) {
 		return w, database.ErrNotFound
 	}
 	return w, err
+}
+
+const windowSQL = `SELECT c.qualification_code, c.name, e.status, h.assessment_opens_on,
+		coalesce((SELECT x.deadline FROM assessment_extensions x WHERE x.enrolment_id = e.id ORDER BY x.id DESC LIMIT 1), h.assessment_closes_on),
+		EXISTS (SELECT 1 FROM assessment_extensions x WHERE x.enrolment_id = e.id), c.assessment_attempts
+		FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id WHERE e.id = $1`
+
+func scanWindow(row pgx.Row, w *Window) error {
+	return row.Scan(&w.Qualification, &w.CourseName, &w.Status, &w.Opens, &w.Deadline, &w.Extended, &w.Attempts)
 }
 
 // Settings are a course's assessment rules that the provider sets.

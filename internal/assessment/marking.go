@@ -210,8 +210,14 @@ func (st Store) Sheets(ctx context.Context, submissionID int64) (map[string]Shee
 }
 
 func sheets(ctx context.Context, db database.DB, submissionID int64) (map[string]Sheet, error) {
-	rows, err := db.Query(ctx, `SELECT ms.role, ms.marker_id, ms.feedback, ms.version, ms.completed_at, m.criterion_key, m.judgement, m.comment
-		FROM mark_sheets ms LEFT JOIN marks m ON m.submission_id = ms.submission_id AND m.role = ms.role WHERE ms.submission_id = $1`, submissionID)
+	rows, err := db.Query(ctx, sheetsSQL, submissionID)
+	return readSheets(rows, err, submissionID)
+}
+
+const sheetsSQL = `SELECT ms.role, ms.marker_id, ms.feedback, ms.version, ms.completed_at, m.criterion_key, m.judgement, m.comment
+		FROM mark_sheets ms LEFT JOIN marks m ON m.submission_id = ms.submission_id AND m.role = ms.role WHERE ms.submission_id = $1`
+
+func readSheets(rows pgx.Rows, err error, submissionID int64) (map[string]Sheet, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +248,11 @@ func sheets(ctx context.Context, db database.DB, submissionID int64) (map[string
 
 // AgreedJudgements returns the judgements a submission's outcome was computed from.
 func (st Store) AgreedJudgements(ctx context.Context, submissionID int64) (map[string]Agreed, error) {
-	rows, err := st.DB.Query(ctx, `SELECT criterion_key, judgement, source FROM agreed_judgements WHERE submission_id = $1`, submissionID)
+	rows, err := st.DB.Query(ctx, agreedJudgementsSQL, submissionID)
+	return readAgreed(rows, err)
+}
+
+func readAgreed(rows pgx.Rows, err error) (map[string]Agreed, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -344,13 +354,7 @@ func (st Store) SaveSheet(ctx context.Context, submissionID int64, role string, 
 		if !in.Complete {
 			return nil
 		}
-		var missing []string
-		for _, k := range keys {
-			if !ValidJudgement(in.Marks[k].Judgement) {
-				missing = append(missing, k)
-			}
-		}
-		if len(missing) > 0 {
+		if missing := MissingJudgements(keys, in.Marks); len(missing) > 0 {
 			return problem.Newf("Record a judgement for every criterion before completing: %d still to do. Your marks were saved as a draft.", len(missing))
 		}
 		if _, err := tx.Exec(ctx, `UPDATE mark_sheets SET completed_at = $3 WHERE submission_id = $1 AND role = $2`, submissionID, role, now); err != nil {

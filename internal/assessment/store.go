@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -27,6 +28,7 @@ type Store struct {
 	DB       database.DB
 	Provider map[string]Spec // provider-defined specifications by qualification
 	BaseURL  string
+	Specs    *SpecCache // nil: read the framework's specification each time
 }
 
 // Submission is one attempt at the assessment.
@@ -113,11 +115,32 @@ func scanSubmission(r pgx.Row) (Submission, error) {
 
 // load fills a submission's texts, files and allocations.
 func (st Store) load(ctx context.Context, db database.DB, s *Submission) error {
-	s.Texts, s.Allocations = map[string]string{}, map[string]Allocation{}
-	rows, err := db.Query(ctx, `SELECT task_key, body FROM submission_texts WHERE submission_id = $1`, s.ID)
+	rows, err := db.Query(ctx, submissionTextsSQL, s.ID)
+	if err := readTexts(rows, err, s); err != nil {
+		return err
+	}
+	rows, err = db.Query(ctx, submissionFilesSQL, s.ID)
+	if err := readFiles(rows, err, s); err != nil {
+		return err
+	}
+	rows, err = db.Query(ctx, submissionAllocationsSQL, s.ID)
+	return readAllocations(rows, err, s)
+}
+
+const (
+	submissionTextsSQL = `SELECT task_key, body FROM submission_texts WHERE submission_id = $1`
+	submissionFilesSQL = `SELECT id, slot_key, file_name, content_type, size, uploaded_at, names_participant FROM submission_files
+		WHERE submission_id = $1 AND removed_at IS NULL ORDER BY id`
+	submissionAllocationsSQL = `SELECT a.role, a.marker_id, u.name, ms.completed_at IS NOT NULL FROM allocations a JOIN users u ON u.id = a.marker_id
+		LEFT JOIN mark_sheets ms ON ms.submission_id = a.submission_id AND ms.role = a.role WHERE a.submission_id = $1`
+)
+
+func readTexts(rows pgx.Rows, err error, s *Submission) error {
 	if err != nil {
 		return err
 	}
+	s.Texts = map[string]string{}
+	defer rows.Close()
 	for rows.Next() {
 		var k, b string
 		if err := rows.Scan(&k, &b); err != nil {
@@ -125,11 +148,10 @@ func (st Store) load(ctx context.Context, db database.DB, s *Submission) error {
 		}
 		s.Texts[k] = b
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = db.Query(ctx, `SELECT id, slot_key, file_name, content_type, size, uploaded_at, names_participant FROM submission_files
-		WHERE submission_id = $1 AND removed_at IS NULL ORDER BY id`, s.ID)
+	return rows.Err()
+}
+
+func readFiles(rows pgx.Rows, err error, s *Submission) error {
 	if err != nil {
 		return err
 	}
@@ -140,11 +162,14 @@ func (st Store) load(ctx context.Context, db database.DB, s *Submission) error {
 		return err
 	}
 	NameForMarkers(s.CandidateNumber, s.Files)
-	rows, err = db.Query(ctx, `SELECT a.role, a.marker_id, u.name, ms.completed_at IS NOT NULL FROM allocations a JOIN users u ON u.id = a.marker_id
-		LEFT JOIN mark_sheets ms ON ms.submission_id = a.submission_id AND ms.role = a.role WHERE a.submission_id = $1`, s.ID)
+	return nil
+}
+
+func readAllocations(rows pgx.Rows, err error, s *Submission) error {
 	if err != nil {
 		return err
 	}
+	s.Allocations = map[string]Allocation{}
 	defer rows.Close()
 	for rows.Next() {
 		var a Allocation
@@ -156,48 +181,132 @@ func (st Store) load(ctx context.Context, db database.DB, s *Submission) error {
 	return rows.Err()
 }
 
-// SubmissionByID returns a submission with its texts, files and allocations.
+// SubmissionWithSheets returns a submission with its texts, files and allocations, and its
+// mark sheets by role: what a marking page shows, in one round trip.
+func (st Store) SubmissionWithSheets(ctx context.Context, id int64) (Submission, map[string]Sheet, error) {
+	m, err := st.submissionBatch(ctx, "$1", id, true)
+	return m.Submission, m.Sheets, err
+}
+
+// Marked is a submission with its mark sheets by role and the judgements its outcome was
+// computed from.
+type Marked struct {
+	Submission Submission
+	Sheets     map[string]Sheet
+	Agreed     map[string]Agreed
+}
+
+// Ids of an enrolment's latest attempt (and latest submitted attempt), in place of a
+// submission id in the queries of submissionBatch.
+const (
+	latestSubmissionID    = `(SELECT id FROM submissions WHERE enrolment_id = $1 ORDER BY attempt DESC LIMIT 1)`
+	latestSubmittedID     = `(SELECT id FROM submissions WHERE enrolment_id = $1 AND stage <> 'draft' ORDER BY attempt DESC LIMIT 1)`
+	agreedJudgementsSQL   = `SELECT criterion_key, judgement, source FROM agreed_judgements WHERE submission_id = $1`
+	submissionByIDColumns = `SELECT ` + submissionColumns + ` ` + submissionFrom + ` WHERE s.id = $1`
+)
+
+// submissionBatch reads the submission whose id idSQL gives from arg (with "$1", arg is the
+// id), with its texts, files and allocations and, when marks is set, its mark sheets and
+// agreed judgements, in one round trip.
+func (st Store) submissionBatch(ctx context.Context, idSQL string, arg int64, marks bool) (Marked, error) {
+	b := &pgx.Batch{}
+	queueSubmission(b, idSQL, arg, marks)
+	res := st.DB.SendBatch(ctx, b)
+	defer res.Close()
+	m, err := readSubmission(res, marks)
+	if err != nil {
+		return m, err
+	}
+	return m, res.Close()
+}
+
+// queueSubmission queues the queries of submissionBatch on b.
+func queueSubmission(b *pgx.Batch, idSQL string, arg int64, marks bool) {
+	queries := []string{submissionByIDColumns, submissionTextsSQL, submissionFilesSQL, submissionAllocationsSQL}
+	if marks {
+		queries = append(queries, sheetsSQL, agreedJudgementsSQL)
+	}
+	for _, q := range queries {
+		// Each query takes the submission id as its only parameter, $1.
+		b.Queue(strings.ReplaceAll(q, "$1", idSQL), arg)
+	}
+}
+
+// readSubmission reads the answers to what queueSubmission queued.
+func readSubmission(res pgx.BatchResults, marks bool) (Marked, error) {
+	var m Marked
+	s, err := scanSubmission(res.QueryRow())
+	if database.IsNoRows(err) {
+		return m, database.ErrNotFound
+	}
+	if err != nil {
+		return m, fmt.Errorf("assessment: submission: %w", err)
+	}
+	for _, read := range []func(pgx.Rows, error, *Submission) error{readTexts, readFiles, readAllocations} {
+		rows, err := res.Query()
+		if err := read(rows, err, &s); err != nil {
+			return m, fmt.Errorf("assessment: submission %d: %w", s.ID, err)
+		}
+	}
+	m.Submission = s
+	if marks {
+		rows, err := res.Query()
+		if m.Sheets, err = readSheets(rows, err, s.ID); err != nil {
+			return m, fmt.Errorf("assessment: sheets of %d: %w", s.ID, err)
+		}
+		rows, err = res.Query()
+		if m.Agreed, err = readAgreed(rows, err); err != nil {
+			return m, fmt.Errorf("assessment: agreed judgements of %d: %w", s.ID, err)
+		}
+	}
+	return m, nil
+}
+
+// SubmissionByID returns a submission with its texts, files and allocations, in one round
+// trip.
 func (st Store) SubmissionByID(ctx context.Context, id int64) (Submission, error) {
-	s, err := scanSubmission(st.DB.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionFrom+` WHERE s.id = $1`, id))
-	if database.IsNoRows(err) {
-		return s, database.ErrNotFound
-	}
-	if err != nil {
-		return s, fmt.Errorf("assessment: submission %d: %w", id, err)
-	}
-	return s, st.load(ctx, st.DB, &s)
+	m, err := st.submissionBatch(ctx, "$1", id, false)
+	return m.Submission, err
 }
 
-// Latest returns an enrolment's latest attempt, or database.ErrNotFound.
+// Latest returns an enrolment's latest attempt with its texts, files and allocations, in one
+// round trip, or database.ErrNotFound.
 func (st Store) Latest(ctx context.Context, enrolmentID int64) (Submission, error) {
-	var id int64
-	err := st.DB.QueryRow(ctx, `SELECT id FROM submissions WHERE enrolment_id = $1 ORDER BY attempt DESC LIMIT 1`, enrolmentID).Scan(&id)
-	if database.IsNoRows(err) {
-		return Submission{}, database.ErrNotFound
-	}
-	if err != nil {
-		return Submission{}, err
-	}
-	return st.SubmissionByID(ctx, id)
+	m, err := st.submissionBatch(ctx, latestSubmissionID, enrolmentID, false)
+	return m.Submission, err
 }
 
-// LatestSubmitted returns an enrolment's latest attempt that was submitted, or
+// AttemptFor returns an enrolment's assessment window with its latest attempt, the attempt's
+// mark sheets and agreed judgements, in one round trip: what the participant's assessment
+// page shows. The attempt is nil when there is none; an unknown enrolment is
 // database.ErrNotFound.
-func (st Store) LatestSubmitted(ctx context.Context, enrolmentID int64) (Submission, error) {
-	s, err := scanSubmission(st.DB.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionFrom+`
-		WHERE s.enrolment_id = $1 AND s.stage <> 'draft' ORDER BY s.attempt DESC LIMIT 1`, enrolmentID))
-	if database.IsNoRows(err) {
-		return s, database.ErrNotFound
+func (st Store) AttemptFor(ctx context.Context, enrolmentID int64) (Window, *Marked, error) {
+	w := Window{EnrolmentID: enrolmentID}
+	b := &pgx.Batch{}
+	b.Queue(windowSQL, enrolmentID)
+	queueSubmission(b, latestSubmissionID, enrolmentID, true)
+	res := st.DB.SendBatch(ctx, b)
+	defer res.Close()
+	if err := scanWindow(res.QueryRow(), &w); database.IsNoRows(err) {
+		return w, nil, database.ErrNotFound
+	} else if err != nil {
+		return w, nil, fmt.Errorf("assessment: window of %d: %w", enrolmentID, err)
+	}
+	m, err := readSubmission(res, true)
+	if errors.Is(err, database.ErrNotFound) {
+		return w, nil, res.Close()
 	}
 	if err != nil {
-		return s, fmt.Errorf("assessment: latest submitted for %d: %w", enrolmentID, err)
+		return w, nil, err
 	}
-	return s, st.load(ctx, st.DB, &s)
+	return w, &m, res.Close()
 }
 
-// Spec is the specification of a submission's qualification.
-func (st Store) Spec(ctx context.Context, qualification string) (Spec, error) {
-	return SpecFor(ctx, st.DB, st.Provider, qualification)
+// LatestSubmitted returns an enrolment's latest attempt that was submitted, with its texts,
+// files and allocations, in one round trip, or database.ErrNotFound.
+func (st Store) LatestSubmitted(ctx context.Context, enrolmentID int64) (Submission, error) {
+	m, err := st.submissionBatch(ctx, latestSubmittedID, enrolmentID, false)
+	return m.Submission, err
 }
 
 func candidateNumber() string {

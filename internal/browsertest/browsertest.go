@@ -83,9 +83,15 @@ type violation struct {
 	} `json:"nodes"`
 }
 
-// CheckAccessibility runs axe-core (WCAG 2.0, 2.1 and 2.2 A and AA rules) on the current
-// page and fails the test for any serious or critical violation, or for a GOV.UK Frontend
-// component that was not started.
+// alwaysFail are the axe rules that fail a test whatever impact axe gives them: landmarks
+// that share a role and name (axe rates it moderate) leave screen reader users unable to tell
+// a page's tables and lists apart.
+var alwaysFail = map[string]bool{"landmark-unique": true}
+
+// CheckAccessibility runs axe-core (WCAG 2.0, 2.1 and 2.2 A and AA rules, and unique
+// landmarks) on the current page and fails the test for any serious or critical violation,
+// for landmarks that cannot be told apart, or for a GOV.UK Frontend component that was not
+// started.
 func CheckAccessibility(t *testing.T, ctx context.Context) {
 	t.Helper()
 	if axeSource == "" {
@@ -98,7 +104,8 @@ func CheckAccessibility(t *testing.T, ctx context.Context) {
 	var found []violation
 	if err == nil {
 		found, err = chromedp.Run(ctx, chromedp.Evaluate[[]violation](
-			`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}}).then(r => r.violations)`,
+			`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']},
+				rules: {'landmark-unique': {enabled: true}}}).then(r => r.violations)`,
 			chromedp.EvalAwaitPromise))
 	}
 	if err != nil {
@@ -107,7 +114,7 @@ func CheckAccessibility(t *testing.T, ctx context.Context) {
 	saveScreenshot(t, ctx, url)
 	checkComponentsStarted(t, ctx, url)
 	for _, v := range found {
-		if v.Impact == "serious" || v.Impact == "critical" {
+		if v.Impact == "serious" || v.Impact == "critical" || alwaysFail[v.ID] {
 			var targets []string
 			for _, n := range v.Nodes {
 				targets = append(targets, fmt.Sprint(n.Target...))
@@ -284,5 +291,50 @@ func CheckInView(t *testing.T, ctx context.Context, sel string) {
 		t.Errorf("%s is not on the page", sel)
 	case pos[0] < 0 || pos[0]+min(pos[1]-pos[0], 44) > pos[2]:
 		t.Errorf("%s is out of view: from %.0fpx to %.0fpx on a screen %.0fpx high", sel, pos[0], pos[1], pos[2])
+	}
+}
+
+// WaitURL waits until the page's address contains part: after submitting a form whose
+// result page has the same elements as the page before, waiting for an element alone could
+// find it in the old page and then act on a node that has gone. An evaluation that fails
+// because the page is navigating is tried again.
+func WaitURL(part string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, target *chromedp.Target) (chromedp.Void, error) {
+		for {
+			href, err := chromedp.Evaluate[string](`location.href`)(ctx, target)
+			if err == nil && strings.Contains(href, part) {
+				return chromedp.Void{}, nil
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, fmt.Errorf("waiting for an address with %q: %w", part, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// ClickAndLoad clicks sel and waits until the page it leads to has replaced the current one:
+// a following wait for an element the two pages share (a flash message, a heading) then
+// finds it in the new page, not the old.
+func ClickAndLoad(sel string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, target *chromedp.Target) (chromedp.Void, error) {
+		if _, err := chromedp.Evaluate[bool](`window.__npqOldPage = true`)(ctx, target); err != nil {
+			return chromedp.Void{}, err
+		}
+		if _, err := chromedp.Click(chromedp.CSS(sel))(ctx, target); err != nil {
+			return chromedp.Void{}, err
+		}
+		for {
+			old, err := chromedp.Evaluate[bool](`window.__npqOldPage === true`)(ctx, target)
+			if err == nil && !old {
+				return chromedp.Void{}, nil
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, fmt.Errorf("waiting for the page after clicking %s: %w", sel, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
 	}
 }

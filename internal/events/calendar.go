@@ -69,11 +69,12 @@ func feedTokenHash(token string) []byte {
 
 // Feed builds the calendar for a feed token: the participant's bookings and waiting-list
 // places, and cancellations from the last 60 days so calendar apps remove them.
-// It returns database.ErrNotFound for an unknown token.
+// It returns database.ErrNotFound for an unknown token or a deactivated account.
 func (s Store) Feed(ctx context.Context, token string, now time.Time) (string, error) {
 	var userID int64
 	var name string
-	err := s.DB.QueryRow(ctx, `SELECT f.user_id, u.name FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1`, feedTokenHash(token)).Scan(&userID, &name)
+	err := s.DB.QueryRow(ctx, `SELECT f.user_id, u.name FROM calendar_feeds f JOIN users u ON u.id = f.user_id
+		WHERE f.token_hash = $1 AND u.deactivated_at IS NULL`, feedTokenHash(token)).Scan(&userID, &name)
 	if database.IsNoRows(err) {
 		return "", database.ErrNotFound
 	}

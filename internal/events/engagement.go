@@ -14,6 +14,7 @@ import (
 // Person is a participant in an engagement list.
 type Person struct {
 	EnrolmentID int64
+	UserID      int64
 	Name, Email string
 }
 
@@ -39,6 +40,8 @@ type Engagement struct {
 	Marked, Attended, Partial, Absent, Excused int
 	NoShows                                    []NoShow
 	Unbooked                                   []UnbookedItem
+	// Enrolled is everyone enrolled in the cohort, by name.
+	Enrolled []Enrolled
 }
 
 // AttendanceRate is attended (fully or partly) out of marked places, excused left out.
@@ -51,7 +54,7 @@ func (e Engagement) AttendanceRate() int {
 }
 
 // Filling is the share of places taken at which staff are warned.
-const Filling = 75
+const Filling = 80
 
 // Pressure says why a session's dates need booking soon, or "" if they do not: the places
 // left are running out, or booking closes for every date within a week.
@@ -73,92 +76,122 @@ func Pressure(capacity *int, booked int, lastClose, now time.Time) string {
 // (partner): the engagement queries carry it, so a cohort outside the scope shows none.
 const cohortInScope = `EXISTS (SELECT 1 FROM cohorts h WHERE h.id = $1 AND ($3 OR h.delivery_partner_id = $4))`
 
-// EngagementFor works out the engagement of a cohort within sc in four queries.
-func (s Store) EngagementFor(ctx context.Context, cohortID int64, sc scope.Scope, now time.Time) (Engagement, error) {
-	var en Engagement
-	err := s.DB.QueryRow(ctx, `
+// Enrolled is a participant enrolled in the cohort, with what says whether they are active.
+type Enrolled struct {
+	Person
+	Status         string
+	LastActivityAt *time.Time
+	// StartsOn and CohortStartsOn are the participant's and the cohort's start dates, and
+	// FirstBlockOpens the first opening of one of the cohort's blocks (nil when none is set):
+	// nobody counts as inactive before they could start.
+	StartsOn, CohortStartsOn time.Time
+	FirstBlockOpens          *time.Time
+}
+
+// batcher sends several queries in one round trip (a pool, a connection or a transaction).
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// The engagement queries: $1 the cohort, $2 now, $3 and $4 the scope (see cohortInScope).
+const (
+	attendanceSQL = `
 		SELECT count(b.attendance), count(*) FILTER (WHERE b.attendance = 'attended'), count(*) FILTER (WHERE b.attendance = 'partial'),
 		       count(*) FILTER (WHERE b.attendance = 'absent'), count(*) FILTER (WHERE b.attendance = 'excused')
 		FROM bookings b JOIN enrolments n ON n.id = b.enrolment_id JOIN events e ON e.id = b.event_id
-		WHERE n.cohort_id = $1 AND b.status = 'booked' AND e.starts_at < $2 AND `+cohortInScope, cohortID, now, sc.All(), sc.PartnerID()).
-		Scan(&en.Marked, &en.Attended, &en.Partial, &en.Absent, &en.Excused)
-	if err != nil {
-		return en, fmt.Errorf("events: engagement %d: %w", cohortID, err)
-	}
-	rows, err := s.DB.Query(ctx, `
-		SELECT n.id, u.name, u.email, e.title, e.starts_at
+		WHERE n.cohort_id = $1 AND b.status = 'booked' AND e.starts_at < $2 AND ` + cohortInScope
+	noShowsSQL = `
+		SELECT n.id, u.id, u.name, u.email, e.title, e.starts_at
 		FROM bookings b JOIN enrolments n ON n.id = b.enrolment_id JOIN users u ON u.id = n.user_id JOIN events e ON e.id = b.event_id
-		WHERE n.cohort_id = $1 AND b.attendance = 'absent' AND EXISTS (SELECT 1 FROM cohorts h WHERE h.id = $1 AND ($2 OR h.delivery_partner_id = $3))
-		ORDER BY e.starts_at DESC, u.name LIMIT 200`, cohortID, sc.All(), sc.PartnerID())
-	if err != nil {
-		return en, fmt.Errorf("events: no-shows %d: %w", cohortID, err)
-	}
-	if en.NoShows, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NoShow, error) {
-		var n NoShow
-		return n, r.Scan(&n.EnrolmentID, &n.Name, &n.Email, &n.EventTitle, &n.StartsAt)
-	}); err != nil {
-		return en, err
-	}
-	// Required session items with open dates for this cohort, and how full and how soon closing they are.
-	rows, err = s.DB.Query(ctx, `
+		WHERE n.cohort_id = $1 AND b.attendance = 'absent' AND $2::timestamptz IS NOT NULL AND ` + cohortInScope + `
+		ORDER BY e.starts_at DESC, u.name LIMIT 200`
+	// openItems are the required session items with dates open for booking now.
+	openItems = `
 		SELECT i.id, i.title, bl.position,
-		       CASE WHEN bool_or(e.capacity IS NULL) THEN NULL ELSE sum(e.capacity) END, sum(e.booked_count), max(e.booking_closes_at)
+		       CASE WHEN bool_or(e.capacity IS NULL) THEN NULL ELSE sum(e.capacity) END AS capacity,
+		       sum(e.booked_count) AS booked, max(e.booking_closes_at) AS closes
 		FROM events e JOIN event_cohorts ec ON ec.event_id = e.id AND ec.cohort_id = $1
 		JOIN block_items i ON i.id = e.item_id JOIN blocks bl ON bl.id = i.block_id
-		WHERE i.required AND e.cancelled_at IS NULL AND e.booking_closes_at > $2 AND e.booking_opens_at <= $2 AND `+cohortInScope+`
-		GROUP BY i.id, i.title, bl.position ORDER BY bl.position, i.id`, cohortID, now, sc.All(), sc.PartnerID())
-	if err != nil {
-		return en, fmt.Errorf("events: pressure %d: %w", cohortID, err)
-	}
-	type item struct {
-		id       int64
-		title    string
-		block    int
-		capacity *int
-		booked   int
-		close    time.Time
-	}
-	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (item, error) {
-		var it item
-		return it, r.Scan(&it.id, &it.title, &it.block, &it.capacity, &it.booked, &it.close)
-	})
-	if err != nil {
-		return en, err
-	}
-	var pressed []int64
-	index := map[int64]int{}
-	for _, it := range items {
-		if reason := Pressure(it.capacity, it.booked, it.close, now); reason != "" {
-			index[it.id] = len(en.Unbooked)
-			pressed = append(pressed, it.id)
-			en.Unbooked = append(en.Unbooked, UnbookedItem{ItemID: it.id, ItemTitle: it.title, BlockPosition: it.block, Reason: reason})
-		}
-	}
-	if len(pressed) == 0 {
-		return en, nil
-	}
-	rows, err = s.DB.Query(ctx, `
-		SELECT it.id, n.id, u.name, u.email
-		FROM enrolments n JOIN users u ON u.id = n.user_id CROSS JOIN unnest($2::bigint[]) AS it(id)
-		WHERE n.cohort_id = $1 AND n.status = 'active' AND `+cohortInScope+`
-		  AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.enrolment_id = n.id AND b.item_id = it.id AND b.status = 'booked')
+		WHERE i.required AND i.archived_at IS NULL AND bl.archived_at IS NULL AND e.cancelled_at IS NULL AND e.booking_closes_at > $2 AND e.booking_opens_at <= $2 AND ` + cohortInScope + `
+		GROUP BY i.id, i.title, bl.position`
+	pressureSQL = openItems + ` ORDER BY bl.position, i.id`
+	// unbookedSQL lists, for every open item, the active participants with neither a place
+	// nor a completion; only the items under pressure are kept.
+	unbookedSQL = `
+		SELECT it.id, n.id, u.id, u.name, u.email
+		FROM (` + openItems + `) it JOIN enrolments n ON n.cohort_id = $1 AND n.status = 'active' JOIN users u ON u.id = n.user_id
+		WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.enrolment_id = n.id AND b.item_id = it.id AND b.status = 'booked')
 		  AND NOT coalesce((SELECT c.completed FROM item_completions c WHERE c.enrolment_id = n.id AND c.item_id = it.id ORDER BY c.id DESC LIMIT 1), false)
-		ORDER BY u.name`, cohortID, pressed, sc.All(), sc.PartnerID())
-	if err != nil {
-		return en, fmt.Errorf("events: unbooked %d: %w", cohortID, err)
+		ORDER BY u.name, n.id`
+	enrolledSQL = `
+		SELECT n.id, u.id, u.name, u.email, n.status, n.last_activity_at, n.starts_on, h.starts_on,
+		       (SELECT min(cb.opens_on) FROM cohort_blocks cb WHERE cb.cohort_id = $1)
+		FROM enrolments n JOIN users u ON u.id = n.user_id JOIN cohorts h ON h.id = n.cohort_id
+		WHERE n.cohort_id = $1 AND $2::timestamptz IS NOT NULL AND ` + cohortInScope + `
+		ORDER BY u.name, n.id`
+)
+
+// EngagementFor works out the engagement of a cohort within sc, with everyone enrolled, in
+// one round trip.
+func (s Store) EngagementFor(ctx context.Context, cohortID int64, sc scope.Scope, now time.Time) (Engagement, error) {
+	var en Engagement
+	bt, ok := s.DB.(batcher)
+	if !ok {
+		return en, fmt.Errorf("events: engagement %d: the database cannot send a batch", cohortID)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var itemID int64
-		var p Person
-		if err := rows.Scan(&itemID, &p.EnrolmentID, &p.Name, &p.Email); err != nil {
-			return en, err
+	args := []any{cohortID, now, sc.All(), sc.PartnerID()}
+	b := &pgx.Batch{}
+	b.Queue(attendanceSQL, args...).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&en.Marked, &en.Attended, &en.Partial, &en.Absent, &en.Excused)
+	})
+	b.Queue(noShowsSQL, args...).Query(func(rows pgx.Rows) (err error) {
+		en.NoShows, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NoShow, error) {
+			var n NoShow
+			return n, r.Scan(&n.EnrolmentID, &n.UserID, &n.Name, &n.Email, &n.EventTitle, &n.StartsAt)
+		})
+		return err
+	})
+	index := map[int64]int{}
+	b.Queue(pressureSQL, args...).Query(func(rows pgx.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var u UnbookedItem
+			var capacity *int
+			var booked int
+			var closes time.Time
+			if err := rows.Scan(&u.ItemID, &u.ItemTitle, &u.BlockPosition, &capacity, &booked, &closes); err != nil {
+				return err
+			}
+			if u.Reason = Pressure(capacity, booked, closes, now); u.Reason != "" {
+				index[u.ItemID] = len(en.Unbooked)
+				en.Unbooked = append(en.Unbooked, u)
+			}
 		}
-		u := &en.Unbooked[index[itemID]]
-		u.People = append(u.People, p)
-	}
-	if err := rows.Err(); err != nil {
-		return en, err
+		return rows.Err()
+	})
+	b.Queue(unbookedSQL, args...).Query(func(rows pgx.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var itemID int64
+			var p Person
+			if err := rows.Scan(&itemID, &p.EnrolmentID, &p.UserID, &p.Name, &p.Email); err != nil {
+				return err
+			}
+			if i, ok := index[itemID]; ok {
+				en.Unbooked[i].People = append(en.Unbooked[i].People, p)
+			}
+		}
+		return rows.Err()
+	})
+	b.Queue(enrolledSQL, args...).Query(func(rows pgx.Rows) (err error) {
+		en.Enrolled, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Enrolled, error) {
+			var e Enrolled
+			return e, r.Scan(&e.EnrolmentID, &e.UserID, &e.Name, &e.Email, &e.Status, &e.LastActivityAt, &e.StartsOn, &e.CohortStartsOn, &e.FirstBlockOpens)
+		})
+		return err
+	})
+	if err := bt.SendBatch(ctx, b).Close(); err != nil {
+		return en, fmt.Errorf("events: engagement %d: %w", cohortID, err)
 	}
 	out := en.Unbooked[:0]
 	for _, u := range en.Unbooked {

@@ -71,7 +71,7 @@ func (s Store) notifyBooking(ctx context.Context, tx pgx.Tx, bookingID int64, e 
 	if err != nil {
 		return err
 	}
-	msg := notify.Message{ToAddress: r.email, ToName: r.name, Subject: text.Subject, Body: text.Body}
+	msg := notify.Message{ToAddress: r.email, ToName: r.name, Subject: text.Subject, Body: text.Body, PartnerID: e.PartnerID}
 	msg.AttachmentName, msg.AttachmentType = "invite.ics", "text/calendar; charset=utf-8; method="+string(method)
 	msg.Attachment = Calendar(e.Title, []CalendarEntry{{BookingID: r.bookingID, Event: e, Status: r.status, Sequence: r.sequence,
 		UpdatedAt: r.updatedAt, ShowJoinLink: true, EventsPageURL: s.eventURL(e)}}, method, time.Now())
@@ -105,7 +105,7 @@ func (s Store) notifyEveryone(ctx context.Context, tx pgx.Tx, e Event, what, rea
 		if err != nil {
 			return err
 		}
-		msg := notify.Message{ToAddress: r.email, ToName: r.name, Subject: text.Subject, Body: text.Body}
+		msg := notify.Message{ToAddress: r.email, ToName: r.name, Subject: text.Subject, Body: text.Body, PartnerID: e.PartnerID}
 		msg.AttachmentName, msg.AttachmentType = "invite.ics", "text/calendar; charset=utf-8; method="+string(method)
 		msg.Attachment = Calendar(e.Title, []CalendarEntry{{BookingID: id, Event: e, Status: status, Sequence: r.sequence + 1,
 			UpdatedAt: time.Now(), ShowJoinLink: true, EventsPageURL: s.eventURL(e)}}, method, time.Now())

@@ -3,12 +3,12 @@ package events
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"npq/internal/database"
+	"npq/internal/programme"
 )
 
 // Offer is an event offered to a participant, with their booking on it.
@@ -16,30 +16,62 @@ type Offer struct {
 	Event
 	BookingStatus BookingStatus // "" when they have none
 	WaitPosition  int           // 1 for first in line
+	CatchUp       CatchUp       // what the partner offers those who missed it, once it has run
 }
 
 // Offers lists the events offered to an enrolment's cohort, upcoming and recent, in block,
 // item and date order (an item's cancelled dates after its others), with the participant's
 // booking on each, in one query.
 func (s Store) Offers(ctx context.Context, enrolmentID, cohortID int64, since time.Time) ([]Offer, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+`, coalesce(mine.status, ''),
-		       CASE WHEN mine.status = 'waiting' THEN (SELECT count(*) FROM bookings w WHERE w.event_id = e.id AND w.status = 'waiting'
-		            AND (w.waiting_since, w.id) <= (mine.waiting_since, mine.id)) ELSE 0 END
-		`+eventFrom+`
-		JOIN event_cohorts ec ON ec.event_id = e.id AND ec.cohort_id = $2
-		LEFT JOIN bookings mine ON mine.event_id = e.id AND mine.enrolment_id = $1
-		WHERE e.ends_at >= $3 OR mine.status = 'booked'
-		ORDER BY b.position, i.position, e.cancelled_at IS NOT NULL, e.starts_at, e.id`, enrolmentID, cohortID, since)
+	rows, err := s.DB.Query(ctx, offersSQL, enrolmentID, cohortID, since)
 	if err != nil {
 		return nil, fmt.Errorf("events: offers for %d: %w", enrolmentID, err)
 	}
+	return collectOffers(rows)
+}
+
+const offersSQL = `SELECT ` + eventColumns + `, coalesce(mine.status, ''),
+		       CASE WHEN mine.status = 'waiting' THEN (SELECT count(*) FROM bookings w WHERE w.event_id = e.id AND w.status = 'waiting'
+		            AND (w.waiting_since, w.id) <= (mine.waiting_since, mine.id)) ELSE 0 END,
+		       coalesce(cu.recording_url, ''), coalesce(cu.task, '')
+		` + eventFrom + `
+		JOIN event_cohorts ec ON ec.event_id = e.id AND ec.cohort_id = $2
+		LEFT JOIN bookings mine ON mine.event_id = e.id AND mine.enrolment_id = $1
+		LEFT JOIN event_catch_ups cu ON cu.event_id = e.id
+		WHERE (e.ends_at >= $3 OR mine.status = 'booked') AND ` + offeredActivity + `
+		ORDER BY b.position, i.position, e.cancelled_at IS NOT NULL, e.starts_at, e.id`
+
+func collectOffers(rows pgx.Rows) ([]Offer, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Offer, error) {
 		var o Offer
 		var err error
-		o.Event, err = scanEvent(r, &o.BookingStatus, &o.WaitPosition)
+		o.Event, err = scanEvent(r, &o.BookingStatus, &o.WaitPosition, &o.CatchUp.RecordingURL, &o.CatchUp.Task)
 		return o, err
 	})
 }
+
+// JourneyWithOffers reads an enrolment's journey (as programme.Store.Journey does) and the
+// events offered to its cohort since a time (as Offers does), in one round trip: what every
+// page showing a participant's blocks and sessions reads.
+func (s Store) JourneyWithOffers(ctx context.Context, e programme.Enrolment, since time.Time) ([]programme.Block, []Offer, error) {
+	var blocks []programme.Block
+	var offers []Offer
+	b := &pgx.Batch{}
+	programme.QueueJourney(b, e, &blocks)
+	b.Queue(offersSQL, e.ID, e.CohortID, since).Query(func(rows pgx.Rows) error {
+		var err error
+		offers, err = collectOffers(rows)
+		return err
+	})
+	if err := s.DB.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("events: journey with offers for %d: %w", e.ID, err)
+	}
+	return blocks, offers, nil
+}
+
+// offeredActivity leaves out the events of an archived activity or block, except where the
+// participant already has a place or is waiting for one, which they still see and can cancel.
+const offeredActivity = `((i.archived_at IS NULL AND b.archived_at IS NULL) OR mine.status IN ('booked', 'waiting'))`
 
 // Offer is one event offered to an enrolment's cohort, with the participant's booking on it;
 // database.ErrNotFound if the cohort is not offered it.
@@ -48,11 +80,13 @@ func (s Store) Offer(ctx context.Context, enrolmentID, cohortID, eventID int64) 
 	var err error
 	o.Event, err = scanEvent(s.DB.QueryRow(ctx, `SELECT `+eventColumns+`, coalesce(mine.status, ''),
 		       CASE WHEN mine.status = 'waiting' THEN (SELECT count(*) FROM bookings w WHERE w.event_id = e.id AND w.status = 'waiting'
-		            AND (w.waiting_since, w.id) <= (mine.waiting_since, mine.id)) ELSE 0 END
+		            AND (w.waiting_since, w.id) <= (mine.waiting_since, mine.id)) ELSE 0 END,
+		       coalesce(cu.recording_url, ''), coalesce(cu.task, '')
 		`+eventFrom+`
 		JOIN event_cohorts ec ON ec.event_id = e.id AND ec.cohort_id = $2
 		LEFT JOIN bookings mine ON mine.event_id = e.id AND mine.enrolment_id = $1
-		WHERE e.id = $3`, enrolmentID, cohortID, eventID), &o.BookingStatus, &o.WaitPosition)
+		LEFT JOIN event_catch_ups cu ON cu.event_id = e.id
+		WHERE e.id = $3 AND `+offeredActivity, enrolmentID, cohortID, eventID), &o.BookingStatus, &o.WaitPosition, &o.CatchUp.RecordingURL, &o.CatchUp.Task)
 	if database.IsNoRows(err) {
 		return o, database.ErrNotFound
 	}
@@ -191,23 +225,4 @@ func (s Store) OfferedCohort(ctx context.Context, eventID int64, cohortIDs []int
 		return 0, database.ErrNotFound
 	}
 	return id, err
-}
-
-// RunReminders sends due reminders every interval until ctx ends. Several app instances can
-// run it at once: each reminder is claimed with a row lock and recorded once.
-func (s Store) RunReminders(ctx context.Context, log *slog.Logger, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if n, err := s.SendDueReminders(ctx, time.Now()); err != nil {
-			log.Error("event reminders failed", "err", err)
-		} else if n > 0 {
-			log.Info("event reminders sent", "messages", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

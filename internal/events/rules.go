@@ -52,6 +52,8 @@ type Event struct {
 	BlockTitle, ItemTitle string
 	ItemRequired          bool
 	Cohorts               []CohortRef
+	// The course's qualification code (its short name) and name, filled in by lists.
+	CourseCode, CourseName string
 }
 
 // CohortRef names a cohort an event is offered to.

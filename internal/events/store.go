@@ -11,6 +11,7 @@ import (
 
 	"npq/internal/audit"
 	"npq/internal/database"
+	"npq/internal/plural"
 	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/internal/scope"
@@ -101,7 +102,7 @@ func (s Store) SessionItems(ctx context.Context, sc scope.Scope) ([]SessionItem,
 	rows, err := s.DB.Query(ctx, `
 		SELECT i.id, i.kind, c.id, c.name, b.position, b.title, i.title
 		FROM block_items i JOIN blocks b ON b.id = i.block_id JOIN courses c ON c.id = b.course_id
-		WHERE i.kind IN ('face_to_face', 'webinar', 'tutor_session', 'coaching')
+		WHERE i.kind IN ('face_to_face', 'webinar', 'tutor_session', 'coaching') AND i.archived_at IS NULL AND b.archived_at IS NULL
 		  AND ($1 OR EXISTS (SELECT 1 FROM cohorts h WHERE h.course_id = c.id AND h.delivery_partner_id = $2))
 		ORDER BY c.name, b.position, i.position`, sc.All(), sc.PartnerID())
 	if err != nil {
@@ -137,7 +138,7 @@ var (
 type CapacityBelowBookedError int
 
 func (e CapacityBelowBookedError) Error() string {
-	return fmt.Sprintf("%d people are booked, so the capacity cannot be lower", int(e))
+	return plural.Count(int(e), "person is", "people are") + " booked, so the capacity cannot be lower"
 }
 
 // checkCohorts makes sure every cohort runs the item's course and, for partner staff, is theirs.
@@ -380,7 +381,10 @@ func lockEnrolment(ctx context.Context, tx pgx.Tx, enrolmentID int64) (participa
 // offered reports whether the event is offered to the cohort.
 func offered(ctx context.Context, tx pgx.Tx, eventID, cohortID int64) (bool, error) {
 	var ok bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM event_cohorts WHERE event_id = $1 AND cohort_id = $2)`, eventID, cohortID).Scan(&ok)
+	// An archived activity (or block) takes no new bookings or waiting-list places.
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM event_cohorts ec JOIN events e ON e.id = ec.event_id
+		JOIN block_items i ON i.id = e.item_id JOIN blocks b ON b.id = i.block_id
+		WHERE ec.event_id = $1 AND ec.cohort_id = $2 AND i.archived_at IS NULL AND b.archived_at IS NULL)`, eventID, cohortID).Scan(&ok)
 	return ok, err
 }
 

@@ -114,60 +114,69 @@ type TaskCriterionDetail struct {
 	SupportingDocuments      []string
 }
 
-// FrameworkBySlug returns a whole framework in five queries, or database.ErrNotFound.
+// FrameworkBySlug returns a whole framework in one round trip, or database.ErrNotFound.
 func (s Store) FrameworkBySlug(ctx context.Context, slug string) (FrameworkDetail, error) {
 	var d FrameworkDetail
-	err := s.DB.QueryRow(ctx, `
+	found := false
+	var behaviours []Behaviour
+	var assessment *AssessmentDetail
+	b := &pgx.Batch{}
+	b.Queue(`
 		SELECT f.slug, f.title, f.edition, f.kind, f.source, f.description, f.notes, q.code, q.name
-		FROM frameworks f JOIN qualifications q ON q.code = f.qualification_code WHERE f.slug = $1`, slug).
-		Scan(&d.Slug, &d.Title, &d.Edition, &d.Kind, &d.Source, &d.Description, &d.Notes, &d.QualificationCode, &d.QualificationName)
-	if database.IsNoRows(err) {
-		return d, database.ErrNotFound
-	}
-	if err != nil {
+		FROM frameworks f JOIN qualifications q ON q.code = f.qualification_code WHERE f.slug = $1`, slug).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&d.Slug, &d.Title, &d.Edition, &d.Kind, &d.Source, &d.Description, &d.Notes, &d.QualificationCode, &d.QualificationName)
+		if database.IsNoRows(err) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	b.Queue(`SELECT number, title, introduction, note FROM framework_areas WHERE framework_slug = $1 ORDER BY number`, slug).Query(func(rows pgx.Rows) error {
+		var err error
+		d.Areas, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (AreaDetail, error) {
+			var a AreaDetail
+			return a, r.Scan(&a.Number, &a.Title, &a.Introduction, &a.Note)
+		})
+		return err
+	})
+	b.Queue(`
+		SELECT key, kind, label, stem, text, area_number, parent_key
+		FROM framework_statements WHERE framework_slug = $1 ORDER BY position`, slug).Query(func(rows pgx.Rows) error {
+		var err error
+		d.Statements, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (StoredStatement, error) {
+			var st StoredStatement
+			return st, r.Scan(&st.Key, &st.Kind, &st.Label, &st.Stem, &st.Text, &st.AreaNumber, &st.ParentKey)
+		})
+		return err
+	})
+	b.Queue(`SELECT name, description FROM framework_behaviours WHERE framework_slug = $1 ORDER BY position`, slug).Query(func(rows pgx.Rows) error {
+		var err error
+		behaviours, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Behaviour, error) {
+			var b Behaviour
+			return b, r.Scan(&b.Name, &b.Description)
+		})
+		return err
+	})
+	b.Queue(assessmentSQL, slug).Query(func(rows pgx.Rows) error {
+		var err error
+		assessment, err = readAssessment(rows)
+		return err
+	})
+	if err := s.DB.SendBatch(ctx, b).Close(); err != nil {
 		return d, fmt.Errorf("frameworks: %s: %w", slug, err)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT number, title, introduction, note FROM framework_areas WHERE framework_slug = $1 ORDER BY number`, slug)
-	if err != nil {
-		return d, fmt.Errorf("frameworks: %s areas: %w", slug, err)
+	if !found {
+		return FrameworkDetail{}, database.ErrNotFound
 	}
-	if d.Areas, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (AreaDetail, error) {
-		var a AreaDetail
-		return a, r.Scan(&a.Number, &a.Title, &a.Introduction, &a.Note)
-	}); err != nil {
-		return d, err
+	// Only the 2019 Content and Assessment Frameworks have behaviours and an assessment.
+	if d.Kind == KindCAF2019 {
+		d.Behaviours, d.Assessment = behaviours, assessment
 	}
-	rows, err = s.DB.Query(ctx, `
-		SELECT key, kind, label, stem, text, area_number, parent_key
-		FROM framework_statements WHERE framework_slug = $1 ORDER BY position`, slug)
-	if err != nil {
-		return d, fmt.Errorf("frameworks: %s statements: %w", slug, err)
-	}
-	if d.Statements, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (StoredStatement, error) {
-		var st StoredStatement
-		return st, r.Scan(&st.Key, &st.Kind, &st.Label, &st.Stem, &st.Text, &st.AreaNumber, &st.ParentKey)
-	}); err != nil {
-		return d, err
-	}
-	if d.Kind != KindCAF2019 {
-		return d, nil
-	}
-	rows, err = s.DB.Query(ctx, `SELECT name, description FROM framework_behaviours WHERE framework_slug = $1 ORDER BY position`, slug)
-	if err != nil {
-		return d, fmt.Errorf("frameworks: %s behaviours: %w", slug, err)
-	}
-	if d.Behaviours, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Behaviour, error) {
-		var b Behaviour
-		return b, r.Scan(&b.Name, &b.Description)
-	}); err != nil {
-		return d, err
-	}
-	return d, s.assessment(ctx, &d)
+	return d, nil
 }
 
-// assessment loads the assessment, its tasks and their criteria in one query.
-func (s Store) assessment(ctx context.Context, d *FrameworkDetail) error {
-	rows, err := s.DB.Query(ctx, `
+// assessmentSQL reads a framework's assessment, its tasks and their criteria.
+const assessmentSQL = `
 		SELECT a.summary, a.word_limit, a.requirements, a.provider_requirements, a.footnotes,
 		       t.key, t.name, t.summary, t.setting, t.word_limit, t.requirements, t.content_areas,
 		       c.criterion_key, st.label, CASE WHEN c.task_text <> '' THEN c.task_text ELSE st.text END, c.supporting_documents
@@ -176,11 +185,12 @@ func (s Store) assessment(ctx context.Context, d *FrameworkDetail) error {
 		JOIN framework_task_criteria c ON c.framework_slug = t.framework_slug AND c.task_key = t.key
 		JOIN framework_statements st ON st.key = c.criterion_key
 		WHERE a.framework_slug = $1
-		ORDER BY t.position, c.position`, d.Slug)
-	if err != nil {
-		return fmt.Errorf("frameworks: %s assessment: %w", d.Slug, err)
-	}
+		ORDER BY t.position, c.position`
+
+// readAssessment reads the rows of assessmentSQL; nil when there are none.
+func readAssessment(rows pgx.Rows) (*AssessmentDetail, error) {
 	defer rows.Close()
+	var out *AssessmentDetail
 	for rows.Next() {
 		var a AssessmentDetail
 		var t TaskDetail
@@ -188,19 +198,19 @@ func (s Store) assessment(ctx context.Context, d *FrameworkDetail) error {
 		if err := rows.Scan(&a.Summary, &a.WordLimit, &a.Requirements, &a.ProviderRequirements, &a.Footnotes,
 			&t.Key, &t.Name, &t.Summary, &t.Setting, &t.WordLimit, &t.Requirements, &t.ContentAreas,
 			&c.CriterionKey, &c.Code, &c.Text, &c.SupportingDocuments); err != nil {
-			return err
+			return nil, err
 		}
-		if d.Assessment == nil {
-			d.Assessment = &a
+		if out == nil {
+			out = &a
 		}
-		tasks := &d.Assessment.Tasks
+		tasks := &out.Tasks
 		if n := len(*tasks); n == 0 || (*tasks)[n-1].Key != t.Key {
 			*tasks = append(*tasks, t)
 		}
 		last := &(*tasks)[len(*tasks)-1]
 		last.Criteria = append(last.Criteria, c)
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 // SearchLimit is the most results one search shows.

@@ -131,17 +131,72 @@ func (s Store) Decided(ctx context.Context, kind Kind) ([]Request, error) {
 
 // LettersForEnrolment lists an enrolment's letters, newest first (for admins).
 func (s Store) LettersForEnrolment(ctx context.Context, enrolmentID int64) ([]Letter, error) {
-	rows, err := s.DB.Query(ctx, `SELECT l.id, l.enrolment_id, l.kind, l.subject, l.body, l.created_at, u.name, p.name
-		FROM letters l JOIN enrolments e ON e.id = l.enrolment_id JOIN users u ON u.id = e.user_id
-		JOIN cohorts h ON h.id = e.cohort_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		WHERE l.enrolment_id = $1 ORDER BY l.created_at DESC, l.id DESC`, enrolmentID)
+	rows, err := s.DB.Query(ctx, lettersForEnrolmentSQL, enrolmentID)
+	list, err := collectLetters(rows, err)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: letters for %d: %w", enrolmentID, err)
+	}
+	return list, nil
+}
+
+const lettersForEnrolmentSQL = `SELECT l.id, l.enrolment_id, l.kind, l.subject, l.body, l.created_at, u.name, p.name
+		FROM letters l JOIN enrolments e ON e.id = l.enrolment_id JOIN users u ON u.id = e.user_id
+		JOIN cohorts h ON h.id = e.cohort_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
+		WHERE l.enrolment_id = $1 ORDER BY l.created_at DESC, l.id DESC`
+
+func collectLetters(rows pgx.Rows, err error) ([]Letter, error) {
+	if err != nil {
+		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Letter, error) {
 		var l Letter
 		return l, r.Scan(&l.ID, &l.EnrolmentID, &l.Kind, &l.Subject, &l.Body, &l.CreatedAt, &l.Name, &l.PartnerName)
 	})
+}
+
+// RequestsAndLetters returns an enrolment's requests, newest first, and its letters, as
+// RequestsForEnrolment and LettersForEnrolment do, in one round trip.
+func (s Store) RequestsAndLetters(ctx context.Context, enrolmentID int64) ([]Request, []Letter, error) {
+	var requests []Request
+	var letters []Letter
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+requestColumns+` `+requestFrom+` WHERE `+requestsForEnrolmentWhere, enrolmentID).Query(func(rows pgx.Rows) error {
+		var err error
+		requests, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Request, error) { return scanRequest(r) })
+		return err
+	})
+	b.Queue(lettersForEnrolmentSQL, enrolmentID).Query(func(rows pgx.Rows) error {
+		var err error
+		letters, err = collectLetters(rows, nil)
+		return err
+	})
+	if err := s.DB.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("lifecycle: requests and letters for %d: %w", enrolmentID, err)
+	}
+	return requests, letters, nil
+}
+
+// CandidatesAndLetters returns the cohorts of a course a deferral could return to, as
+// Candidates does, and an enrolment's letters, in one round trip: what deciding a request
+// shows beside the request.
+func (s Store) CandidatesAndLetters(ctx context.Context, courseID, enrolmentID int64) ([]CohortSchedule, []Letter, error) {
+	var candidates []CohortSchedule
+	var letters []Letter
+	b := &pgx.Batch{}
+	b.Queue(candidatesSQL, courseID).Query(func(rows pgx.Rows) error {
+		var err error
+		candidates, err = collectCandidates(rows)
+		return err
+	})
+	b.Queue(lettersForEnrolmentSQL, enrolmentID).Query(func(rows pgx.Rows) error {
+		var err error
+		letters, err = collectLetters(rows, nil)
+		return err
+	})
+	if err := s.DB.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("lifecycle: candidates and letters for %d: %w", enrolmentID, err)
+	}
+	return candidates, letters, nil
 }
 
 // BlockAt is the id of a cohort's course block at a position (0 if it has none).

@@ -11,6 +11,7 @@ import (
 	"npq/internal/audit"
 	"npq/internal/database"
 	"npq/internal/events"
+	"npq/internal/listing"
 	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/internal/scope"
@@ -61,6 +62,7 @@ type Request struct {
 	StudyEndsOn       time.Time
 	Done, Required    int
 	FutureBookings    int
+	Letters           []LetterRef // the letters sent about it, filled in by RequestsPage
 }
 
 // ReasonLabel is the request's reason in words.
@@ -71,36 +73,53 @@ func (r Request) Facts() Facts {
 	return Facts{Status: r.Status, FundingRoute: r.FundingRoute, PaymentReceivedOn: r.PaymentReceivedOn, StartsOn: r.EnrolmentStarts}
 }
 
-const requestColumns = `r.id, r.enrolment_id, r.kind, r.reason, r.details, r.starts_on, r.planned_return_on, r.source,
+// requestColumns are what scanRequest reads: the request, its enrolment and its progress.
+const requestColumns = requestBaseColumns + requestProgress
+
+// requestBaseColumns are the request's and its enrolment's facts.
+const requestBaseColumns = `r.id, r.enrolment_id, r.kind, r.reason, r.details, r.starts_on, r.planned_return_on, r.source,
 	r.discussed_with_partner, r.state, r.created_at, r.decided_at, coalesce(du.name, ''), r.decision_notes, r.effective_on,
 	r.exception_reason, r.return_cohort_id, coalesce(rc.name, ''), r.return_block_id, r.return_on, r.refund, r.refund_pence,
 	r.return_asked_at, r.return_answer, r.returned_at,
 	e.user_id, u.name, u.email, e.status, e.cohort_id, h.name, h.course_id, c.name, c.qualification_code, q.course_identifier,
-	h.delivery_partner_id, p.name, e.funding_route, e.payment_received_on, e.starts_on, h.study_ends_on,
+	h.delivery_partner_id, p.name, e.funding_route, e.payment_received_on, e.starts_on, h.study_ends_on`
+
+// requestProgress are the progress columns of requestColumns. The required activities done
+// are counted from one range scan of the enrolment's completions (its latest record per
+// activity), not one look-up per activity of the course.
+const requestProgress = `,
+	(SELECT count(*) FROM (SELECT DISTINCT ON (ic.item_id) ic.item_id, ic.completed FROM item_completions ic
+	   WHERE ic.enrolment_id = e.id ORDER BY ic.item_id, ic.id DESC) l
+	   JOIN block_items i ON i.id = l.item_id JOIN blocks b ON b.id = i.block_id
+	   WHERE l.completed AND b.course_id = h.course_id AND i.required AND i.archived_at IS NULL AND b.archived_at IS NULL),
 	(SELECT count(*) FROM block_items i JOIN blocks b ON b.id = i.block_id WHERE b.course_id = h.course_id AND i.required
-	   AND coalesce((SELECT ic.completed FROM item_completions ic WHERE ic.enrolment_id = e.id AND ic.item_id = i.id ORDER BY ic.id DESC LIMIT 1), false)),
-	(SELECT count(*) FROM block_items i JOIN blocks b ON b.id = i.block_id WHERE b.course_id = h.course_id AND i.required),
+	   AND i.archived_at IS NULL AND b.archived_at IS NULL),
 	(SELECT count(*) FROM bookings bk JOIN events ev ON ev.id = bk.event_id WHERE bk.enrolment_id = e.id AND bk.status IN ('booked', 'waiting') AND ev.starts_at > now())`
+
+// requestColumnsWithoutProgress are requestColumns with zero progress, for lists that do not
+// show it.
+const requestColumnsWithoutProgress = requestBaseColumns + `, 0, 0, 0`
 
 const requestFrom = `FROM status_requests r JOIN enrolments e ON e.id = r.enrolment_id JOIN users u ON u.id = e.user_id
 	JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id JOIN qualifications q ON q.code = c.qualification_code
 	JOIN delivery_partners p ON p.id = h.delivery_partner_id
 	LEFT JOIN users du ON du.id = r.decided_by LEFT JOIN cohorts rc ON rc.id = r.return_cohort_id`
 
-func scanRequest(row pgx.Row) (Request, error) {
+func scanRequest(row pgx.Row, extra ...any) (Request, error) {
 	var r Request
-	err := row.Scan(&r.ID, &r.EnrolmentID, &r.Kind, &r.Reason, &r.Details, &r.StartsOn, &r.PlannedReturnOn, &r.Source,
+	dest := []any{&r.ID, &r.EnrolmentID, &r.Kind, &r.Reason, &r.Details, &r.StartsOn, &r.PlannedReturnOn, &r.Source,
 		&r.DiscussedWithPartner, &r.State, &r.CreatedAt, &r.DecidedAt, &r.DecidedBy, &r.DecisionNotes, &r.EffectiveOn,
 		&r.ExceptionReason, &r.ReturnCohortID, &r.ReturnCohortName, &r.ReturnBlockID, &r.ReturnOn, &r.Refund, &r.RefundPence,
 		&r.ReturnAskedAt, &r.ReturnAnswer, &r.ReturnedAt,
 		&r.UserID, &r.Name, &r.Email, &r.Status, &r.CohortID, &r.CohortName, &r.CourseID, &r.CourseName, &r.QualificationCode, &r.CourseIdentifier,
 		&r.PartnerID, &r.PartnerName, &r.FundingRoute, &r.PaymentReceivedOn, &r.EnrolmentStarts, &r.StudyEndsOn,
-		&r.Done, &r.Required, &r.FutureBookings)
+		&r.Done, &r.Required, &r.FutureBookings}
+	err := row.Scan(append(dest, extra...)...)
 	return r, err
 }
 
 func (s Store) requests(ctx context.Context, where string, args ...any) ([]Request, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+requestColumns+` `+requestFrom+` WHERE `+where, args...)
+	rows, err := s.DB.Query(ctx, `SELECT `+requestColumns+` `+requestFrom+` WHERE `+where, append([]any{database.PlanEachTime}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: requests: %w", err)
 	}
@@ -135,9 +154,51 @@ func (s Store) Queue(ctx context.Context, kind Kind) ([]Request, error) {
 	return s.requests(ctx, "r.kind = $1 AND r.state = 'open' ORDER BY r.created_at, r.id", kind)
 }
 
+// returning is the condition of an approved deferral not yet ended.
+const returning = "r.kind = 'deferral' AND r.state = 'approved' AND r.returned_at IS NULL AND r.withdrawal_case_id IS NULL"
+
 // Returns lists approved deferrals not yet returned, soonest return first.
 func (s Store) Returns(ctx context.Context) ([]Request, error) {
-	return s.requests(ctx, "r.kind = 'deferral' AND r.state = 'approved' AND r.returned_at IS NULL AND r.withdrawal_case_id IS NULL ORDER BY r.return_on, r.id")
+	rows, err := s.DB.Query(ctx, `SELECT `+requestColumnsWithoutProgress+` `+requestFrom+` WHERE `+returning+` ORDER BY r.return_on, r.id`)
+	if err != nil {
+		return nil, fmt.Errorf("lifecycle: returns: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Request, error) { return scanRequest(r) })
+}
+
+// ReturnKey is a deferral's position in the list of returns: its return date, and its id.
+func ReturnKey(r Request) listing.Cursor { return listing.TimeKey(*r.ReturnOn, r.ID) }
+
+// ReturnsPage lists a page of the approved deferrals not yet returned, soonest return first,
+// in the query's order for listing.Cut, with how many in all return by dueBy and after it.
+// The counts come from the partial index of returns, in the same statement.
+func (s Store) ReturnsPage(ctx context.Context, dueBy time.Time, req listing.Request) (list []Request, due, later int, err error) {
+	at, id, err := req.Cursor().TimeID()
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	cmp, dir := listing.Seek(true, req)
+	rows, err := s.DB.Query(ctx, `SELECT `+requestColumnsWithoutProgress+`,
+		(SELECT count(*) FROM status_requests r WHERE `+returning+` AND r.return_on <= $1::date),
+		(SELECT count(*) FROM status_requests r WHERE `+returning+` AND r.return_on > $1::date)
+		`+requestFrom+` WHERE `+returning+`
+		  AND ($2 = 0 OR (r.return_on, r.id) `+cmp+` ($3::timestamptz::date, $2))
+		ORDER BY r.return_on `+dir+`, r.id `+dir+` LIMIT $4`, database.PlanEachTime, dueBy, id, at, req.Limit())
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("lifecycle: returns page: %w", err)
+	}
+	list, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Request, error) { return scanRequest(r, &due, &later) })
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("lifecycle: returns page: %w", err)
+	}
+	if len(list) == 0 && id != 0 {
+		// No row carried the counts, and a page past the end (an old link) does not mean
+		// there are none.
+		err = s.DB.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM status_requests r WHERE `+returning+` AND r.return_on <= $1::date),
+			(SELECT count(*) FROM status_requests r WHERE `+returning+` AND r.return_on > $1::date)`, dueBy).Scan(&due, &later)
+	}
+	return list, due, later, err
 }
 
 // NewRequest is a request as submitted.
@@ -224,13 +285,19 @@ func (s Store) Cancel(ctx context.Context, id int64, sc scope.Scope, actorID int
 
 // Candidates lists the cohorts of a course a participant could return to, with block dates.
 func (s Store) Candidates(ctx context.Context, courseID int64) ([]CohortSchedule, error) {
-	rows, err := s.DB.Query(ctx, `SELECT h.id, h.name, h.delivery_partner_id, p.name, b.position, b.id, cb.opens_on
-		FROM cohorts h JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		JOIN cohort_blocks cb ON cb.cohort_id = h.id JOIN blocks b ON b.id = cb.block_id
-		WHERE h.course_id = $1 ORDER BY h.starts_on, h.id, b.position`, courseID)
+	rows, err := s.DB.Query(ctx, candidatesSQL, courseID)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: candidates: %w", err)
 	}
+	return collectCandidates(rows)
+}
+
+const candidatesSQL = `SELECT h.id, h.name, h.delivery_partner_id, p.name, b.position, b.id, cb.opens_on
+		FROM cohorts h JOIN delivery_partners p ON p.id = h.delivery_partner_id
+		JOIN cohort_blocks cb ON cb.cohort_id = h.id JOIN blocks b ON b.id = cb.block_id
+		WHERE h.course_id = $1 ORDER BY h.starts_on, h.id, b.position`
+
+func collectCandidates(rows pgx.Rows) ([]CohortSchedule, error) {
 	defer rows.Close()
 	var out []CohortSchedule
 	for rows.Next() {
@@ -439,7 +506,9 @@ func (s Store) MoveToNextCohort(ctx context.Context, requestID, cohortID, actorI
 	return letterID, wrap("move to cohort", err)
 }
 
+const requestsForEnrolmentWhere = "r.enrolment_id = $1 ORDER BY r.created_at DESC, r.id DESC"
+
 // RequestsForEnrolment lists an enrolment's requests, newest first.
 func (s Store) RequestsForEnrolment(ctx context.Context, enrolmentID int64) ([]Request, error) {
-	return s.requests(ctx, "r.enrolment_id = $1 ORDER BY r.created_at DESC, r.id DESC", enrolmentID)
+	return s.requests(ctx, requestsForEnrolmentWhere, enrolmentID)
 }

@@ -3,7 +3,6 @@ package lifecycle
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -194,24 +193,6 @@ func (s Store) RunDailyChecks(ctx context.Context, now time.Time) (returned, cas
 		}
 	}
 	return returned, cases, nil
-}
-
-// RunDaily runs the daily checks every interval until ctx ends.
-func (s Store) RunDaily(ctx context.Context, log *slog.Logger, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if returned, cases, err := s.RunDailyChecks(ctx, time.Now()); err != nil {
-			log.Error("deferral checks failed", "err", err)
-		} else if returned+cases > 0 {
-			log.Info("deferral checks", "returned", returned, "withdrawal_cases", cases)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // Reinstate makes a participant withdrawn in error active again, with the reason recorded.

@@ -96,6 +96,16 @@ type StandingView struct {
 	ReturnOn  *time.Time
 }
 
+// AboutAssessment reports whether the standing is the assessment's own news (open, being
+// marked, a result), which the assessment page shows in full rather than in a panel.
+func (v StandingView) AboutAssessment() bool {
+	switch v.Standing {
+	case StandingInMarking, StandingAssessmentOpen, StandingCompleted, StandingFailedResubmit, StandingFailedFinal:
+		return true
+	}
+	return false
+}
+
 // StandingOf works out where a participant stands on a course from its facts on a day.
 func StandingOf(f CourseFacts, today time.Time) StandingView {
 	v := StandingView{LetterID: f.LetterID, Letter: f.LetterSubject}
@@ -196,7 +206,36 @@ func verbFor(k Kind) string {
 // CourseFactsFor reads the facts behind the standing of each of a participant's enrolments,
 // in one query.
 func (s Store) CourseFactsFor(ctx context.Context, userID int64) (map[int64]CourseFacts, error) {
-	rows, err := s.DB.Query(ctx, `SELECT e.id, e.status,
+	rows, err := s.DB.Query(ctx, courseFactsSQL, userID)
+	if err != nil {
+		return nil, fmt.Errorf("lifecycle: course facts for %d: %w", userID, err)
+	}
+	out, err := collectCourseFacts(rows)
+	if err != nil {
+		return nil, fmt.Errorf("lifecycle: course facts for %d: %w", userID, err)
+	}
+	return out, nil
+}
+
+// EnrolmentsWithFacts reads a participant's enrolments (as programme.Store.EnrolmentsForUser
+// orders them) and the facts behind the standing of each, in one round trip.
+func (s Store) EnrolmentsWithFacts(ctx context.Context, userID int64) ([]programme.Enrolment, map[int64]CourseFacts, error) {
+	var enrolments []programme.Enrolment
+	var facts map[int64]CourseFacts
+	b := &pgx.Batch{}
+	programme.QueueEnrolmentsForUser(b, userID, &enrolments)
+	b.Queue(courseFactsSQL, userID).Query(func(rows pgx.Rows) error {
+		var err error
+		facts, err = collectCourseFacts(rows)
+		return err
+	})
+	if err := s.DB.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("lifecycle: enrolments with facts for %d: %w", userID, err)
+	}
+	return enrolments, facts, nil
+}
+
+const courseFactsSQL = `SELECT e.id, e.status,
 		coalesce((SELECT hs.effective_on FROM enrolment_status_history hs WHERE hs.enrolment_id = e.id ORDER BY hs.id DESC LIMIT 1), e.starts_on),
 		coalesce(r.id, 0), coalesce(r.kind, ''), coalesce(r.state, ''), r.starts_on, r.return_on, coalesce(rc.name, ''), r.return_asked_at, r.return_answer, r.returned_at,
 		coalesce(l.id, 0), coalesce(l.subject, ''),
@@ -214,10 +253,9 @@ func (s Store) CourseFactsFor(ctx context.Context, userID int64) (map[int64]Cour
 		LEFT JOIN LATERAL (SELECT l.id, l.subject FROM letters l WHERE l.enrolment_id = e.id ORDER BY l.created_at DESC, l.id DESC LIMIT 1) l ON true
 		LEFT JOIN LATERAL (SELECT s.passed, s.released_at, s.attempt FROM submissions s WHERE s.enrolment_id = e.id AND s.stage = 'released'
 		                   ORDER BY s.attempt DESC LIMIT 1) s ON true
-		WHERE e.user_id = $1`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("lifecycle: course facts for %d: %w", userID, err)
-	}
+		WHERE e.user_id = $1`
+
+func collectCourseFacts(rows pgx.Rows) (map[int64]CourseFacts, error) {
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CourseFacts, error) {
 		var f CourseFacts
 		var kind, state string
@@ -228,7 +266,7 @@ func (s Store) CourseFactsFor(ctx context.Context, userID int64) (map[int64]Cour
 		return f, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("lifecycle: course facts for %d: %w", userID, err)
+		return nil, err
 	}
 	out := make(map[int64]CourseFacts, len(list))
 	for _, f := range list {

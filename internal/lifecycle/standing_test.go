@@ -101,3 +101,13 @@ func TestAssessmentDue(t *testing.T) {
 		}
 	}
 }
+
+func TestAboutAssessment(t *testing.T) {
+	for st, want := range map[Standing]bool{StandingActive: false, StandingRequestOpen: false, StandingDeferred: false, StandingReturnAsked: false,
+		StandingReturning: false, StandingWithdrawn: false, StandingInMarking: true, StandingAssessmentOpen: true, StandingCompleted: true,
+		StandingFailedResubmit: true, StandingFailedFinal: true} {
+		if got := (StandingView{Standing: st}).AboutAssessment(); got != want {
+			t.Errorf("%s: %v, want %v", st, got, want)
+		}
+	}
+}

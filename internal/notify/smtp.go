@@ -30,8 +30,7 @@ type Sender struct {
 	// MessageIDHost is the host name in Message-IDs (the host of BASE_URL); the domain of
 	// the sender's address when empty.
 	MessageIDHost string
-	Batch         int           // messages per round; 20 when zero
-	Interval      time.Duration // time between rounds; 10s when zero
+	Batch         int // messages per round; 20 when zero
 }
 
 // MaxAttempts is how often a message is tried before it is left for an admin to see.
@@ -49,28 +48,6 @@ func (s Sender) client() (*gomail.Client, error) {
 			gomail.WithUsername(s.SMTP.Username), gomail.WithPassword(s.SMTP.Password))
 	}
 	return gomail.NewClient(s.SMTP.Host, opts...)
-}
-
-// Run delivers messages until ctx ends.
-func (s Sender) Run(ctx context.Context) {
-	interval := s.Interval
-	if interval == 0 {
-		interval = 10 * time.Second
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if n, err := s.DeliverPending(ctx); err != nil {
-			s.Log.Error("mail delivery failed", "err", err)
-		} else if n > 0 {
-			s.Log.Info("mail delivered", "messages", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // DeliverPending sends due messages, up to one batch, and returns how many were sent. Each

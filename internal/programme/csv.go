@@ -19,6 +19,7 @@ type EnrolmentRow struct {
 	Line              int
 	Email, Name       string
 	Cohort            string
+	School            string
 	FundingRoute      FundingRoute
 	PaymentReceivedOn *time.Time
 	StartsOn          *time.Time
@@ -31,7 +32,10 @@ const (
 )
 
 // EnrolmentColumns are the columns an enrolment CSV file has, in any order.
-var EnrolmentColumns = []string{"email", "full_name", "cohort", "funding_route", "payment_received_on", "start_date"}
+var EnrolmentColumns = []string{"email", "full_name", "cohort", "funding_route", "payment_received_on", "start_date", "school"}
+
+// MaxSchool is the longest school name kept, in characters.
+const MaxSchool = 200
 
 var requiredColumns = []string{"email", "full_name", "cohort", "funding_route"}
 
@@ -107,7 +111,7 @@ func ParseEnrolmentCSV(r io.Reader) ([]EnrolmentRow, []ImportProblem, error) {
 		if len(rows)+len(problems) >= MaxImportRows {
 			return nil, nil, BadFileError(fmt.Sprintf("The file has more than %d rows: split it into smaller files", MaxImportRows))
 		}
-		row := EnrolmentRow{Line: line, Email: auth.NormaliseEmail(get("email")), Name: get("full_name"), Cohort: get("cohort"),
+		row := EnrolmentRow{Line: line, Email: auth.NormaliseEmail(get("email")), Name: get("full_name"), Cohort: get("cohort"), School: get("school"),
 			FundingRoute: FundingRoute(strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(get("funding_route"))))}
 		var ps []string
 		if p := auth.EmailProblem(get("email")); p != "" {
@@ -122,6 +126,9 @@ func ParseEnrolmentCSV(r io.Reader) ([]EnrolmentRow, []ImportProblem, error) {
 		}
 		if row.Cohort == "" {
 			ps = append(ps, "Enter the cohort")
+		}
+		if utf8.RuneCountInString(row.School) > MaxSchool {
+			ps = append(ps, fmt.Sprintf("School must be %d characters or fewer", MaxSchool))
 		}
 		if !row.FundingRoute.Valid() {
 			ps = append(ps, "Funding route must be scholarship, school_funded or self_funded")

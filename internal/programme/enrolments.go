@@ -117,12 +117,27 @@ func scanEnrolment(r pgx.Row) (Enrolment, error) {
 
 // EnrolmentsForUser lists a participant's enrolments: the active ones first, then newest.
 func (s Store) EnrolmentsForUser(ctx context.Context, userID int64) ([]Enrolment, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+enrolmentColumns+` `+enrolmentFrom+` WHERE e.user_id = $1
-		ORDER BY e.status = 'active' DESC, h.starts_on DESC`, userID)
+	rows, err := s.DB.Query(ctx, enrolmentsForUserSQL, userID)
 	if err != nil {
 		return nil, fmt.Errorf("programme: enrolments for user %d: %w", userID, err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Enrolment, error) { return scanEnrolment(r) })
+}
+
+const enrolmentsForUserSQL = `SELECT ` + enrolmentColumns + ` ` + enrolmentFrom + ` WHERE e.user_id = $1
+		ORDER BY e.status = 'active' DESC, h.starts_on DESC`
+
+// QueueEnrolmentsForUser queues on b the read of EnrolmentsForUser, which fills out when the
+// batch is sent, so another store can read them in the same round trip as its own.
+func QueueEnrolmentsForUser(b *pgx.Batch, userID int64, out *[]Enrolment) {
+	b.Queue(enrolmentsForUserSQL, userID).Query(func(rows pgx.Rows) error {
+		list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Enrolment, error) { return scanEnrolment(r) })
+		if err != nil {
+			return fmt.Errorf("programme: enrolments for user %d: %w", userID, err)
+		}
+		*out = list
+		return nil
+	})
 }
 
 // EnrolmentByID returns an enrolment.
@@ -143,19 +158,34 @@ type StatusChange struct {
 	RecordedAt  time.Time
 }
 
-// StatusHistory lists an enrolment's status changes, oldest first.
-func (s Store) StatusHistory(ctx context.Context, enrolmentID int64) ([]StatusChange, error) {
-	rows, err := s.DB.Query(ctx, `
+const statusHistorySQL = `
 		SELECT h.status, h.effective_on, h.reason, coalesce(u.name, 'System'), h.recorded_at
 		FROM enrolment_status_history h LEFT JOIN users u ON u.id = h.changed_by
-		WHERE h.enrolment_id = $1 ORDER BY h.id`, enrolmentID)
-	if err != nil {
-		return nil, fmt.Errorf("programme: status history %d: %w", enrolmentID, err)
-	}
+		WHERE h.enrolment_id = $1 ORDER BY h.id`
+
+func collectStatusHistory(rows pgx.Rows) ([]StatusChange, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (StatusChange, error) {
 		var c StatusChange
 		return c, r.Scan(&c.Status, &c.EffectiveOn, &c.Reason, &c.ChangedBy, &c.RecordedAt)
 	})
+}
+
+// HistoryAndJourney returns an enrolment's status history and its journey (Journey) in one
+// round trip: what the admin enrolment page shows.
+func (s Store) HistoryAndJourney(ctx context.Context, e Enrolment) ([]StatusChange, []Block, error) {
+	var history []StatusChange
+	var blocks []Block
+	b := &pgx.Batch{}
+	b.Queue(statusHistorySQL, e.ID).Query(func(rows pgx.Rows) error {
+		var err error
+		history, err = collectStatusHistory(rows)
+		return err
+	})
+	QueueJourney(b, e, &blocks)
+	if err := s.DB.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("programme: history and journey %d: %w", e.ID, err)
+	}
+	return history, blocks, nil
 }
 
 // RecordStatus appends a status change; a trigger keeps enrolments.status in step.
@@ -172,6 +202,7 @@ type NewEnrolment struct {
 	FundingRoute      FundingRoute
 	PaymentReceivedOn *time.Time
 	StartsOn          *time.Time // zero: the cohort's start
+	School            string     // where they work, as their application gave it; "" if not known
 }
 
 // Enrolment problems a form or a CSV row reports against the email.
@@ -190,6 +221,11 @@ func (s Store) Enrol(ctx context.Context, n NewEnrolment, actorID int64, baseURL
 		return err
 	})
 	return id, err
+}
+
+// EnrolInTx enrols one person as Enrol does, inside the caller's transaction.
+func EnrolInTx(ctx context.Context, tx pgx.Tx, n NewEnrolment, actorID int64, baseURL string) (int64, error) {
+	return enrol(ctx, tx, n, actorID, baseURL)
 }
 
 func enrol(ctx context.Context, tx pgx.Tx, n NewEnrolment, actorID int64, baseURL string) (int64, error) {
@@ -211,9 +247,9 @@ func enrol(ctx context.Context, tx pgx.Tx, n NewEnrolment, actorID int64, baseUR
 		return 0, err
 	}
 	var id int64
-	err = tx.QueryRow(ctx, `INSERT INTO enrolments (user_id, cohort_id, funding_route, payment_received_on, starts_on)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, cohort_id) DO NOTHING RETURNING id`,
-		userID, n.CohortID, n.FundingRoute, n.PaymentReceivedOn, starts).Scan(&id)
+	err = tx.QueryRow(ctx, `INSERT INTO enrolments (user_id, cohort_id, funding_route, payment_received_on, starts_on, school)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, cohort_id) DO NOTHING RETURNING id`,
+		userID, n.CohortID, n.FundingRoute, n.PaymentReceivedOn, starts, n.School).Scan(&id)
 	if database.IsNoRows(err) {
 		return 0, ErrAlreadyEnrolled
 	}
@@ -312,7 +348,7 @@ func (s Store) ImportEnrolments(ctx context.Context, rows []EnrolmentRow, actorI
 				return err
 			}
 			_, err = enrol(ctx, sp, NewEnrolment{Email: row.Email, Name: row.Name, CohortID: id, FundingRoute: row.FundingRoute,
-				PaymentReceivedOn: row.PaymentReceivedOn, StartsOn: row.StartsOn}, actorID, baseURL)
+				PaymentReceivedOn: row.PaymentReceivedOn, StartsOn: row.StartsOn, School: row.School}, actorID, baseURL)
 			switch {
 			case errors.Is(err, ErrAlreadyEnrolled):
 				problems = append(problems, ImportProblem{Line: row.Line, Email: row.Email, Problems: []string{"Already enrolled in " + row.Cohort}})

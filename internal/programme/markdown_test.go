@@ -25,3 +25,26 @@ func TestRenderMarkdownIsSafe(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderMarkdownRendersEachTextOnce(t *testing.T) {
+	c := &renderCache{max: 64}
+	saved := rendered
+	rendered = c
+	defer func() { rendered = saved }()
+	news := "Welcome back: see **Learn**."
+	first := RenderMarkdown(news)
+	if again := RenderMarkdown(news); again != first || c.renders != 1 {
+		t.Errorf("rendered %d times: %q, %q", c.renders, first, again)
+	}
+	if other := RenderMarkdown("Another *post*."); !strings.Contains(other, "<em>post</em>") || c.renders != 2 {
+		t.Errorf("another text: %q after %d renders", other, c.renders)
+	}
+	// Past its size the cache starts again rather than growing.
+	RenderMarkdown(strings.Repeat("long ", 20))
+	if c.size > c.max {
+		t.Errorf("kept %d bytes, more than %d", c.size, c.max)
+	}
+	if RenderMarkdown(news) != first {
+		t.Error("a text rendered again renders the same")
+	}
+}

@@ -3,6 +3,7 @@ package programme
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,11 +33,18 @@ func (s Store) AllNews(ctx context.Context, limit int) ([]NewsPost, error) {
 	return s.news(ctx, `WHERE $1::bigint IS NULL`, nil, limit)
 }
 
+// news lists posts. The limit is written into the statement rather than sent as a parameter:
+// it is always a caller's constant, and with LIMIT as a parameter PostgreSQL cannot price one
+// plan for every execution, so it planned the statement afresh each time (at national size,
+// planning cost more than running it).
 func (s Store) news(ctx context.Context, where string, arg any, limit int) ([]NewsPost, error) {
+	if limit < 1 || limit > 1000 {
+		return nil, fmt.Errorf("programme: news: limit %d out of range", limit)
+	}
 	rows, err := s.DB.Query(ctx, `
 		SELECT n.id, n.title, n.body, coalesce(h.name, c.name, 'Everyone'), n.published_at
 		FROM news_posts n LEFT JOIN courses c ON c.id = n.course_id LEFT JOIN cohorts h ON h.id = n.cohort_id
-		`+where+` ORDER BY n.published_at DESC, n.id DESC LIMIT $2`, arg, limit)
+		`+where+` ORDER BY n.published_at DESC, n.id DESC LIMIT `+strconv.Itoa(limit), arg)
 	if err != nil {
 		return nil, fmt.Errorf("programme: news: %w", err)
 	}

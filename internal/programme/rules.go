@@ -5,7 +5,6 @@ package programme
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"npq/internal/timefmt"
@@ -161,6 +160,11 @@ func Today(now time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+// StartOfDay is the instant a calendar day (as Today gives it) starts in London.
+func StartOfDay(day time.Time) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, timefmt.London)
+}
+
 // IsOpen reports whether a block is open on today: it has an open date on or before today.
 func (b Block) IsOpen(today time.Time) bool {
 	return !b.OpensOn.IsZero() && !b.OpensOn.After(today)
@@ -271,49 +275,6 @@ func FormatHours(minutes int) string {
 		return "1 hour"
 	}
 	return itoa(h) + " hours"
-}
-
-// Roster sort columns.
-var RosterSorts = []string{"name", "progress", "block", "activity"}
-
-// SortRoster orders a roster by a column ("name", "progress", "block" or "activity"), in
-// direction "asc" or "desc"; ties keep name order. "activity" ascending puts the least
-// recently active (and never active) first.
-func SortRoster(entries []RosterEntry, column, dir string) {
-	less := func(a, b RosterEntry) int {
-		switch column {
-		case "progress":
-			return cmpInt(a.Progress.Percent(), b.Progress.Percent())
-		case "block":
-			return cmpInt(a.CurrentBlockNo, b.CurrentBlockNo)
-		case "activity":
-			return cmpTime(a.LastActivityAt, b.LastActivityAt)
-		}
-		return 0
-	}
-	slices.SortStableFunc(entries, func(a, b RosterEntry) int {
-		c := less(a, b)
-		if dir == "desc" {
-			c = -c
-		}
-		if c == 0 {
-			c = strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
-			if column == "name" && dir == "desc" {
-				c = -c
-			}
-		}
-		return c
-	})
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func cmpTime(a, b *time.Time) int {

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"npq/internal/database"
+	"npq/internal/listing"
 	"npq/internal/scope"
 )
 
@@ -96,8 +97,9 @@ const courseColumns = `c.id, c.qualification_code, q.name, q.course_group, c.nam
 func (s Store) Courses(ctx context.Context) ([]Course, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT `+courseColumns+`,
-		       (SELECT count(*) FROM blocks b WHERE b.course_id = c.id),
-		       (SELECT count(*) FROM block_items i JOIN blocks b ON b.id = i.block_id WHERE b.course_id = c.id),
+		       (SELECT count(*) FROM blocks b WHERE b.course_id = c.id AND b.archived_at IS NULL),
+		       (SELECT count(*) FROM block_items i JOIN blocks b ON b.id = i.block_id WHERE b.course_id = c.id
+		          AND i.archived_at IS NULL AND b.archived_at IS NULL),
 		       (SELECT count(*) FROM cohorts h WHERE h.course_id = c.id)
 		FROM courses c JOIN qualifications q ON q.code = c.qualification_code ORDER BY q.position, c.name`)
 	if err != nil {
@@ -160,6 +162,7 @@ type StructureItem struct {
 	Item
 	Body       string
 	Statements []string // statement keys
+	Archived   bool     // hidden from participants, kept for history
 }
 
 // StructureBlock is a block with its items, for the course editor.
@@ -168,14 +171,15 @@ type StructureBlock struct {
 	Position    int
 	Title       string
 	Description string
+	Archived    bool // hidden from participants and from new cohorts, kept for history
 	Items       []StructureItem
 }
 
 // CourseStructure returns a course's blocks and items (with their statement keys) in order.
 func (s Store) CourseStructure(ctx context.Context, courseID int64) ([]StructureBlock, error) {
 	rows, err := s.DB.Query(ctx, `
-		SELECT b.id, b.position, b.title, b.description,
-		       i.id, i.position, i.kind, i.title, i.body, i.expected_minutes, i.required,
+		SELECT b.id, b.position, b.title, b.description, b.archived_at IS NOT NULL,
+		       i.id, i.position, i.kind, i.title, i.body, i.expected_minutes, i.required, i.archived_at IS NOT NULL,
 		       coalesce((SELECT array_agg(statement_key ORDER BY statement_key) FROM block_item_statements s WHERE s.item_id = i.id), '{}')
 		FROM blocks b LEFT JOIN block_items i ON i.block_id = b.id
 		WHERE b.course_id = $1 ORDER BY b.position, i.position`, courseID)
@@ -190,9 +194,9 @@ func (s Store) CourseStructure(ctx context.Context, courseID int64) ([]Structure
 		var pos *int
 		var kind, title, body *string
 		var minutes *int
-		var required *bool
+		var required, archived *bool
 		var keys []string
-		if err := rows.Scan(&b.ID, &b.Position, &b.Title, &b.Description, &itemID, &pos, &kind, &title, &body, &minutes, &required, &keys); err != nil {
+		if err := rows.Scan(&b.ID, &b.Position, &b.Title, &b.Description, &b.Archived, &itemID, &pos, &kind, &title, &body, &minutes, &required, &archived, &keys); err != nil {
 			return nil, err
 		}
 		if n := len(out); n == 0 || out[n-1].ID != b.ID {
@@ -201,7 +205,7 @@ func (s Store) CourseStructure(ctx context.Context, courseID int64) ([]Structure
 		if itemID != nil {
 			last := &out[len(out)-1]
 			last.Items = append(last.Items, StructureItem{Item: Item{ID: *itemID, BlockID: b.ID, Position: *pos, Kind: ItemKind(*kind),
-				Title: *title, ExpectedMinutes: *minutes, Required: *required}, Body: *body, Statements: keys})
+				Title: *title, ExpectedMinutes: *minutes, Required: *required}, Body: *body, Statements: keys, Archived: *archived})
 		}
 	}
 	return out, rows.Err()
@@ -324,10 +328,16 @@ func (c Cohort) Stage(today time.Time) string {
 	return "Finished"
 }
 
+// cohortColumns are what scanCohort reads, from cohortFrom. Both counts come from one range
+// scan of the cohort's enrolments in the (cohort_id, status) index.
 const cohortColumns = `h.id, h.course_id, c.name, c.qualification_code, h.delivery_partner_id, p.name, h.name,
 	h.schedule_identifier, h.starts_on, h.study_ends_on, h.assessment_opens_on, h.assessment_closes_on,
-	(SELECT count(*) FROM enrolments e WHERE e.cohort_id = h.id),
-	(SELECT count(*) FROM enrolments e WHERE e.cohort_id = h.id AND e.status = 'active')`
+	k.participants, k.active`
+
+// cohortFrom joins a cohort (h) to its course, partner and enrolment counts.
+const cohortFrom = `FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
+	CROSS JOIN LATERAL (SELECT count(*) AS participants, count(*) FILTER (WHERE e.status = 'active') AS active
+		FROM enrolments e WHERE e.cohort_id = h.id) k`
 
 func scanCohort(r pgx.Row) (Cohort, error) {
 	var c Cohort
@@ -339,12 +349,50 @@ func scanCohort(r pgx.Row) (Cohort, error) {
 // Cohorts lists the cohorts within sc, newest first.
 func (s Store) Cohorts(ctx context.Context, sc scope.Scope) ([]Cohort, error) {
 	rows, err := s.DB.Query(ctx, `
-		SELECT `+cohortColumns+`
-		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
+		SELECT `+cohortColumns+` `+cohortFrom+`
 		WHERE $1 OR h.delivery_partner_id = $2
-		ORDER BY h.starts_on DESC, h.name`, sc.All(), sc.PartnerID())
+		ORDER BY h.starts_on DESC, h.name`, database.PlanEachTime, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohorts: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cohort, error) { return scanCohort(r) })
+}
+
+// CohortChoices lists the cohorts within sc, newest first, without counting their enrolments:
+// for the filters of long lists, which name every cohort.
+func (s Store) CohortChoices(ctx context.Context, sc scope.Scope) ([]Cohort, error) {
+	rows, err := s.DB.Query(ctx, `
+		SELECT h.id, h.course_id, c.name, c.qualification_code, h.delivery_partner_id, p.name, h.name,
+			h.schedule_identifier, h.starts_on, h.study_ends_on, h.assessment_opens_on, h.assessment_closes_on, 0, 0
+		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
+		WHERE $1 OR h.delivery_partner_id = $2
+		ORDER BY h.starts_on DESC, h.name`, database.PlanEachTime, sc.All(), sc.PartnerID())
+	if err != nil {
+		return nil, fmt.Errorf("programme: cohort choices: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cohort, error) { return scanCohort(r) })
+}
+
+// CohortKey is a cohort's position in the list of cohorts: its start, and its id.
+func CohortKey(c Cohort) listing.Cursor { return listing.TimeKey(c.StartsOn, c.ID) }
+
+// CohortsPage lists a page of the cohorts within sc whose name contains query, latest start
+// first, in the query's order for listing.Cut. Only the page's cohorts have their enrolments
+// counted.
+func (s Store) CohortsPage(ctx context.Context, sc scope.Scope, query string, req listing.Request) ([]Cohort, error) {
+	at, id, err := req.Cursor().TimeID()
+	if err != nil {
+		return nil, err
+	}
+	cmp, dir := listing.Seek(false, req)
+	rows, err := s.DB.Query(ctx, `
+		SELECT `+cohortColumns+` `+cohortFrom+`
+		WHERE ($1 OR h.delivery_partner_id = $2) AND ($3 = '' OR h.name ILIKE $3)
+		  AND ($4 = 0 OR (h.starts_on, h.id) `+cmp+` ($5::timestamptz::date, $4))
+		ORDER BY h.starts_on `+dir+`, h.id `+dir+` LIMIT $6`, database.PlanEachTime,
+		sc.All(), sc.PartnerID(), database.Contains(query), id, at, req.Limit())
+	if err != nil {
+		return nil, fmt.Errorf("programme: cohorts page: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cohort, error) { return scanCohort(r) })
 }
@@ -352,8 +400,7 @@ func (s Store) Cohorts(ctx context.Context, sc scope.Scope) ([]Cohort, error) {
 // CohortByID returns a cohort within sc.
 func (s Store) CohortByID(ctx context.Context, id int64, sc scope.Scope) (Cohort, error) {
 	c, err := scanCohort(s.DB.QueryRow(ctx, `
-		SELECT `+cohortColumns+`
-		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
+		SELECT `+cohortColumns+` `+cohortFrom+`
 		WHERE h.id = $1 AND ($2 OR h.delivery_partner_id = $3)`, id, sc.All(), sc.PartnerID()))
 	if database.IsNoRows(err) {
 		return c, database.ErrNotFound
@@ -403,8 +450,8 @@ func (s Store) CohortBlocks(ctx context.Context, cohortID int64, sc scope.Scope)
 		SELECT b.id, b.position, b.title, cb.opens_on, i.id, i.position, i.kind, i.title, i.required, i.expected_minutes
 		FROM cohorts h JOIN blocks b ON b.course_id = h.course_id
 		LEFT JOIN cohort_blocks cb ON cb.cohort_id = h.id AND cb.block_id = b.id
-		LEFT JOIN block_items i ON i.block_id = b.id
-		WHERE h.id = $1 AND ($2 OR h.delivery_partner_id = $3) ORDER BY b.position, i.position`, cohortID, sc.All(), sc.PartnerID())
+		LEFT JOIN block_items i ON i.block_id = b.id AND i.archived_at IS NULL
+		WHERE h.id = $1 AND ($2 OR h.delivery_partner_id = $3) AND b.archived_at IS NULL ORDER BY b.position, i.position`, cohortID, sc.All(), sc.PartnerID())
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohort %d blocks: %w", cohortID, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"npq/internal/events"
 	"npq/internal/lifecycle"
 	"npq/internal/programme"
+	"npq/internal/records"
 	"npq/internal/scope"
 	"npq/internal/testdb"
 )
@@ -65,6 +66,7 @@ func TestScopedStoreReads(t *testing.T) {
 	ev := events.Store{DB: pool, BaseURL: "http://npq.test"}
 	pr := programme.Store{DB: pool}
 	lc := lifecycle.Store{DB: pool, BaseURL: "http://npq.test"}
+	rs := records.Store{DB: pool}
 	now := time.Now()
 
 	// Partner B gets a full event with a booking, a past event, and a refused request with its letter, so that
@@ -130,6 +132,21 @@ func TestScopedStoreReads(t *testing.T) {
 				t.Fatal(err)
 			}
 			out = append(out, s)
+		}
+		return out
+	}
+	// byIDs is byID for reads that find several records for one id.
+	byIDs := func(t *testing.T, list []int64, read func(id int64) ([]seen, error)) []seen {
+		var out []seen
+		for _, id := range list {
+			s, err := read(id)
+			if errors.Is(err, database.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s...)
 		}
 		return out
 	}
@@ -228,7 +245,7 @@ func TestScopedStoreReads(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				list, err := pr.Roster(ctx, c.id, sc, blocks, programme.Today(now))
+				list, err := pr.Roster(ctx, c.id, sc, blocks, now)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -245,7 +262,7 @@ func TestScopedStoreReads(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				facts := en.Marked + len(en.NoShows) + len(en.Unbooked)
+				facts := en.Marked + len(en.NoShows) + len(en.Unbooked) + len(en.Enrolled)
 				for _, u := range en.Unbooked {
 					facts += len(u.People)
 				}
@@ -254,6 +271,19 @@ func TestScopedStoreReads(t *testing.T) {
 				}
 			}
 			return out
+		}},
+		{"records.RecordFor", func(t *testing.T, sc scope.Scope) []seen {
+			// Each enrolment shown, with everything listed under it, counts as its partner's.
+			return byIDs(t, ids(`SELECT id FROM users WHERE role = 'participant' ORDER BY id`), func(id int64) ([]seen, error) {
+				rec, err := rs.RecordFor(ctx, id, sc)
+				var out []seen
+				for _, e := range rec.Enrolments {
+					for range 1 + len(e.History) + len(e.Blocks) + len(e.Bookings) + len(e.Requests) + len(e.Letters) + len(e.Submissions) {
+						out = append(out, seen{partner: e.PartnerID})
+					}
+				}
+				return out, err
+			})
 		}},
 		{"lifecycle.RequestsFor", func(t *testing.T, sc scope.Scope) []seen {
 			list, err := lc.RequestsFor(ctx, sc, 10000)

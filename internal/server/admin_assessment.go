@@ -9,21 +9,60 @@ import (
 
 	"npq/internal/assessment"
 	"npq/internal/database"
+	"npq/internal/listing"
+	"npq/internal/plural"
 	"npq/web/components"
 	"npq/web/pages/admin"
 )
 
 func (s *Server) adminAssessmentView(r *http.Request) (admin.AssessmentView, error) {
-	v := admin.AssessmentView{Stage: assessment.Stage(r.URL.Query().Get("stage"))}
-	if v.Stage != "" && v.Stage.Label() == "" {
-		return v, httpError{Status: http.StatusBadRequest, Message: "There is no such stage."}
+	req, err := listRequest(r)
+	if err != nil {
+		return admin.AssessmentView{}, err
 	}
-	var err error
-	if v.Submissions, err = s.assessment.AdminList(r.Context(), v.Stage); err != nil {
+	v, f, err := readSubmissionsFilter(r)
+	if err != nil {
 		return v, err
 	}
-	v.Report, err = s.assessment.Reports(r.Context())
-	return v, err
+	f.Query = req.Query
+	cohorts, err := s.programme.CohortChoices(r.Context(), scopeFor(r))
+	if err != nil {
+		return v, err
+	}
+	v.Courses, v.Cohorts, v.Partners = listChoices(cohorts, true)
+	v.Ages = ageChoices()
+	rows, err := s.assessment.SubmissionsPage(r.Context(), f, s.now(), req)
+	if err != nil {
+		return v, listFailed(err)
+	}
+	page := listing.Cut(rows, req, assessment.ListedKey)
+	v.Submissions, v.Pages = page.Rows, seekPager(r, page)
+	return v, nil
+}
+
+// readSubmissionsFilter reads the submissions list's filters from the address; anything no
+// form of ours sends is 400.
+func readSubmissionsFilter(r *http.Request) (admin.AssessmentView, assessment.SubmissionFilter, error) {
+	q := r.URL.Query()
+	v := admin.AssessmentView{Stage: assessment.Stage(q.Get("stage")), Filter: admin.SubmissionsFilter{Query: q.Get("q"),
+		Course: q.Get("course"), Cohort: q.Get("cohort"), Partner: q.Get("partner"), Age: q.Get("age")}}
+	f := assessment.SubmissionFilter{Stage: v.Stage}
+	if v.Stage != assessment.Waiting && v.Stage != assessment.AnyStage && v.Stage.Label() == "" {
+		return v, f, httpError{Status: http.StatusBadRequest, Message: "There is no such stage."}
+	}
+	var err error
+	if f.OlderThan, err = filterAge(r); err != nil {
+		return v, f, err
+	}
+	for _, id := range []struct {
+		name string
+		to   *int64
+	}{{"course", &f.CourseID}, {"cohort", &f.CohortID}, {"partner", &f.PartnerID}} {
+		if *id.to, err = filterID(r, id.name); err != nil {
+			return v, f, err
+		}
+	}
+	return v, f, nil
 }
 
 func (s *Server) adminAssessment(w http.ResponseWriter, r *http.Request) error {
@@ -39,38 +78,93 @@ func (s *Server) adminAutoAllocate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	msg := "Allocated " + strconv.Itoa(done) + " marking tasks"
+	msg := "Allocated " + plural.Count(done, "marking task", "marking tasks")
 	if left > 0 {
-		return s.seeOtherProblem(w, r, "/admin/assessment", msg+"; "+strconv.Itoa(left)+" could not be allocated because no eligible assessor is free of a conflict")
+		return s.seeOtherProblem(w, r, "/admin/assessment", msg+"; "+plural.Number(left)+" could not be allocated because no eligible assessor is free of a conflict")
 	}
 	return s.seeOther(w, r, "/admin/assessment", msg)
 }
 
+// adminRelease releases the ticked outcomes after a confirmation page that lists them and
+// says what releasing does; Change goes back to the list with them still ticked.
 func (s *Server) adminRelease(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	var ids []int64
-	for _, raw := range r.PostForm["release"] {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id <= 0 {
-			return httpError{Status: http.StatusBadRequest, Message: "The selection was not understood. Go back and try again."}
-		}
-		ids = append(ids, id)
+	ids, err := releaseIDs(r)
+	if err != nil {
+		return err
 	}
-	if len(ids) == 0 {
-		v, err := s.adminAssessmentView(r)
+	if len(ids) == 0 || field(r, "change") != "" {
+		return s.releaseList(w, r, ids, "")
+	}
+	if field(r, "confirm") != "yes" {
+		batch, err := s.assessment.ReleaseBatch(r.Context(), ids)
 		if err != nil {
 			return err
 		}
-		v.Errors.Add("release", "Select the outcomes to release")
-		return s.invalid(w, r, admin.Assessment(v))
+		if p := releaseProblem(ids, batch); p != "" {
+			return s.releaseList(w, r, ids, p)
+		}
+		return s.ok(w, r, admin.ConfirmRelease(admin.ReleaseCheck{Batch: batch, Consequences: assessment.ReleaseConsequences(batch)}))
 	}
 	n, err := s.assessment.Release(r.Context(), ids, currentUser(r.Context()).ID, s.now())
 	if errors.Is(err, database.ErrNotFound) {
 		return httpError{Status: http.StatusUnprocessableEntity, Message: "One of the selected submissions no longer exists. Nothing was released."}
 	}
-	return s.seeOtherAfter(w, r, err, "/admin/assessment", "Released "+strconv.Itoa(n)+" outcomes")
+	return s.seeOtherAfter(w, r, err, "/admin/assessment", "Released "+plural.Count(n, "outcome", "outcomes"))
+}
+
+// releaseIDs reads the ticked submissions; anything but ids is a malformed request.
+func releaseIDs(r *http.Request) ([]int64, error) {
+	var ids []int64
+	for _, raw := range r.PostForm["release"] {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, httpError{Status: http.StatusBadRequest, Message: "The selection was not understood. Go back and try again."}
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// releaseProblem says why a batch cannot be released, or "".
+func releaseProblem(ids []int64, batch []assessment.Listed) string {
+	found := map[int64]bool{}
+	for _, l := range batch {
+		found[l.ID] = true
+		if l.Stage != assessment.StageReady {
+			return "Candidate " + l.CandidateNumber + " is not ready for release. Select the outcomes again."
+		}
+	}
+	for _, id := range ids {
+		if !found[id] {
+			return "One of the selected submissions no longer exists. Select the outcomes again."
+		}
+	}
+	return ""
+}
+
+// releaseList shows the assessment page with ids ticked: with the problem msg, or asking for
+// a selection when there is none.
+func (s *Server) releaseList(w http.ResponseWriter, r *http.Request, ids []int64, msg string) error {
+	v, err := s.adminAssessmentView(r)
+	if err != nil {
+		return err
+	}
+	v.Selected = map[int64]bool{}
+	for _, id := range ids {
+		v.Selected[id] = true
+	}
+	switch {
+	case msg != "":
+		v.Errors.Add("release", msg)
+	case len(ids) == 0:
+		v.Errors.Add("release", "Select the outcomes to release")
+	default:
+		return s.ok(w, r, admin.Assessment(v))
+	}
+	return s.invalid(w, r, admin.Assessment(v))
 }
 
 func (s *Server) adminSubmissionView(r *http.Request) (admin.SubmissionView, error) {
@@ -80,13 +174,10 @@ func (s *Server) adminSubmissionView(r *http.Request) (admin.SubmissionView, err
 	if err != nil {
 		return v, err
 	}
-	if v.Submission, err = s.assessment.SubmissionByID(ctx, id); err != nil {
+	if v.Submission, v.Sheets, err = s.assessment.SubmissionWithSheets(ctx, id); err != nil {
 		return v, err
 	}
 	if v.Spec, err = s.assessment.Spec(ctx, v.Submission.Qualification); err != nil {
-		return v, err
-	}
-	if v.Sheets, err = s.assessment.Sheets(ctx, id); err != nil {
 		return v, err
 	}
 	if v.Agreed, err = s.assessment.AgreedJudgements(ctx, id); err != nil {
@@ -107,7 +198,7 @@ func (s *Server) adminSubmissionView(r *http.Request) (admin.SubmissionView, err
 	}
 	v.Assessors = []components.Option{{Value: "", Label: "Choose an assessor"}}
 	for _, a := range assessors {
-		v.Assessors = append(v.Assessors, components.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name + " (" + strconv.Itoa(a.Open) + " unfinished)"})
+		v.Assessors = append(v.Assessors, components.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name + " (" + plural.Number(a.Open) + " unfinished)"})
 	}
 	if v.Submission.Stage == assessment.StageModeration {
 		me := currentUser(ctx)

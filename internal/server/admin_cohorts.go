@@ -3,10 +3,12 @@ package server
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"npq/internal/auth"
 	"npq/internal/database"
+	"npq/internal/listing"
 	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/web/components"
@@ -15,11 +17,23 @@ import (
 )
 
 func (s *Server) adminCohorts(w http.ResponseWriter, r *http.Request) error {
-	cohorts, err := s.programme.Cohorts(r.Context(), scopeFor(r))
+	req, err := listRequest(r)
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, partner.Cohorts("Cohorts", "All delivery partners", cohortRows(cohorts, "/admin/cohorts/", programme.Today(s.now())), "/admin/cohorts/new"))
+	cohorts, err := s.programme.CohortsPage(r.Context(), scopeFor(r), req.Query, req)
+	if err != nil {
+		return listFailed(err)
+	}
+	page := listing.Cut(cohorts, req, programme.CohortKey)
+	v := admin.CohortsView{Query: req.Query, Pages: seekPager(r, page)}
+	today := programme.Today(s.now())
+	for _, c := range page.Rows {
+		v.Rows = append(v.Rows, admin.CohortListRow{Href: "/admin/cohorts/" + strconv.FormatInt(c.ID, 10), Name: c.Name,
+			Course: c.CourseName, Partner: c.PartnerName, Stage: c.Stage(today), StartsOn: c.StartsOn,
+			Participants: c.Participants, Active: c.Active})
+	}
+	return s.ok(w, r, admin.Cohorts(v))
 }
 
 func (s *Server) adminCohort(w http.ResponseWriter, r *http.Request) error {
@@ -32,6 +46,7 @@ func (s *Server) adminCohort(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Admin = true
+	v.PersonHref = func(e programme.RosterEntry) string { return "/admin/participants/" + strconv.FormatInt(e.UserID, 10) }
 	v.EnrolmentHref = func(e programme.RosterEntry) string {
 		return "/admin/enrolments/" + strconv.FormatInt(e.EnrolmentID, 10)
 	}
@@ -68,9 +83,12 @@ func (s *Server) cohortForm(r *http.Request, f *admin.CohortForm) error {
 		return err
 	}
 	f.Course = &c
-	if f.Blocks, err = s.programme.CourseStructure(ctx, id); err != nil {
+	blocks, err := s.programme.CourseStructure(ctx, id)
+	if err != nil {
 		return err
 	}
+	// Archived blocks are not part of new cohorts.
+	f.Blocks = slices.DeleteFunc(blocks, func(b programme.StructureBlock) bool { return b.Archived })
 	partners, err := s.programme.Partners(ctx)
 	if err != nil {
 		return err
@@ -81,7 +99,7 @@ func (s *Server) cohortForm(r *http.Request, f *admin.CohortForm) error {
 	}
 	f.Schedules = []components.Option{{Value: "", Label: "Choose a schedule"}}
 	for _, sc := range schedules {
-		f.Schedules = append(f.Schedules, components.Option{Value: sc, Label: sc})
+		f.Schedules = append(f.Schedules, components.Option{Value: sc, Label: programme.ScheduleLabel(sc)})
 	}
 	if f.BlockOpens == nil {
 		f.BlockOpens = map[int64]components.DateValue{}
@@ -109,7 +127,7 @@ func (s *Server) adminCohortCreate(w http.ResponseWriter, r *http.Request) error
 	f := admin.CohortForm{CourseID: get("course"), PartnerID: get("partner"), Name: get("name"), Schedule: get("schedule"),
 		StartsOn: components.DateFrom(get, "starts_on"), StudyEndsOn: components.DateFrom(get, "study_ends_on"),
 		AssessmentOpens: components.DateFrom(get, "assessment_opens"), AssessmentCloses: components.DateFrom(get, "assessment_closes"),
-		BlockOpens: map[int64]components.DateValue{}}
+		BlockOpens: map[int64]components.DateValue{}, Mode: get("mode")}
 	if err := s.cohortForm(r, &f); err != nil {
 		return err
 	}
@@ -117,11 +135,40 @@ func (s *Server) adminCohortCreate(w http.ResponseWriter, r *http.Request) error
 		f.Errors.Add("course", "Choose one of the courses listed")
 		return s.invalid(w, r, admin.CohortNew(f))
 	}
+	if f.Mode != "proposed" && f.Mode != "custom" && !f.StudyEndsOn.Empty() {
+		f.Mode = "custom" // a form with every date typed in, as before dates were proposed
+	}
+	switch {
+	case f.Mode != "proposed" && f.Mode != "custom":
+		return s.cohortPropose(w, r, &f, "")
+	case f.Mode == "proposed" && get("action") == "change-dates":
+		return s.cohortChangeDates(w, r, f, get)
+	case f.Mode == "proposed" && get("proposed_from") != f.StartsOn.Day+"-"+f.StartsOn.Month+"-"+f.StartsOn.Year:
+		return s.cohortPropose(w, r, &f, "The start date changed, so the dates were proposed again from it. Check them, then add the cohort.")
+	}
+	return s.cohortSave(w, r, f, get)
+}
+
+// cohortChangeDates shows the proposed dates as inputs, filled in, for the admin to change.
+func (s *Server) cohortChangeDates(w http.ResponseWriter, r *http.Request, f admin.CohortForm, get func(string) string) error {
+	for _, b := range f.Blocks {
+		f.BlockOpens[b.ID] = components.DateFrom(get, "block_"+strconv.FormatInt(b.ID, 10))
+	}
+	f.Mode = "custom"
+	return s.ok(w, r, admin.CohortNew(f))
+}
+
+// cohortSave checks the whole cohort form and adds the cohort.
+func (s *Server) cohortSave(w http.ResponseWriter, r *http.Request, f admin.CohortForm, get func(string) string) error {
 	d, ps := readCohortForm(get, &f)
+	if f.Mode == "proposed" {
+		p := programme.ProposeDates(d.StartsOn, *f.Course, len(f.Blocks))
+		f.Proposal, f.ProposedFrom = &p, get("proposed_from")
+	}
 	ps.Merge(d.Check())
 	addProblems(&f.Errors, ps.Sorted(cohortFields(d)...))
 	if f.Errors.Any() {
-		return s.invalid(w, r, admin.CohortNew(f))
+		return s.invalid(w, r, admin.CohortNew(cohortFormShowingDates(f)))
 	}
 	id, err := s.programme.CreateCohort(r.Context(), d.Cohort())
 	if errors.Is(err, programme.ErrDuplicateName) {
@@ -132,6 +179,42 @@ func (s *Server) adminCohortCreate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	return s.seeOther(w, r, "/admin/cohorts/"+strconv.FormatInt(id, 10), "Cohort added: "+f.Name)
+}
+
+// cohortPropose checks the details of a new cohort and, when they are right, proposes its
+// dates from the start date and the course's schedule for the admin to check (nothing is
+// saved yet); notice says why, when the dates are proposed again.
+func (s *Server) cohortPropose(w http.ResponseWriter, r *http.Request, f *admin.CohortForm, notice string) error {
+	var ps problem.Problems
+	d := programme.CohortDraft{NewCohort: programme.NewCohort{CourseID: f.Course.ID, Name: f.Name, ScheduleIdentifier: f.Schedule}}
+	readChoice(&ps, "partner", f.PartnerID, f.Partners, "Choose the delivery partner", "Choose one of the delivery partners listed")
+	readChoice(&ps, "schedule", f.Schedule, f.Schedules, "Choose the DfE schedule", "Choose one of the schedules listed")
+	start := readDate(&ps, "starts_on-day", "Start date", f.StartsOn)
+	ps.Merge(d.Check())
+	addProblems(&f.Errors, ps.Sorted("partner", "name", "schedule", "starts_on-day"))
+	if f.Errors.Any() {
+		f.Mode = ""
+		return s.invalid(w, r, admin.CohortNew(*f))
+	}
+	p := programme.ProposeDates(start, *f.Course, len(f.Blocks))
+	f.Mode, f.Proposal, f.Notice = "proposed", &p, notice
+	f.ProposedFrom = f.StartsOn.Day + "-" + f.StartsOn.Month + "-" + f.StartsOn.Year
+	f.StudyEndsOn, f.AssessmentOpens, f.AssessmentCloses = components.DateOf(p.StudyEndsOn), components.DateOf(p.AssessmentOpensOn), components.DateOf(p.AssessmentClosesOn)
+	for i, b := range f.Blocks {
+		f.BlockOpens[b.ID] = components.DateOf(p.BlockOpens[i])
+	}
+	return s.ok(w, r, admin.CohortNew(*f))
+}
+
+// cohortFormShowingDates is the form as it shows problems: a problem with a date after the
+// start is shown on its input, so proposed dates become inputs.
+func cohortFormShowingDates(f admin.CohortForm) admin.CohortForm {
+	for _, e := range f.Errors {
+		if e.Field != "partner" && e.Field != "name" && e.Field != "schedule" && e.Field != "starts_on-day" {
+			f.Mode = "custom"
+		}
+	}
+	return f
 }
 
 // cohortFields are the cohort form's fields in the order their problems are listed.
@@ -190,11 +273,12 @@ func (s *Server) adminEnrolCreate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	get := func(k string) string { return field(r, k) }
-	f := admin.EnrolForm{Cohort: c, Email: get("email"), Name: get("name"), Funding: get("funding"), Fundings: fundingOptions(),
+	f := admin.EnrolForm{Cohort: c, Email: get("email"), Name: get("name"), School: get("school"), Funding: get("funding"), Fundings: fundingOptions(),
 		PaymentReceivedOn: components.DateFrom(get, "payment"), StartsOn: components.DateFrom(get, "starts_on")}
 	f.Errors.Add("email", auth.EmailProblem(f.Email))
 	f.Errors.Add("name", auth.NameProblem(f.Name))
-	n := programme.NewEnrolment{Email: f.Email, Name: f.Name, CohortID: c.ID, FundingRoute: programme.FundingRoute(f.Funding)}
+	f.Errors.Add("school", maxLength("School", f.School, programme.MaxSchool))
+	n := programme.NewEnrolment{Email: f.Email, Name: f.Name, CohortID: c.ID, FundingRoute: programme.FundingRoute(f.Funding), School: f.School}
 	if f.Funding == "" {
 		f.Errors.Add("funding", "Choose the funding route")
 	} else if !n.FundingRoute.Valid() {

@@ -93,7 +93,9 @@ func (s *Server) coursePage(r *http.Request, courseID int64, bf admin.BlockForm)
 	var items []programme.Item
 	for _, b := range blocks {
 		for _, it := range b.Items {
-			items = append(items, it.Item)
+			if !b.Archived && !it.Archived {
+				items = append(items, it.Item)
+			}
 		}
 	}
 	v := admin.CoursePage{Course: c, Blocks: blocks, BlockForm: bf}

@@ -3,8 +3,8 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
+	"npq/internal/plural"
 	"npq/internal/programme"
 	"npq/web/pages/admin"
 )
@@ -59,11 +59,11 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if len(problems) == 0 {
-			return s.seeOther(w, r, "/admin/cohorts", "Enrolled "+strconv.Itoa(n)+" participants from "+header.Filename)
+			return s.seeOther(w, r, "/admin/cohorts", "Enrolled "+plural.Count(n, "participant", "participants")+" from "+header.Filename)
 		}
 	}
 	v.Problems = problems
-	v.Errors.Add("file", strconv.Itoa(len(problems))+" rows have problems, so nobody was enrolled")
+	v.Errors.Add("file", problemRows(len(problems))+", so nobody was enrolled")
 	return s.invalid(w, r, admin.Import(v))
 }
 
@@ -76,20 +76,21 @@ func (s *Server) adminEnrolment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	history, err := s.programme.StatusHistory(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	blocks, err := s.programme.Journey(r.Context(), e)
+	history, blocks, err := s.programme.HistoryAndJourney(r.Context(), e)
 	if err != nil {
 		return err
 	}
 	v := admin.EnrolmentPage{Enrolment: e, History: history, Progress: programme.CourseProgress(blocks)}
-	if v.Requests, err = s.lifecycle.RequestsForEnrolment(r.Context(), e.ID); err != nil {
+	if v.Requests, v.Letters, err = s.lifecycle.RequestsAndLetters(r.Context(), e.ID); err != nil {
 		return err
 	}
-	if v.Letters, err = s.lifecycle.LettersForEnrolment(r.Context(), e.ID); err != nil {
+	if v.DfE, err = s.enrolmentDfESection(r.Context(), e.ID); err != nil {
 		return err
 	}
 	return s.ok(w, r, admin.Enrolment(v))
+}
+
+// problemRows says how many rows of an import have problems.
+func problemRows(n int) string {
+	return plural.Count(n, "row has", "rows have") + " problems"
 }

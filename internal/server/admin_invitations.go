@@ -19,7 +19,7 @@ func (s *Server) adminInvitations(w http.ResponseWriter, r *http.Request) error 
 	now := s.now()
 	out := make([]admin.InvitationRow, len(rows))
 	for i, inv := range rows {
-		out[i] = admin.InvitationRow{Email: inv.Email, Name: inv.Name, Role: inv.Role.Label(), Partner: inv.PartnerName,
+		out[i] = admin.InvitationRow{ID: inv.ID, Email: inv.Email, Name: inv.Name, Role: inv.Role.Label(), Partner: inv.PartnerName,
 			CreatedAt: inv.CreatedAt, Status: inv.Status(now)}
 	}
 	return s.ok(w, r, admin.Invitations(out))

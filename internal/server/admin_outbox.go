@@ -7,31 +7,34 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"npq/internal/listing"
 	"npq/internal/notify"
 	"npq/web/components"
 	"npq/web/pages/admin"
 )
 
-// pageParam reads ?page=N; anything else is page 1.
-func pageParam(r *http.Request) int {
-	p, err := strconv.Atoi(r.URL.Query().Get("page"))
-	if err != nil || p < 1 || p > 100000 {
-		return 1
-	}
-	return p
-}
-
 func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) error {
-	page := pageParam(r)
-	entries, total, err := notify.Outbox(r.Context(), s.pool, page)
+	req, err := listRequest(r)
 	if err != nil {
 		return err
 	}
-	v := admin.OutboxView{SMTP: s.cfg.SMTPHost != "",
-		Pagination: components.NewPagination(page, total, notify.OutboxPageSize, "/admin/outbox?page=")}
-	for _, e := range entries {
+	delivery, ok := notify.ParseDelivery(r.URL.Query().Get("status"))
+	if !ok {
+		return badRequest("The list could not be filtered.")
+	}
+	entries, err := notify.OutboxPage(r.Context(), s.pool, notify.OutboxFilter{Query: req.Query, Delivery: delivery}, req)
+	if err != nil {
+		return listFailed(err)
+	}
+	page := listing.Cut(entries, req, notify.OutboxKey)
+	v := admin.OutboxView{SMTP: s.cfg.SMTPHost != "", Query: req.Query, Status: string(delivery), Pages: seekPager(r, page),
+		Statuses: []components.Option{{Value: "", Label: "Any status"}}}
+	for _, d := range notify.Deliveries {
+		v.Statuses = append(v.Statuses, components.Option{Value: string(d), Label: d.Label()})
+	}
+	for _, e := range page.Rows {
 		v.Rows = append(v.Rows, admin.OutboxRow{ID: e.ID, To: e.Message.ToAddress, Subject: e.Message.Subject,
-			CreatedAt: e.CreatedAt, SentAt: e.SentAt})
+			CreatedAt: e.CreatedAt, SentAt: e.SentAt, Delivery: e.Delivery(), GaveUp: e.GaveUp()})
 	}
 	return s.ok(w, r, admin.Outbox(v))
 }
@@ -59,6 +62,8 @@ var secretLinks = []struct {
 }{
 	{regexp.MustCompile(`\S*/invitations/[A-Za-z0-9_-]{16,}`), "[invitation link hidden: only the recipient can use it]"},
 	{regexp.MustCompile(`\S*/calendar/[A-Za-z0-9_-]{16,}(\.ics)?`), "[calendar link hidden: only the recipient can use it]"},
+	{regexp.MustCompile(`\S*/reset-password/[A-Za-z0-9_-]{16,}`), "[password link hidden: only the recipient can use it]"},
+	{regexp.MustCompile(`\S*/account/email/[A-Za-z0-9_-]{16,}`), "[confirmation link hidden: only the recipient can use it]"},
 }
 
 // hideSecretLinks replaces the secret links in a message body, and says whether it found any.

@@ -2,35 +2,49 @@ package server
 
 import (
 	"net/http"
-	"unicode/utf8"
+	"strings"
 
+	"npq/internal/listing"
+	"npq/internal/programme"
+	"npq/web/components"
 	"npq/web/pages/admin"
 )
 
 func (s *Server) adminParticipants(w http.ResponseWriter, r *http.Request) error {
-	v := admin.ParticipantsView{}
-	q := r.URL.Query().Get("q")
-	switch {
-	case !r.URL.Query().Has("q"):
-		return s.ok(w, r, admin.Participants(v))
-	case !utf8.ValidString(q):
-		v.Errors.Add("q", "Enter a name or email address")
-		return s.invalid(w, r, admin.Participants(v))
-	}
-	v.Query = q
-	switch n := utf8.RuneCountInString(v.Query); {
-	case n < 2:
-		v.Errors.Add("q", "Enter at least 2 characters of a name or email address")
-	case n > 100:
-		v.Errors.Add("q", "Search must be 100 characters or fewer")
-	}
-	if v.Errors.Any() {
-		return s.invalid(w, r, admin.Participants(v))
-	}
-	matches, err := s.programme.SearchParticipants(r.Context(), v.Query, 50)
+	req, err := listRequest(r)
 	if err != nil {
 		return err
 	}
-	v.Matches, v.Searched = matches, true
+	q := r.URL.Query()
+	v := admin.ParticipantsView{Filter: admin.ParticipantsFilter{Query: strings.TrimSpace(q.Get("q")), Course: q.Get("course"),
+		Cohort: q.Get("cohort"), Partner: q.Get("partner"), Status: q.Get("status")}}
+	f := programme.ParticipantFilter{Query: req.Query}
+	var ok bool
+	if f.Status, ok = programme.ParseStatus(v.Filter.Status); !ok {
+		return badRequest("The list could not be filtered.")
+	}
+	for _, id := range []struct {
+		name string
+		to   *int64
+	}{{"course", &f.CourseID}, {"cohort", &f.CohortID}, {"partner", &f.PartnerID}} {
+		if *id.to, err = filterID(r, id.name); err != nil {
+			return err
+		}
+	}
+	cohorts, err := s.programme.CohortChoices(r.Context(), scopeFor(r))
+	if err != nil {
+		return err
+	}
+	v.Choices.Courses, v.Choices.Cohorts, v.Choices.Partners = listChoices(cohorts, true)
+	v.Choices.Statuses = []components.Option{{Value: "", Label: "Any status"}}
+	for _, st := range programme.Statuses {
+		v.Choices.Statuses = append(v.Choices.Statuses, components.Option{Value: string(st), Label: st.Label()})
+	}
+	rows, err := s.programme.ParticipantsPage(r.Context(), scopeFor(r), f, req)
+	if err != nil {
+		return listFailed(err)
+	}
+	page := listing.Cut(rows, req, programme.ParticipantKey)
+	v.Rows, v.Pages = page.Rows, seekPager(r, page)
 	return s.ok(w, r, admin.Participants(v))
 }

@@ -32,7 +32,12 @@ func (s *Server) adminPartnerEdit(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, admin.PartnerEdit(admin.PartnerForm{ID: p.ID, Name: p.Name, ContactName: p.ContactName, ContactEmail: p.ContactEmail, Region: p.Region}))
+	dfeID, err := s.dfeIdentifiers().PartnerDfEID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, admin.PartnerEdit(admin.PartnerForm{ID: p.ID, Name: p.Name, ContactName: p.ContactName, ContactEmail: p.ContactEmail, Region: p.Region,
+		DfE: admin.DfEPartnerID(p.ID, dfeID)}))
 }
 
 func (s *Server) adminPartnerSave(w http.ResponseWriter, r *http.Request) error {

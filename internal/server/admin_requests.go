@@ -19,16 +19,6 @@ import (
 	"npq/web/pages/admin"
 )
 
-func (s *Server) adminQueue(kind lifecycle.Kind) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		list, err := s.lifecycle.Queue(r.Context(), kind)
-		if err != nil {
-			return err
-		}
-		return s.ok(w, r, admin.Queue(admin.QueueView{Kind: kind, Requests: list, Now: programme.Today(s.now())}))
-	}
-}
-
 // decisionView gathers the facts for deciding a request.
 func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, error) {
 	ctx := r.Context()
@@ -41,26 +31,21 @@ func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, er
 	if req.State != lifecycle.StateOpen {
 		v.StateProblem = ""
 	}
-	e, err := s.programme.EnrolmentByID(ctx, req.EnrolmentID)
-	if err != nil {
-		return v, err
-	}
-	blocks, err := s.programme.Journey(ctx, e)
+	// The request carries what the journey and the bookings are read by.
+	e := programme.Enrolment{ID: req.EnrolmentID, CohortID: req.CohortID, CourseID: req.CourseID}
+	blocks, offers, err := s.events.JourneyWithOffers(ctx, e, s.now())
 	if err != nil {
 		return v, err
 	}
 	v.Stopped = lifecycle.StoppedAt(blocks)
-	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, s.now())
-	if err != nil {
-		return v, err
-	}
 	v.Bookings = futureBookings(offers, s.now())
 	v.MonthsIn = monthsBetween(req.EnrolmentStarts, today)
 	v.StudyShare = studyShare(req)
-	candidates, err := s.lifecycle.Candidates(ctx, req.CourseID)
+	candidates, letters, err := s.lifecycle.CandidatesAndLetters(ctx, req.CourseID, req.EnrolmentID)
 	if err != nil {
 		return v, err
 	}
+	v.Letters = letters
 	v.Cohorts = cohortChoices(req, candidates)
 	if req.Kind == lifecycle.KindDeferral {
 		v.Ineligible = lifecycle.DeferralProblems(req.Facts(), today)
@@ -69,9 +54,6 @@ func (s *Server) decisionView(r *http.Request, id int64) (admin.DecisionView, er
 				v.Proposal = &p
 			}
 		}
-	}
-	if v.Letters, err = s.lifecycle.LettersForEnrolment(ctx, req.EnrolmentID); err != nil {
-		return v, err
 	}
 	// The form starts from the request and the proposal.
 	v.Form.Effective = components.DateOf(req.StartsOn)
@@ -157,10 +139,17 @@ func (s *Server) adminDecide(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	ps.Merge(d.Check())
+	ps.Merge(decisionProblems(v, d))
 	addProblems(&f.Errors, ps.Sorted(decisionFields...))
 	v.Form = f
 	if f.Errors.Any() {
 		return s.invalid(w, r, admin.Decide(v))
+	}
+	switch {
+	case field(r, "change") != "":
+		return s.ok(w, r, admin.Decide(v))
+	case field(r, "confirm") != "yes":
+		return s.ok(w, r, admin.ConfirmDecision(v, decisionCheck(v, d)))
 	}
 	letterID, err := s.lifecycle.Decide(r.Context(), d.Decision)
 	if err != nil {
@@ -206,6 +195,74 @@ func readDecision(r *http.Request, v admin.DecisionView, actorID int64, now time
 	return f, d, ps
 }
 
+// decisionProblems are why the request in v cannot be decided as chosen, as things stand
+// (already decided, the enrolment's status, or a deferral's eligibility), found before the
+// confirmation page so that it never offers what recording would refuse.
+func decisionProblems(v admin.DecisionView, d lifecycle.DecisionDraft) problem.Problems {
+	var ps problem.Problems
+	switch {
+	case v.Request.State != lifecycle.StateOpen:
+		ps.Add("decision", "This request has already been decided or cancelled")
+	case !d.Approve:
+	case v.StateProblem != "":
+		ps.Add("decision", v.StateProblem)
+	case v.Request.Kind == lifecycle.KindDeferral && len(v.Ineligible) > 0:
+		ps.Add("decision", "Not eligible to defer: "+strings.Join(v.Ineligible, "; ")+". Offer a move to the next cohort instead.")
+	}
+	return ps
+}
+
+// decisionCheck is the confirmation of decision d on the request in v: the choices, what
+// recording the decision does, and every value of the form to send again (a refusal reads
+// only the choice and the notes, but Change brings back the form as it was).
+func decisionCheck(v admin.DecisionView, d lifecycle.DecisionDraft) admin.DecisionCheck {
+	f, kind := v.Form, string(v.Request.Kind)
+	c := admin.DecisionCheck{Hidden: []admin.Hidden{{Name: "decision", Value: f.Decision}, {Name: "notes", Value: f.Notes},
+		{Name: "return_cohort", Value: f.ReturnCohort}, {Name: "exception", Value: f.ExceptionReason},
+		{Name: "refund", Value: f.Refund}, {Name: "refund_amount", Value: f.RefundAmount}}}
+	c.Hidden = append(c.Hidden, dateHidden("effective", f.Effective)...)
+	c.Hidden = append(c.Hidden, dateHidden("return_on", f.ReturnOn)...)
+	row := func(k, v string) { c.Rows = append(c.Rows, admin.SummaryPair{Key: k, Value: v}) }
+	returnCohort := optionLabel(v.Cohorts, f.ReturnCohort)
+	switch {
+	case !d.Approve:
+		row("Decision", "Refuse the "+kind)
+	case v.Request.Kind == lifecycle.KindDeferral:
+		row("Decision", "Approve the "+kind)
+		row("Effective date", timefmt.Date(d.EffectiveOn))
+		row("Return cohort", returnCohort)
+		row("Return date", timefmt.Date(d.ReturnOn))
+		if f.ExceptionReason != "" {
+			row("Reason for the exception", f.ExceptionReason)
+		}
+	default:
+		row("Decision", "Approve the "+kind)
+		row("Effective date", timefmt.Date(d.EffectiveOn))
+	}
+	notes := f.Notes
+	if notes == "" {
+		notes = "None"
+	}
+	row("Notes in the letter", notes)
+	c.Consequences = lifecycle.Consequences(v.Request, d, v.Bookings, returnCohort)
+	return c
+}
+
+// dateHidden carries a date input's three parts through a confirmation page.
+func dateHidden(name string, d components.DateValue) []admin.Hidden {
+	return []admin.Hidden{{Name: name + "-day", Value: d.Day}, {Name: name + "-month", Value: d.Month}, {Name: name + "-year", Value: d.Year}}
+}
+
+// optionLabel is the label of the option with value, or "".
+func optionLabel(options []components.Option, value string) string {
+	for _, o := range options {
+		if o.Value == value {
+			return o.Label
+		}
+	}
+	return ""
+}
+
 func (s *Server) adminMoveCohort(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.decisionFromURL(r)
 	if err != nil {
@@ -219,6 +276,13 @@ func (s *Server) adminMoveCohort(w http.ResponseWriter, r *http.Request) error {
 	if v.Form.MoveCohort == "" || !hasOption(v.Cohorts, v.Form.MoveCohort) {
 		v.Form.Errors.Add("move_cohort", "Choose the cohort to move to")
 		return s.invalid(w, r, admin.Decide(v))
+	}
+	if field(r, "confirm") != "yes" {
+		cohort := optionLabel(v.Cohorts, v.Form.MoveCohort)
+		return s.ok(w, r, admin.ConfirmMove(v, admin.DecisionCheck{
+			Rows:         []admin.SummaryPair{{Key: "Decision", Value: "Move to " + cohort + " instead of deferring"}},
+			Consequences: lifecycle.MoveConsequences(v.Request, v.Ineligible, cohort, v.Bookings),
+			Hidden:       []admin.Hidden{{Name: "move_cohort", Value: v.Form.MoveCohort}}}))
 	}
 	cohortID, _ := strconv.ParseInt(v.Form.MoveCohort, 10, 64)
 	letterID, err := s.lifecycle.MoveToNextCohort(r.Context(), id, cohortID, currentUser(r.Context()).ID, s.now())
@@ -337,43 +401,53 @@ func (s *Server) adminReinstate(w http.ResponseWriter, r *http.Request) error {
 	return s.seeOtherAfter(w, r, err, back, "Reinstated: the participant is active again and has been told")
 }
 
-// adminDecisionsCSV exports decided deferrals or withdrawals with DfE's values.
+// adminDecisionsCSV exports approved deferrals or withdrawals in the words the pages use,
+// with DfE's course identifier and reason code alongside for returns to DfE.
 func (s *Server) adminDecisionsCSV(kind lifecycle.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		list, err := s.lifecycle.Decided(r.Context(), kind)
 		if err != nil {
 			return err
 		}
-		cw := newCSV(w, string(kind)+"s.csv")
-		header := []string{"participant_email", "participant_name", "course_identifier", "cohort", "delivery_partner", "training_status",
-			"reason", "effective_date", "requested_on", "decided_at", "decided_by"}
-		if kind == lifecycle.KindDeferral {
-			header = append(header, "return_cohort", "return_date", "exception_reason")
-		} else {
-			header = append(header, "refund", "refund_amount")
-		}
-		cw.Write(header...)
+		cw := newCSV(w, csvFileName(string(kind)+"s", s.now()))
+		cw.Write(decisionsCSVHeader(kind)...)
 		for _, q := range list {
-			status := "withdrawn"
-			if kind == lifecycle.KindDeferral {
-				status = "deferred"
-			}
-			row := []string{q.Email, q.Name, q.CourseIdentifier, q.CohortName, q.PartnerName, status, q.Reason,
-				q.EffectiveOn.Format("2006-01-02"), timefmt.ISODate(q.CreatedAt), timefmt.ISODateTime(*q.DecidedAt), q.DecidedBy}
-			if kind == lifecycle.KindDeferral {
-				row = append(row, q.ReturnCohortName, q.ReturnOn.Format("2006-01-02"), q.ExceptionReason)
-			} else {
-				refund, amount := "", ""
-				if q.Refund != nil {
-					refund = *q.Refund
-				}
-				if q.RefundPence != nil {
-					amount = fmt.Sprintf("%d.%02d", *q.RefundPence/100, *q.RefundPence%100)
-				}
-				row = append(row, refund, amount)
-			}
-			cw.Write(row...)
+			cw.Write(decisionsCSVRow(kind, q)...)
 		}
 		return cw.Flush()
 	}
+}
+
+func decisionsCSVHeader(kind lifecycle.Kind) []string {
+	header := []string{"Email", "Name", "Course", "Cohort", "Delivery partner", "Funding", "Status", "Reason",
+		"Effective date", "Requested on", "Decided at", "Decided by", "DfE course identifier", "DfE reason code"}
+	if kind == lifecycle.KindDeferral {
+		return append(header, "Return cohort", "Return date", "Exception reason")
+	}
+	return append(header, "Refund", "Refund amount (£)")
+}
+
+func decisionsCSVRow(kind lifecycle.Kind, q lifecycle.Request) []string {
+	status := programme.StatusWithdrawn
+	if kind == lifecycle.KindDeferral {
+		status = programme.StatusDeferred
+	}
+	row := []string{q.Email, q.Name, q.CourseName, q.CohortName, q.PartnerName, q.FundingRoute.Label(), status.Label(), q.ReasonLabel(),
+		timefmt.ISODate(*q.EffectiveOn), timefmt.ISODate(q.CreatedAt), timefmt.ISODateTime(*q.DecidedAt), q.DecidedBy,
+		q.CourseIdentifier, q.Reason}
+	if kind == lifecycle.KindDeferral {
+		returnOn := ""
+		if q.ReturnOn != nil {
+			returnOn = timefmt.ISODate(*q.ReturnOn)
+		}
+		return append(row, q.ReturnCohortName, returnOn, q.ExceptionReason)
+	}
+	refund, amount := "", ""
+	if q.Refund != nil {
+		refund = lifecycle.RefundLabel(*q.Refund)
+	}
+	if q.RefundPence != nil {
+		amount = fmt.Sprintf("%d.%02d", *q.RefundPence/100, *q.RefundPence%100)
+	}
+	return append(row, refund, amount)
 }

@@ -78,10 +78,16 @@ func (a *testApp) submission(enrolment int64) (id int64, stage string) {
 // submitted drafts, documents and submits a complete assessment for the fixture participant.
 func (a *testApp) submitted(f *programmeFixture, spec assessment.Spec, pam *testClient) int64 {
 	a.t.Helper()
+	return a.submittedDraft(f, spec, pam, draftForm(spec))
+}
+
+// submittedDraft is submitted with the texts of draft.
+func (a *testApp) submittedDraft(f *programmeFixture, spec assessment.Spec, pam *testClient, draft url.Values) int64 {
+	a.t.Helper()
 	if res := pam.post("/assessment/start", nil); res.StatusCode != http.StatusSeeOther {
 		a.t.Fatalf("start: %d", res.StatusCode)
 	}
-	if res := pam.post("/assessment", draftForm(spec)); res.StatusCode != http.StatusSeeOther {
+	if res := pam.post("/assessment", draft); res.StatusCode != http.StatusSeeOther {
 		a.t.Fatalf("save: %d %v", res.StatusCode, res.errorSummary())
 	}
 	for _, sl := range spec.DocumentSlots() {
@@ -459,8 +465,30 @@ func TestMarkingModerationAndRelease(t *testing.T) {
 	if res := admin.post("/admin/assessment/release", nil); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("empty release: %d", res.StatusCode)
 	}
-	if res := admin.post("/admin/assessment/release", url.Values{"release": {sid}}); res.StatusCode != http.StatusSeeOther {
+	// Releasing is checked first: who, and what it does. Nothing changes until confirmed.
+	mail := a.count(`SELECT count(*) FROM outbox`)
+	check := admin.post("/admin/assessment/release", url.Values{"release": {sid}})
+	if check.StatusCode != http.StatusOK || !strings.Contains(check.text("[data-testid=release-batch]"), f.participant.Name) {
+		t.Fatalf("release check: %d %v", check.StatusCode, check.errorSummary())
+	}
+	if got := check.text("[data-testid=consequences]"); !strings.Contains(got, "1 person sees their outcome") || !strings.Contains(got, "DfE will be told the outcome: 1 passed, 0 failed.") {
+		t.Errorf("release consequences: %q", got)
+	}
+	if got := check.text("[data-testid=confirm]"); got != "Release 1 outcome" {
+		t.Errorf("confirm button %q", got)
+	}
+	if _, stage := a.submission(f.enrolment); stage != "ready" || a.count(`SELECT count(*) FROM outbox`) != mail {
+		t.Fatalf("checking the release changed things: %s", stage)
+	}
+	if back := admin.post("/admin/assessment/release", url.Values{"release": {sid}, "change": {"yes"}}); back.StatusCode != http.StatusOK ||
+		back.Doc.Find(`input[name=release][value="`+sid+`"][checked]`).Length() != 1 {
+		t.Errorf("Change: %d, the outcome is not ticked", back.StatusCode)
+	}
+	if res := admin.post("/admin/assessment/release", url.Values{"release": {sid}, "confirm": {"yes"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("release: %d", res.StatusCode)
+	}
+	if got := admin.get("/admin/assessment").text("[data-testid=flash] .govuk-notification-banner__heading"); got != "Released 1 outcome" {
+		t.Errorf("flash %q", got)
 	}
 	if n := a.count(`SELECT count(*) FROM enrolments WHERE id = $1 AND status = 'completed'`, f.enrolment); n != 1 {
 		t.Error("a pass did not complete the enrolment")
@@ -468,7 +496,11 @@ func TestMarkingModerationAndRelease(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM submissions WHERE id = $1 AND dfe_outcome = 'passed'`, id); n != 1 {
 		t.Error("no DfE outcome")
 	}
-	if res := admin.post("/admin/assessment/release", url.Values{"release": {sid}}); res.StatusCode != http.StatusSeeOther || a.count(`SELECT count(*) FROM enrolment_status_history WHERE enrolment_id = $1 AND status = 'completed'`, f.enrolment) != 1 {
+	if res := admin.post("/admin/assessment/release", url.Values{"release": {sid}}); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(strings.Join(res.errorSummary(), ""), "is not ready for release") {
+		t.Errorf("checking a released outcome again: %d %v", res.StatusCode, res.errorSummary())
+	}
+	if res := admin.post("/admin/assessment/release", url.Values{"release": {sid}, "confirm": {"yes"}}); res.StatusCode != http.StatusSeeOther || a.count(`SELECT count(*) FROM enrolment_status_history WHERE enrolment_id = $1 AND status = 'completed'`, f.enrolment) != 1 {
 		t.Error("releasing twice changed something")
 	}
 	out := pam.get("/assessment")
@@ -476,7 +508,7 @@ func TestMarkingModerationAndRelease(t *testing.T) {
 		!strings.Contains(out.text("main"), "Moderated.") {
 		t.Errorf("participant outcome: %s", out.text("main"))
 	}
-	if res := admin.get("/admin/assessment"); !strings.Contains(res.text("[data-testid=agreement]"), "Test assessor") || !strings.Contains(res.text("[data-testid=by-partner]"), "Riverside Hub") {
+	if res := admin.get("/admin/assessment/reports"); !strings.Contains(res.text("[data-testid=agreement]"), "Test assessor") || !strings.Contains(res.text("[data-testid=by-partner]"), "Riverside Hub") {
 		t.Errorf("reports: %s", res.text("main"))
 	}
 	if res := admin.get("/admin/assessment?stage=nonsense"); res.StatusCode != http.StatusBadRequest {

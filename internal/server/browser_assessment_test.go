@@ -167,6 +167,12 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 	)
 	submit(`form[action="/admin/assessment/release"] button`)
 	check()
+	// Releasing is checked first, with what it does.
+	if got := browsertest.Text(t, ctx, `[data-testid="consequences"]`); !strings.Contains(got, "DfE will be told") {
+		t.Errorf("release consequences: %q", got)
+	}
+	submit(`[data-testid="confirm"]`)
+	check()
 	for _, p := range []string{"/admin/assessment/assessors", fmt.Sprintf("/admin/courses/%d/assessment", f.courseID),
 		fmt.Sprintf("/admin/enrolments/%d/extension", f.enrolment), "/admin/assessment/" + sid} {
 		browsertest.Run(t, ctx, chromedp.Navigate(a.ts.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))

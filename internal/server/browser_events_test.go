@@ -156,6 +156,21 @@ func signInBrowser(t *testing.T, ctx context.Context, a *testApp, email string) 
 		chromedp.Navigate(a.ts.URL+"/sign-in"),
 		chromedp.SendKeys(chromedp.CSS("#email"), email),
 		chromedp.SendKeys(chromedp.CSS("#password"), testPassword+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="sign-out"], #code`)),
+	)
+	if asked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#code') !== null`)); err != nil {
+		t.Fatal(err)
+	} else if asked {
+		giveCodeInBrowser(t, ctx, a, email)
+	}
+}
+
+// giveCodeInBrowser answers the sign-in's second step with the account's current code.
+func giveCodeInBrowser(t *testing.T, ctx context.Context, a *testApp, email string) {
+	t.Helper()
+	browsertest.Run(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS("#code")),
+		chromedp.SendKeys(chromedp.CSS("#code"), a.currentCode(email)+"\r"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="sign-out"]`)),
 	)
 }

@@ -89,7 +89,7 @@ func TestBrowserDeferredParticipantConfirmsReturnFromHome(t *testing.T) {
 	visit(t, b, a.ts.URL+"/home", `[data-testid="question"]`)
 	// Sending no answer says what is missing; then yes.
 	browsertest.Run(t, b,
-		chromedp.Click(chromedp.CSS(`[data-testid="question"] button[type=submit]`)),
+		browsertest.ClickAndLoad(`[data-testid="question"] button[type=submit]`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="problem"]`)),
 	)
 	browsertest.CheckAccessibility(t, b)
@@ -98,7 +98,7 @@ func TestBrowserDeferredParticipantConfirmsReturnFromHome(t *testing.T) {
 	}
 	browsertest.Run(t, b,
 		chromedp.Click(chromedp.CSS(`[data-testid="question"] input[value="yes"]`)),
-		chromedp.Click(chromedp.CSS(`[data-testid="question"] button[type=submit]`)),
+		browsertest.ClickAndLoad(`[data-testid="question"] button[type=submit]`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)),
 	)
 	browsertest.CheckAccessibility(t, b)
@@ -126,17 +126,17 @@ func TestBrowserContinueAfterTheLastBookableDate(t *testing.T) {
 	ctx := browsertest.New(t)
 	signInBrowser(t, ctx, a, f.participant.Email)
 	visit(t, ctx, a.ts.URL+"/home", `[data-testid="continue"]`)
-	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid="continue"]`)), chromedp.WaitVisible(chromedp.CSS("main form button")))
+	browsertest.Run(t, ctx, browsertest.ClickAndLoad(`[data-testid="continue"]`), chromedp.WaitVisible(chromedp.CSS("main form button")))
 	browsertest.CheckAccessibility(t, ctx)
 	if got := browsertest.Text(t, ctx, "h1"); got != "Self-study: the evidence" {
 		t.Fatalf("continue opened %q", got)
 	}
-	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS("main form button")), chromedp.WaitVisible(chromedp.CSS(`[data-testid="completed"]`)))
+	browsertest.Run(t, ctx, browsertest.ClickAndLoad("main form button"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="completed"]`)))
 	visit(t, ctx, a.ts.URL+"/home", `[data-testid="stuck"]`)
 	if n := browsertest.Text(t, ctx, `[data-testid="all-done"]`); !strings.Contains(n, "opens on") {
 		t.Errorf("all done: %q", n)
 	}
-	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid="stuck"] a`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="session-help"]`)))
+	browsertest.Run(t, ctx, browsertest.ClickAndLoad(`[data-testid="stuck"] a`), chromedp.WaitVisible(chromedp.CSS(`[data-testid="session-help"]`)))
 	browsertest.CheckAccessibility(t, ctx)
 	if got := browsertest.Text(t, ctx, `[data-testid="session-help"]`); !strings.Contains(got, "have passed") || !strings.Contains(got, "Riverside Hub") {
 		t.Errorf("session page: %q", got)

@@ -54,9 +54,36 @@ func TestBrowserDeferralJourney(t *testing.T) {
 	if got := browsertest.Text(t, ctx, `[data-testid="proposal"]`); !strings.Contains(got, "NPQH Riverside next") {
 		t.Fatalf("proposal %q", got)
 	}
+	// The fields only an approval needs show once Approve is chosen, and go again for Refuse.
+	shown := func() bool {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#return_cohort').offsetParent !== null`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if shown() {
+		t.Error("approval fields show before a decision is chosen")
+	}
+	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS("#decision-2")))
+	if shown() {
+		t.Error("approval fields show when refusing")
+	}
+	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS("#decision")))
+	if !shown() {
+		t.Error("approval fields hidden when approving")
+	}
 	browsertest.Run(t, ctx,
-		chromedp.Click(chromedp.CSS("#decision")),
 		chromedp.Click(chromedp.CSS(`main form[action^="/admin/requests/"]:not([action$="/move"]) button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="consequences"]`)),
+	)
+	// The decision is checked, with what it will do, before anything changes.
+	check()
+	if got := browsertest.Text(t, ctx, `[data-testid="consequences"]`); !strings.Contains(got, "DfE will be told") {
+		t.Errorf("consequences: %q", got)
+	}
+	browsertest.Run(t, ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="confirm"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="letter"]`)),
 	)
 	check()

@@ -122,9 +122,8 @@ func TestBrowserParticipantPagesPhoneFirst(t *testing.T) {
 	browsertest.Run(t, ctx, browsertest.Desktop())
 }
 
-// The demo's participant on a phone: each zone's main action in the first screen. Requests,
-// with the course switcher, its standing and the advice to talk to the partner first above
-// its buttons, is checked for width only for now.
+// The demo's participant on a phone: each zone's main action in the first screen, Requests
+// with its course switcher and a request already decided included.
 func TestBrowserDemoParticipantPhoneFirst(t *testing.T) {
 	a := newTestApp(t)
 	if err := demo.Load(t.Context(), a.pool, demo.Development); err != nil {
@@ -137,8 +136,7 @@ func TestBrowserDemoParticipantPhoneFirst(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), demo.Password+"\r"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="sign-out"]`)),
 	)
-	for _, p := range []string{"/home", "/progress", "/learn", "/events", "/assessment"} {
+	for _, p := range []string{"/home", "/progress", "/learn", "/events", "/assessment", "/requests"} {
 		browsertest.CheckPhoneFirst(t, ctx, a.ts.URL+p)
 	}
-	browsertest.CheckFitsPhone(t, ctx, a.ts.URL+"/requests")
 }

@@ -35,8 +35,9 @@ func TestBrowserInvitationJourney(t *testing.T) {
 	browsertest.Run(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
 		chromedp.Click(chromedp.CSS(`main button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#name`)),
 	)
+	giveCodeInBrowser(t, ctx, a, admin.Email)
+	browsertest.Run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#name`)))
 	check()
 	// Submitting the empty form shows every problem.
 	browsertest.Run(t, ctx,

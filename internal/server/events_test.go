@@ -385,7 +385,7 @@ func TestRegisterAndEngagementPages(t *testing.T) {
 		t.Errorf("item after attendance: %q", got)
 	}
 	csvRes := staff.get(fmt.Sprintf("/partner/events/%d/register.csv", ev))
-	if !strings.Contains(csvRes.Body, "pam@school.test,booked,attended,Joined late") {
+	if !strings.Contains(csvRes.Body, "pam@school.test,,NPQH Riverside,Booked,Attended,Joined late") {
 		t.Errorf("register csv: %s", csvRes.Body)
 	}
 	eng := staff.get(fmt.Sprintf("/partner/cohorts/%d/engagement", f.cohortID))

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	frameworkdata "npq/frameworks"
@@ -22,6 +24,7 @@ import (
 	"npq/internal/frameworks"
 	"npq/internal/programme"
 	"npq/internal/testdb"
+	"npq/internal/twostep"
 )
 
 // testApp is the whole app on a fresh database, served on a loopback port.
@@ -76,7 +79,7 @@ func newTestApp(t *testing.T, options ...func(*config.Config)) *testApp {
 	a := &testApp{t: t, pool: pool, logs: logs, queries: queries, clock: newTestClock()}
 	a.ts = httptest.NewUnstartedServer(nil)
 	a.ts.Start()
-	cfg := config.Config{Env: "test", BaseURL: a.ts.URL, Addr: a.ts.Listener.Addr().String()}
+	cfg := config.Config{Env: "test", BaseURL: a.ts.URL, Addr: a.ts.Listener.Addr().String(), RetentionDeactivateDays: 366, RetentionAnonymiseYears: 7}
 	for _, o := range options {
 		o(&cfg)
 	}
@@ -117,14 +120,29 @@ func (a *testApp) partner(name string) int64 {
 	return id
 }
 
-// user creates an account with testPassword and returns it.
+// user creates an account with testPassword and returns it. An account whose role requires
+// two-step sign-in has it set up with testTwoStepSecret, so signing in works as in real use.
 func (a *testApp) user(email string, role auth.Role, partnerID *int64) auth.User {
 	a.t.Helper()
-	u, err := auth.Store{DB: a.pool}.UpsertUser(context.Background(), email, "Test "+string(role), role, partnerID, testPassword)
-	if err != nil {
-		a.t.Fatal(err)
+	u := a.newcomer(email, role, partnerID)
+	if a.srv.twoStepPolicy().Requires(role) && !u.TwoStep {
+		a.setUpTwoStep(u.ID)
+		u.TwoStep = true
 	}
 	return u
+}
+
+// testTwoStepSecret is the authenticator key the test accounts set up.
+const testTwoStepSecret = "NPQTESTTWOSTEPSECRETABCDEFGHIJ23"
+
+// setUpTwoStep gives an account two-step sign-in with testTwoStepSecret.
+func (a *testApp) setUpTwoStep(userID int64) {
+	a.t.Helper()
+	// Set up before the test began, so it leaves nothing in the audit trail.
+	if _, err := a.pool.Exec(context.Background(), `INSERT INTO two_step (user_id, secret, enabled_at, last_step)
+		VALUES ($1, $2, $3, 0)`, userID, testTwoStepSecret, a.now().AddDate(0, -1, 0)); err != nil {
+		a.t.Fatal(err)
+	}
 }
 
 // userFor creates one account of each role on demand.
@@ -201,11 +219,76 @@ func (c *testClient) post(path string, form url.Values) *testResponse {
 
 func (c *testClient) signIn(email, password string) *testResponse {
 	c.a.t.Helper()
-	res := c.post("/sign-in", url.Values{"email": {email}, "password": {password}})
+	return c.signInWith(url.Values{"email": {email}, "password": {password}})
+}
+
+// signInWith posts the sign-in form and, when asked, the account's current code.
+func (c *testClient) signInWith(form url.Values) *testResponse {
+	c.a.t.Helper()
+	res := c.post("/sign-in", form)
 	if res.StatusCode != http.StatusSeeOther {
-		c.a.t.Fatalf("sign in as %s: status %d\n%s", email, res.StatusCode, res.Doc.Find("main").Text())
+		c.a.t.Fatalf("sign in as %s: status %d\n%s", form.Get("email"), res.StatusCode, res.Doc.Find("main").Text())
+	}
+	if res.Header.Get("Location") == "/sign-in/two-step" {
+		res = c.giveCode(form.Get("email"))
 	}
 	return res
+}
+
+// giveCode completes a sign-in's second step with the account's current code. The account's
+// last accepted step is forgotten first, so a test may sign the same account in twice
+// within one step.
+func (c *testClient) giveCode(email string) *testResponse {
+	c.a.t.Helper()
+	code := c.a.emailedCode(email)
+	if c.a.count(`SELECT count(*) FROM two_step WHERE user_id = (SELECT id FROM users WHERE email = $1)`, email) == 1 {
+		code = c.a.currentCode(email)
+	}
+	res := c.post("/sign-in/two-step", url.Values{"code": {code}})
+	if res.StatusCode != http.StatusSeeOther {
+		c.a.t.Fatalf("code for %s: status %d %v", email, res.StatusCode, res.errorSummary())
+	}
+	return res
+}
+
+// currentCode is the account's two-step code at the app's time. The account's last accepted
+// step is forgotten first, so a test may sign the same account in twice within one step.
+func (a *testApp) currentCode(email string) string {
+	a.t.Helper()
+	var secret string
+	if err := a.pool.QueryRow(context.Background(), `UPDATE two_step SET last_step = 0
+		WHERE user_id = (SELECT id FROM users WHERE email = $1) RETURNING secret`, email).Scan(&secret); err != nil {
+		a.t.Fatalf("two-step code for %s: %v", email, err)
+	}
+	code, err := twostep.Code(secret, a.now())
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return code
+}
+
+// emailedCode is the latest code emailed to an account that must set up two-step sign-in
+// ("" when there is none).
+func (a *testApp) emailedCode(email string) string {
+	a.t.Helper()
+	var subject string
+	err := a.pool.QueryRow(context.Background(), `SELECT subject FROM outbox WHERE to_address = $1
+		AND subject LIKE 'Your NPQ platform sign-in code: %' ORDER BY id DESC LIMIT 1`, email).Scan(&subject)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		a.t.Fatal(err)
+	}
+	_, code, _ := strings.Cut(subject, ": ")
+	return code
+}
+
+// newcomer creates an account without setting up two-step sign-in, as an invitation leaves it.
+func (a *testApp) newcomer(email string, role auth.Role, partnerID *int64) auth.User {
+	a.t.Helper()
+	u, err := auth.Store{DB: a.pool}.UpsertUser(context.Background(), email, "Test "+string(role), role, partnerID, testPassword)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return u
 }
 
 // errorSummary returns the messages in the GOV.UK error summary.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"npq/internal/auth"
+	"npq/internal/lifecycle"
 	"npq/internal/programme"
 )
 
@@ -46,7 +47,7 @@ func TestParticipantAsksToDeferAndAdminApproves(t *testing.T) {
 	pam := a.as(f.participant)
 	today := a.today()
 	page := pam.get("/requests")
-	if !strings.Contains(page.text("main"), "talk to your delivery partner, Riverside Hub, first") {
+	if !strings.Contains(page.text("main"), "Talk to your delivery partner, Riverside Hub, first") {
 		t.Errorf("requests page: %q", page.text("main"))
 	}
 	res := pam.post("/requests/defer", deferralForm(today.AddDate(0, 0, 7), today.AddDate(0, 5, 0)))
@@ -71,7 +72,7 @@ func TestParticipantAsksToDeferAndAdminApproves(t *testing.T) {
 	if v, _ := decide.Doc.Find("#return_cohort option[selected]").Attr("value"); v != strconv.FormatInt(next, 10) {
 		t.Errorf("proposal not preselected: %q", v)
 	}
-	form := url.Values{"decision": {"approve"}, "return_cohort": {strconv.FormatInt(next, 10)}, "notes": {"All the best."}}
+	form := url.Values{"decision": {"approve"}, "return_cohort": {strconv.FormatInt(next, 10)}, "notes": {"All the best."}, "confirm": {"yes"}}
 	dateFields(form, "effective", today.AddDate(0, 0, 7))
 	dateFields(form, "return_on", today.AddDate(0, 6, 0))
 	res = admin.post(href, form)
@@ -90,7 +91,7 @@ func TestParticipantAsksToDeferAndAdminApproves(t *testing.T) {
 	if got := staff.get(letter); got.StatusCode != 200 {
 		t.Errorf("partner's letter: %d", got.StatusCode)
 	}
-	if !strings.Contains(staff.get("/partner/decisions").text(`[data-testid="requests"]`), "approved") {
+	if !strings.Contains(staff.get("/partner/decisions").text(`[data-testid="requests"]`), "Approved") {
 		t.Error("partner does not see the decision")
 	}
 	otherStaff := a.as(a.user("hal@hillside.test", auth.RolePartnerStaff, &f.partner2))
@@ -104,7 +105,8 @@ func TestParticipantAsksToDeferAndAdminApproves(t *testing.T) {
 		t.Errorf("learn while deferred: %d", got.StatusCode)
 	}
 	csvRes := admin.get("/admin/deferrals.csv")
-	if !strings.Contains(csvRes.Body, "pam@school.test,Test participant,npq-headship,NPQH Riverside,Riverside Hub,deferred,parental-leave,"+today.AddDate(0, 0, 7).Format("2006-01-02")) {
+	if !strings.Contains(csvRes.Body, "pam@school.test,Test participant,NPQ in Headship,NPQH Riverside,Riverside Hub,Scholarship (DfE funded),Deferred,\""+
+		lifecycle.ReasonLabel(lifecycle.KindDeferral, "parental-leave")+"\","+today.AddDate(0, 0, 7).Format("2006-01-02")) {
 		t.Errorf("export: %s", csvRes.Body)
 	}
 	// The returns view lists her once she is within 3 months of returning (she is 6 months away: later).
@@ -162,6 +164,10 @@ func TestIneligibleDeferralIsOfferedAMove(t *testing.T) {
 	admin, _ := a.signedIn(auth.RoleProviderAdmin)
 	var id int64
 	a.pool.QueryRow(t.Context(), `SELECT id FROM status_requests`).Scan(&id) //nolint:errcheck
+	// The queue says why it is not eligible, not just that it is not.
+	if got := admin.get("/admin/deferrals").text(`[data-testid="ineligible-reason"]`); !strings.Contains(got, "payment for the place has not been received") {
+		t.Errorf("queue: not eligible, reason %q", got)
+	}
 	page := admin.get(fmt.Sprintf("/admin/requests/%d", id))
 	if !strings.Contains(page.text(`[data-testid="ineligible"]`), "Not eligible to defer") {
 		t.Fatalf("decision page: %q", page.text("main"))
@@ -173,7 +179,16 @@ func TestIneligibleDeferralIsOfferedAMove(t *testing.T) {
 	if res := admin.post(fmt.Sprintf("/admin/requests/%d", id), form); res.StatusCode != 422 || !strings.Contains(strings.Join(res.errorSummary(), ""), "payment") {
 		t.Errorf("approving an ineligible deferral: %d %v", res.StatusCode, res.errorSummary())
 	}
-	if res := admin.post(fmt.Sprintf("/admin/requests/%d/move", id), url.Values{"move_cohort": {strconv.FormatInt(next, 10)}}); res.StatusCode != http.StatusSeeOther {
+	// The move is checked first, with why and what it does; nothing changes until confirmed.
+	check := admin.post(fmt.Sprintf("/admin/requests/%d/move", id), url.Values{"move_cohort": {strconv.FormatInt(next, 10)}})
+	if got := check.text(`[data-testid="consequences"]`); check.StatusCode != http.StatusOK || !strings.Contains(got, "moves from NPQH Riverside to NPQH Riverside next") ||
+		!strings.Contains(got, "payment for the place has not been received") {
+		t.Fatalf("move check: %d %q", check.StatusCode, got)
+	}
+	if n := a.count(`SELECT count(*) FROM enrolments WHERE id = $1 AND cohort_id = $2`, f.enrolment, next); n != 0 {
+		t.Fatal("checking the move moved her")
+	}
+	if res := admin.post(fmt.Sprintf("/admin/requests/%d/move", id), url.Values{"move_cohort": {strconv.FormatInt(next, 10)}, "confirm": {"yes"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("move: %d %v", res.StatusCode, res.errorSummary())
 	}
 	if n := a.count(`SELECT count(*) FROM enrolments WHERE id = $1 AND cohort_id = $2 AND status = 'active'`, f.enrolment, next); n != 1 {
@@ -215,7 +230,7 @@ func TestAdminDecisionFormBadInputAndRecordedRequests(t *testing.T) {
 		t.Errorf("record bad input: %d", res.StatusCode)
 	}
 	// Refuse it: the participant is told why.
-	res = admin.post(page, url.Values{"decision": {"refuse"}, "notes": {"Please talk to your tutor first."}})
+	res = admin.post(page, url.Values{"decision": {"refuse"}, "notes": {"Please talk to your tutor first."}, "confirm": {"yes"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("refuse: %d %v", res.StatusCode, res.errorSummary())
 	}

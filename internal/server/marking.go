@@ -8,16 +8,24 @@ import (
 
 	"npq/internal/assessment"
 	"npq/internal/auth"
+	"npq/internal/listing"
+	"npq/internal/programme"
 	"npq/web/pages/marking"
 )
 
 func (s *Server) markingHome(w http.ResponseWriter, r *http.Request) error {
-	u := currentUser(r.Context())
-	list, err := s.assessment.MarkerList(r.Context(), u.ID)
+	req, err := listRequest(r)
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, marking.Home(marking.HomeView{Name: u.Name, Allocated: list}))
+	u := currentUser(r.Context())
+	toDo, earlier, err := s.assessment.MarkerPage(r.Context(), u.ID, req)
+	if err != nil {
+		return listFailed(err)
+	}
+	page := listing.Cut(earlier, req, assessment.EarlierKey)
+	return s.ok(w, r, marking.Home(marking.HomeView{Name: u.Name, Allocated: toDo, Earlier: page.Rows, Pages: seekPager(r, page),
+		Today: programme.Today(s.now())}))
 }
 
 // markingSheet loads the marking page of the signed-in marker's role on a submission; a
@@ -33,7 +41,8 @@ func (s *Server) markingSheet(r *http.Request) (marking.SheetView, error) {
 	if currentUser(ctx).Role == auth.RoleProviderAdmin {
 		v.Role, v.Path, v.Back = assessment.RoleModerator, "/admin/assessment/"+strconv.FormatInt(id, 10)+"/moderate", "/admin/assessment/"+strconv.FormatInt(id, 10)
 	}
-	v.Submission, err = s.assessment.SubmissionByID(ctx, id)
+	var all map[string]assessment.Sheet
+	v.Submission, all, err = s.assessment.SubmissionWithSheets(ctx, id)
 	if err != nil {
 		return v, err
 	}
@@ -43,12 +52,10 @@ func (s *Server) markingSheet(r *http.Request) (marking.SheetView, error) {
 	if v.Spec, err = s.assessment.Spec(ctx, v.Submission.Qualification); err != nil {
 		return v, err
 	}
-	all, err := s.assessment.Sheets(ctx, id)
-	if err != nil {
-		return v, err
-	}
 	v.Sheet = all[v.Role]
 	v.Keys = assessment.CriteriaFor(v.Spec, v.Role, all)
+	v.Passages = assessment.Passages(v.Spec, v.Submission.Texts)
+	v.Tagged = assessment.TaggedPassages(v.Passages)
 	if v.Role == assessment.RoleModerator {
 		v.Others = map[string]assessment.Sheet{assessment.RoleFirst: all[assessment.RoleFirst], assessment.RoleSecond: all[assessment.RoleSecond]}
 	}
@@ -82,6 +89,8 @@ func (s *Server) markingSave(w http.ResponseWriter, r *http.Request) error {
 		m := assessment.Mark{Judgement: assessment.Judgement(field(r, "j-"+k)), Comment: r.PostForm.Get("c-" + k)}
 		if m.Judgement != "" && !assessment.ValidJudgement(m.Judgement) {
 			v.Errors.Add("j-"+strconv.Itoa(i), "Choose a judgement from the scale")
+		} else if in.Complete && m.Judgement == "" {
+			v.Errors.Add("j-"+strconv.Itoa(i), "Choose a judgement on "+v.CriterionLabel(k)+" before completing")
 		}
 		v.Errors.Add("c-"+strconv.Itoa(i), maxLength("The comment on "+v.Criterion(k).Code, m.Comment, 5000))
 		in.Marks[k] = m

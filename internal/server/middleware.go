@@ -29,6 +29,14 @@ type userKey struct{}
 
 type scopeKey struct{}
 
+type sessionIDKey struct{}
+
+// currentSessionID returns the id of the signed-in session (see auth.Store.StartSession), or 0.
+func currentSessionID(ctx context.Context) int64 {
+	id, _ := ctx.Value(sessionIDKey{}).(int64)
+	return id
+}
+
 // currentUser returns the signed-in user, or nil.
 func currentUser(ctx context.Context) *auth.User {
 	u, _ := ctx.Value(userKey{}).(*auth.User)
@@ -119,15 +127,28 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		ctx := r.Context()
 		m := layout.MetaFrom(ctx)
 		if id := s.sessions.GetInt64(ctx, "user_id"); id != 0 {
-			u, err := s.users.UserByID(ctx, id)
+			// A session ended elsewhere (signed out from another device, a password change)
+			// or never recorded is signed out.
+			u, sessionID, err := s.signedInUser(ctx, r, id)
 			switch {
 			case errors.Is(err, database.ErrNotFound):
 				s.sessions.Remove(ctx, "user_id")
+				s.sessions.Remove(ctx, "session_key")
+			case err == nil && !sessionStillValid(u, s.sessions.GetInt(ctx, "session_version")):
+				// A leaver, or an account changed since this session began: signed out now.
+				if err := s.sessions.RenewToken(ctx); err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				s.sessions.Remove(ctx, "user_id")
+				s.sessions.Remove(ctx, "session_version")
+				s.sessions.Remove(ctx, "session_key")
 			case err != nil:
 				s.renderError(w, r, err)
 				return
 			default:
 				ctx = context.WithValue(ctx, userKey{}, &u)
+				ctx = context.WithValue(ctx, sessionIDKey{}, sessionID)
 				ctx = context.WithValue(ctx, scopeKey{}, scope.For(&u))
 				m.User = &layout.CurrentUser{Name: u.Name, Role: string(u.Role)}
 				m.Nav = navFor(u.Role)
@@ -137,6 +158,25 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		m.PopProblem = func() string { return s.sessions.PopString(ctx, "problem") }
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// signedInUser returns the user signed in on the request's session as user id, with the id
+// of their account session: as the session store read them with the session when it could,
+// or else with one more query. A session ended elsewhere is database.ErrNotFound.
+func (s *Server) signedInUser(ctx context.Context, r *http.Request, id int64) (auth.User, int64, error) {
+	if load, ok := ctx.Value(sessionLoadKey{}).(*sessionLoad); ok && load.found && load.session.Linked {
+		if u := load.session.User; u != nil && u.ID == id {
+			return *u, load.session.AccountSessionID, nil
+		}
+		return auth.User{}, 0, database.ErrNotFound
+	}
+	return s.users.UserBySession(ctx, id, s.sessions.GetString(ctx, "session_key"), clientIP(r), s.now())
+}
+
+// sessionStillValid reports whether a session that began at sessionVersion may go on as u:
+// not once u is deactivated, nor after a change to the account that ends its sessions.
+func sessionStillValid(u auth.User, sessionVersion int) bool {
+	return !u.Deactivated() && u.SessionVersion == sessionVersion
 }
 
 // redirectToSignIn sends a signed-out visitor to sign in, then back to where they were going.

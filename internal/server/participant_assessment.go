@@ -14,6 +14,7 @@ import (
 	"npq/internal/assessment"
 	"npq/internal/auth"
 	"npq/internal/database"
+	"npq/internal/lifecycle"
 	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/web/pages/participant"
@@ -31,7 +32,7 @@ func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, er
 	if err != nil {
 		return v, err
 	}
-	w, err := s.assessment.WindowFor(ctx, enrolmentID)
+	w, marked, err := s.assessment.AttemptFor(ctx, enrolmentID)
 	if err != nil {
 		return v, err
 	}
@@ -40,20 +41,17 @@ func (s *Server) assessmentView(r *http.Request) (participant.AssessmentView, er
 	if v.Spec, err = s.assessment.Spec(ctx, w.Qualification); err != nil {
 		return v, err
 	}
-	sub, err := s.assessment.Latest(ctx, enrolmentID)
-	switch {
-	case errors.Is(err, database.ErrNotFound):
+	if marked == nil {
 		v.CanStart = v.Today && w.Status == programme.StatusActive
 		return v, nil
-	case err != nil:
-		return v, err
 	}
+	sub := marked.Submission
 	v.Submission = &sub
 	switch sub.Stage {
 	case assessment.StageDraft:
 		v.Findings = assessment.Check(v.Spec, sub.Draft())
 	case assessment.StageReleased:
-		if err := s.releasedOutcome(r, &v); err != nil {
+		if err := releasedOutcome(&v, *marked); err != nil {
 			return v, err
 		}
 		v.CanStart = v.Today && !v.Result.Passed && sub.Attempt < w.Attempts && w.Status == programme.StatusActive
@@ -74,6 +72,11 @@ func (s *Server) assessmentCourse(r *http.Request, v *participant.AssessmentView
 	}
 	c.pick(enrolmentID)
 	v.Switcher = c.switcher("/assessment")
+	v.Enrolment = enrolmentView(c.chosen)
+	v.Standing = s.standing(c, c.chosen)
+	if v.Standing.AboutAssessment() {
+		v.Standing = lifecycle.StandingView{}
+	}
 	if c.named {
 		v.Course = strconv.FormatInt(enrolmentID, 10)
 	}
@@ -82,16 +85,8 @@ func (s *Server) assessmentCourse(r *http.Request, v *participant.AssessmentView
 
 // releasedOutcome works out a released submission's result, with the comment behind each
 // criterion's judgement and the markers' overall feedback.
-func (s *Server) releasedOutcome(r *http.Request, v *participant.AssessmentView) error {
-	ctx := r.Context()
-	agreed, err := s.assessment.AgreedJudgements(ctx, v.Submission.ID)
-	if err != nil {
-		return err
-	}
-	sheets, err := s.assessment.Sheets(ctx, v.Submission.ID)
-	if err != nil {
-		return err
-	}
+func releasedOutcome(v *participant.AssessmentView, marked assessment.Marked) error {
+	agreed, sheets := marked.Agreed, marked.Sheets
 	judgements := map[string]assessment.Judgement{}
 	v.Comments = map[string]string{}
 	for k, a := range agreed {

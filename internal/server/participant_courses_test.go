@@ -148,6 +148,20 @@ func TestParticipantPagesWorkPerCourse(t *testing.T) {
 			}
 		}
 	}
+	// The header keeps the chosen course on every course page; Home shows every course.
+	nav := pam.get(fmt.Sprintf("/events?course=%d", second)).Doc.Find("#navigation a")
+	for _, label := range []string{"Progress", "Learn", "Events", "Assessment", "Requests"} {
+		link := nav.FilterFunction(func(_ int, s *goquery.Selection) bool { return strings.TrimSpace(s.Text()) == label })
+		if href, _ := link.Attr("href"); href != fmt.Sprintf("/%s?course=%d", strings.ToLower(label), second) {
+			t.Errorf("header %s links to %q", label, href)
+		}
+	}
+	if cur := nav.Filter(`[aria-current="page"]`); strings.TrimSpace(cur.Text()) != "Events" {
+		t.Errorf("current header item: %q", cur.Text())
+	}
+	if href, _ := nav.First().Attr("href"); href != "/home" {
+		t.Errorf("header Home links to %q", href)
+	}
 	// Learn for the second course lists its block, not the first course's.
 	if got := pam.get(fmt.Sprintf("/learn?course=%d", second)).text(`[data-testid="blocks"]`); !strings.Contains(got, "Strategy and improvement") || strings.Contains(got, "Leading improvement") {
 		t.Errorf("learn: %q", got)
@@ -208,7 +222,7 @@ func TestDeferredParticipantSeesWhereTheyStand(t *testing.T) {
 	if strings.Contains(main, "Block 2 dates for Riverside") {
 		t.Error("the old cohort's news is shown while deferred")
 	}
-	for _, page := range []string{"/events", "/requests", "/learn"} {
+	for _, page := range []string{"/events", "/requests", "/learn", "/progress", "/assessment"} {
 		if got := pam.get(page).text("main"); !strings.Contains(got, "Your place is deferred") || strings.Contains(got, "has not scheduled any sessions") {
 			t.Errorf("%s while deferred: %q", page, got)
 		}
@@ -222,7 +236,7 @@ func TestDeferredParticipantSeesWhereTheyStand(t *testing.T) {
 	if question.Length() != 1 || !strings.Contains(question.Text(), "Will you return on "+timefmt.Date(returnOn)) {
 		t.Fatalf("no question on home: %q", home.text("main"))
 	}
-	for _, page := range []string{"/events", "/requests", "/learn"} {
+	for _, page := range []string{"/events", "/requests", "/learn", "/progress", "/assessment"} {
 		if got := pam.get(page).text(`[data-testid="status-explanation"]`); !strings.Contains(got, "Please confirm you will return") {
 			t.Errorf("%s once asked: %q", page, got)
 		}

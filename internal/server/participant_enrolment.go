@@ -6,6 +6,7 @@ import (
 
 	"npq/internal/lifecycle"
 	"npq/internal/programme"
+	"npq/web/layout"
 	"npq/web/pages/participant"
 )
 
@@ -19,18 +20,38 @@ type courseChoice struct {
 	all    []programme.Enrolment
 	chosen programme.Enrolment
 	named  bool // the URL named the course
+	// facts are the facts behind the standing of each enrolment, by id.
+	facts map[int64]lifecycle.CourseFacts
 }
 
 // chooseCourse reads the participant's enrolments and picks the one the URL's ?course= names
 // (an enrolment id of their own; anything else is a 404), or else the primary enrolment: the
 // first active one, then the newest. ok is false when they have none.
 func (s *Server) chooseCourse(r *http.Request) (courseChoice, bool, error) {
-	enrolments, err := s.programme.EnrolmentsForUser(r.Context(), currentUser(r.Context()).ID)
+	enrolments, facts, err := s.lifecycle.EnrolmentsWithFacts(r.Context(), currentUser(r.Context()).ID)
 	if err != nil {
 		return courseChoice{}, false, err
 	}
 	c, err := pickCourse(enrolments, r.URL.Query().Get("course"))
+	c.facts = facts
+	if c.named && len(enrolments) > 1 {
+		m := layout.MetaFrom(r.Context())
+		m.Nav = navWithCourse(m.Nav, c.chosen.ID)
+	}
 	return c, err == nil && len(enrolments) > 0, err
+}
+
+// navWithCourse makes the header's course pages keep the course a page is about, so a
+// participant with two courses stays on the one they chose. Home shows every course.
+func navWithCourse(nav []layout.NavItem, enrolmentID int64) []layout.NavItem {
+	out := make([]layout.NavItem, len(nav))
+	for i, item := range nav {
+		out[i] = item
+		if item.Href != "/home" {
+			out[i].Href = participant.CourseHref(item.Href, enrolmentID)
+		}
+	}
+	return out
 }
 
 // pickCourse chooses among a participant's enrolments by the course parameter's value.
@@ -106,20 +127,14 @@ func (s *Server) primaryEnrolment(w http.ResponseWriter, r *http.Request) (cours
 // unavailable answers a page whose course content the participant may not see now, saying
 // where they stand on it.
 func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, c courseChoice) error {
-	st, err := s.standing(r, c.chosen)
-	if err != nil {
-		return err
-	}
+	st := s.standing(c, c.chosen)
 	s.render(w, r, http.StatusForbidden, participant.Unavailable(participant.UnavailableView{Enrolment: enrolmentView(c.chosen),
 		Switcher: c.switcher(r.URL.Path), Standing: st}))
 	return nil
 }
 
-// standing is where the participant stands on an enrolment, as every participant page says it.
-func (s *Server) standing(r *http.Request, e programme.Enrolment) (lifecycle.StandingView, error) {
-	facts, err := s.lifecycle.CourseFactsFor(r.Context(), e.UserID)
-	if err != nil {
-		return lifecycle.StandingView{}, err
-	}
-	return lifecycle.StandingOf(facts[e.ID], programme.Today(s.now())), nil
+// standing is where the participant stands on one of the enrolments of c, as every
+// participant page says it.
+func (s *Server) standing(c courseChoice, e programme.Enrolment) lifecycle.StandingView {
+	return lifecycle.StandingOf(c.facts[e.ID], programme.Today(s.now()))
 }

@@ -45,10 +45,7 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 	if !e.Status.CanSeeContent() {
 		return s.unavailable(w, r, c)
 	}
-	st, err := s.standing(r, e)
-	if err != nil {
-		return err
-	}
+	st := s.standing(c, e)
 	now := s.now()
 	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, now.Add(-24*time.Hour))
 	if err != nil {

@@ -17,7 +17,7 @@ func (s *Server) participantHome(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(ctx)
 	v := participant.HomeView{Name: u.Name}
 	today := programme.Today(s.now())
-	enrolments, err := s.programme.EnrolmentsForUser(ctx, u.ID)
+	enrolments, facts, err := s.lifecycle.EnrolmentsWithFacts(ctx, u.ID)
 	if err != nil {
 		return err
 	}
@@ -27,10 +27,6 @@ func (s *Server) participantHome(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, n := range news {
 		v.News = append(v.News, participant.NewsView{Title: n.Title, BodyHTML: programme.RenderMarkdown(n.Body), Audience: n.Audience, PublishedAt: n.PublishedAt})
-	}
-	facts, err := s.lifecycle.CourseFactsFor(ctx, u.ID)
-	if err != nil {
-		return err
 	}
 	v.Due = dueAssessment(enrolments, facts, today)
 	primary := primaryIndex(enrolments)

@@ -22,7 +22,7 @@ func itemHref(blockID, itemID int64) string {
 // journeyView turns a participant's blocks into views, with the current block and where
 // "continue" goes: the first required activity that can be done now, passing over sessions
 // with no date open to book.
-func journeyView(blocks []programme.Block, lastItemID int64, today time.Time, sessions map[int64]events.SessionState) ([]participant.BlockView, int, *participant.ContinueLink) {
+func journeyView(blocks []programme.Block, lastItemID int64, today time.Time, sessions map[int64]events.SessionState, catchUps map[int64]events.Offer) ([]participant.BlockView, int, *participant.ContinueLink) {
 	current := programme.CurrentBlock(blocks, today)
 	rb, ri, ok := programme.ResumeDoable(blocks, lastItemID, today, func(it programme.Item) bool {
 		return it.Kind.SelfCompleted() || sessions[it.ID].Doable()
@@ -34,7 +34,7 @@ func journeyView(blocks []programme.Block, lastItemID int64, today time.Time, se
 		for j, it := range b.Items {
 			v.Items = append(v.Items, participant.ItemView{ID: it.ID, Href: itemHref(b.ID, it.ID), Title: it.Title, Kind: it.Kind,
 				Required: it.Required, ExpectedMinutes: it.ExpectedMinutes, Completed: it.Completed, Next: ok && rb == i && ri == j,
-				Session: sessions[it.ID]})
+				Session: sessions[it.ID], CatchUp: catchUpView(sessions[it.ID], catchUps[it.ID])})
 		}
 		views[i] = v
 	}
@@ -44,6 +44,14 @@ func journeyView(blocks []programme.Block, lastItemID int64, today time.Time, se
 		cont = &participant.ContinueLink{Href: itemHref(blocks[rb].ID, it.ID), BlockTitle: blocks[rb].Title, ItemTitle: it.Title}
 	}
 	return views, current, cont
+}
+
+// catchUpView is the catch-up a session offers, when the participant needs one.
+func catchUpView(st events.SessionState, o events.Offer) *participant.CatchUpView {
+	if st != events.SessionCatchUp {
+		return nil
+	}
+	return &participant.CatchUpView{EventID: o.ID, Date: o.StartsAt, RecordingURL: o.CatchUp.RecordingURL, Task: o.CatchUp.Task}
 }
 
 func lastItem(e programme.Enrolment) int64 {
@@ -65,15 +73,11 @@ type journey struct {
 // journeyOf reads an enrolment's blocks, with what is done, and the dates of its sessions,
 // and makes their views for today.
 func (s *Server) journeyOf(r *http.Request, e programme.Enrolment) (journey, error) {
-	blocks, err := s.programme.Journey(r.Context(), e)
+	blocks, offers, err := s.events.JourneyWithOffers(r.Context(), e, time.Time{})
 	if err != nil {
 		return journey{}, err
 	}
-	offers, err := s.events.Offers(r.Context(), e.ID, e.CohortID, time.Time{})
-	if err != nil {
-		return journey{}, err
-	}
-	views, current, cont := journeyView(blocks, lastItem(e), programme.Today(s.now()), events.Sessions(offers, s.now()))
+	views, current, cont := journeyView(blocks, lastItem(e), programme.Today(s.now()), events.Sessions(offers, s.now()), events.CatchUps(offers, s.now()))
 	return journey{blocks: blocks, views: views, current: current, cont: cont, offers: offers}, nil
 }
 
@@ -86,10 +90,7 @@ func (s *Server) participantLearn(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	st, err := s.standing(r, c.chosen)
-	if err != nil {
-		return err
-	}
+	st := s.standing(c, c.chosen)
 	v := participant.LearnView{Enrolment: enrolmentView(c.chosen), Switcher: c.switcher("/learn"), Standing: st, Blocks: j.views, Continue: j.cont}
 	var items []programme.Item
 	for _, b := range j.blocks {
@@ -167,18 +168,24 @@ func (s *Server) participantItem(w http.ResponseWriter, r *http.Request) (progra
 }
 
 func (s *Server) participantItemPage(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	e, block, j, ok, err := s.participantItem(w, r)
 	if err != nil || !ok {
 		return err
 	}
-	item := block.Items[j]
-	content, err := s.programme.ItemContentFor(ctx, e.ID, item.ID)
+	v, err := s.itemPageView(r, e, block, j)
 	if err != nil {
 		return err
 	}
-	if err := s.programme.Touch(ctx, e.ID, item.ID); err != nil {
-		return err
+	return s.ok(w, r, participant.ItemPage(v))
+}
+
+// itemPageView is an item's page: its content, whether it is done, and where to go next.
+// Reading it notes the item as where the participant left off.
+func (s *Server) itemPageView(r *http.Request, e programme.Enrolment, block participant.BlockView, j int) (participant.ItemPageView, error) {
+	item := block.Items[j]
+	content, err := s.programme.OpenItem(r.Context(), e.ID, item.ID)
+	if err != nil {
+		return participant.ItemPageView{}, err
 	}
 	v := participant.ItemPageView{Enrolment: enrolmentView(e), Block: block, Item: item, BodyHTML: programme.RenderMarkdown(content.Body),
 		CompletedAt: content.CompletedAt, Source: content.Source, CompleteURL: item.Href + "/complete"}
@@ -200,7 +207,7 @@ func (s *Server) participantItemPage(w http.ResponseWriter, r *http.Request) err
 			Framework: st.QualificationCode + " " + st.Edition, Area: strconv.Itoa(st.AreaNumber) + ". " + st.AreaTitle,
 			Label: st.Label, Text: st.Text})
 	}
-	return s.ok(w, r, participant.ItemPage(v))
+	return v, nil
 }
 
 func (s *Server) participantItemComplete(w http.ResponseWriter, r *http.Request) error {

@@ -16,6 +16,7 @@ func (s *Server) participantProgress(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
+	st := s.standing(c, c.chosen)
 	return s.ok(w, r, participant.Progress(participant.ProgressView{Enrolment: enrolmentView(c.chosen), Switcher: c.switcher("/progress"),
-		Overall: programme.CourseProgress(j.blocks), Blocks: j.views, Continue: j.cont}))
+		Standing: st, Overall: programme.CourseProgress(j.blocks), Blocks: j.views, Continue: j.cont}))
 }

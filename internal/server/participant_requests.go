@@ -22,9 +22,7 @@ func (s *Server) participantRequests(w http.ResponseWriter, r *http.Request) err
 		e := c.chosen
 		ev := enrolmentView(e)
 		v.Enrolment, v.PartnerName, v.Switcher = &ev, e.PartnerName, c.switcher("/requests")
-		if v.Standing, err = s.standing(r, e); err != nil {
-			return err
-		}
+		v.Standing = s.standing(c, e)
 		requests, err := s.lifecycle.RequestsFor(ctx, scopeFor(r), 50)
 		if err != nil {
 			return err

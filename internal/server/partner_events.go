@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/a-h/templ"
-
 	"npq/internal/database"
 	"npq/internal/events"
+	"npq/internal/listing"
+	"npq/internal/plural"
 	"npq/internal/problem"
 	"npq/internal/programme"
 	"npq/internal/timefmt"
@@ -29,16 +29,80 @@ func eventsBase(r *http.Request) string {
 }
 
 func (s *Server) partnerEvents(w http.ResponseWriter, r *http.Request) error {
-	now := s.now()
-	upcoming, err := s.events.Events(r.Context(), scopeFor(r), events.Upcoming, now, 200)
+	req, err := listRequest(r)
 	if err != nil {
 		return err
 	}
-	past, err := s.events.Events(r.Context(), scopeFor(r), events.Past, now, 50)
+	v := partner.EventsListView{BasePath: eventsBase(r), Admin: scopeFor(r).All()}
+	f, err := readEventsFilter(r, &v)
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, partner.EventsList(partner.EventsListView{BasePath: eventsBase(r), Upcoming: upcoming, Past: past}))
+	cohorts, err := s.programme.CohortChoices(r.Context(), scopeFor(r))
+	if err != nil {
+		return err
+	}
+	v.Choices.Courses, v.Choices.Cohorts, v.Choices.Partners = listChoices(cohorts, v.Admin)
+	v.Choices.Kinds, v.Choices.Statuses = eventKindChoices(), eventStatusChoices()
+	if v.Errors.Any() {
+		return s.invalid(w, r, partner.EventsList(v))
+	}
+	rows, err := s.events.EventsPage(r.Context(), scopeFor(r), f, s.now(), req)
+	if err != nil {
+		return listFailed(err)
+	}
+	page := listing.Cut(rows, req, events.EventKey)
+	v.Rows, v.Pages = page.Rows, seekPager(r, page)
+	v.Sorted = components.SortedBy{Column: "Date", Ascending: f.Status.Soonest(), Words: "latest first"}
+	if f.Status.Soonest() {
+		v.Sorted.Words = "soonest first"
+	}
+	return s.ok(w, r, partner.EventsList(v))
+}
+
+// readEventsFilter reads the events list's filters from the address into v and a filter;
+// a date that is not real goes into v.Errors, and anything no form of ours sends is 400.
+func readEventsFilter(r *http.Request, v *partner.EventsListView) (events.EventFilter, error) {
+	q := r.URL.Query()
+	v.Filter = partner.EventsFilter{Query: strings.TrimSpace(q.Get("q")), Course: q.Get("course"), Cohort: q.Get("cohort"),
+		Partner: q.Get("partner"), From: q.Get("from"), To: q.Get("to"), Kind: q.Get("kind"), Status: q.Get("status")}
+	req, _ := listing.Read(q)
+	f := events.EventFilter{Query: req.Query}
+	var okStatus, okKind bool
+	f.Status, okStatus = events.ParseListStatus(v.Filter.Status)
+	f.Kind, okKind = events.ParseKind(v.Filter.Kind)
+	if !okStatus || !okKind {
+		return f, badRequest("The list could not be filtered.")
+	}
+	var err error
+	for _, id := range []struct {
+		name string
+		to   *int64
+	}{{"course", &f.CourseID}, {"cohort", &f.CohortID}, {"partner", &f.PartnerID}} {
+		if *id.to, err = filterID(r, id.name); err != nil {
+			return f, err
+		}
+	}
+	f.From, f.To = filterDates(v.Filter.From, v.Filter.To, &v.Errors)
+	return f, nil
+}
+
+// eventKindChoices are the kind filter's options.
+func eventKindChoices() []components.Option {
+	opts := []components.Option{{Value: "", Label: "Any kind"}}
+	for _, k := range events.Kinds {
+		opts = append(opts, components.Option{Value: string(k), Label: programme.ItemKind(k).Label()})
+	}
+	return opts
+}
+
+// eventStatusChoices are the status filter's options.
+func eventStatusChoices() []components.Option {
+	var opts []components.Option
+	for _, st := range events.ListStatuses {
+		opts = append(opts, components.Option{Value: string(st), Label: st.Label()})
+	}
+	return opts
 }
 
 func (s *Server) eventFromURL(r *http.Request) (events.Event, error) {
@@ -106,6 +170,7 @@ func (s *Server) partnerEventCopy(w http.ResponseWriter, r *http.Request) error 
 	}
 	f := eventFormFrom(e)
 	f.BasePath, f.Editing, f.EventID, f.Date = eventsBase(r), false, 0, components.DateValue{}
+	f.CopyOf = partner.EventName(e)
 	f.Opens = components.DateValue{}
 	if err := s.eventFormChoices(r, &f); err != nil {
 		return err
@@ -321,7 +386,7 @@ func (s *Server) partnerEventUpdate(w http.ResponseWriter, r *http.Request) erro
 	var below events.CapacityBelowBookedError
 	switch {
 	case errors.As(err, &below):
-		f.Errors.Add("capacity", "Number of places must be at least "+strconv.Itoa(int(below))+": that many people are booked")
+		f.Errors.Add("capacity", "Number of places must be at least "+plural.Number(int(below))+": "+plural.Count(int(below), "person is", "people are")+" booked")
 		return s.invalid(w, r, partner.EventEdit(f))
 	case errors.Is(err, events.ErrCohortsNotAllowed):
 		f.Errors.Add("cohorts", "Choose cohorts of this event's partner that run its course")
@@ -345,7 +410,12 @@ func (s *Server) partnerEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := partner.EventPage{BasePath: eventsBase(r), Event: e, History: history}
+	v := partner.EventPage{BasePath: eventsBase(r), Event: e, History: history, Started: !s.now().Before(e.StartsAt)}
+	if v.Started {
+		if v.CatchUp, err = s.events.CatchUpOf(r.Context(), e.ID, scopeFor(r)); err != nil {
+			return err
+		}
+	}
 	for _, b := range bookings {
 		if b.Status == events.StatusWaiting {
 			v.Waiting = append(v.Waiting, b)
@@ -387,87 +457,23 @@ func (s *Server) partnerEventCancel(w http.ResponseWriter, r *http.Request) erro
 	return s.seeOther(w, r, fmt.Sprintf("%s/%d", eventsBase(r), e.ID), "Event cancelled: everyone booked has been told")
 }
 
-func (s *Server) registerView(r *http.Request, e events.Event) (partner.RegisterView, error) {
-	bookings, err := s.events.Bookings(r.Context(), e.ID, scopeFor(r))
-	if err != nil {
-		return partner.RegisterView{}, err
-	}
-	v := partner.RegisterView{BasePath: eventsBase(r), Event: e, Marks: map[int64]string{}, Notes: map[int64]string{},
-		Open: !programme.Today(s.now()).Before(programme.Today(e.StartsAt)) && !e.Cancelled()}
-	for _, b := range bookings {
-		if b.Status == events.StatusBooked {
-			v.Rows = append(v.Rows, b)
-			v.Marks[b.ID], v.Notes[b.ID] = b.Attendance, b.AttendanceNote
-		}
-	}
-	return v, nil
-}
-
-// registerFromURL is the event in the URL with its register.
-func (s *Server) registerFromURL(r *http.Request) (events.Event, partner.RegisterView, error) {
-	e, err := s.eventFromURL(r)
-	if err != nil {
-		return e, partner.RegisterView{}, err
-	}
-	v, err := s.registerView(r, e)
-	return e, v, err
-}
-
-func (s *Server) partnerRegister(w http.ResponseWriter, r *http.Request) error {
-	_, v, err := s.registerFromURL(r)
-	if err != nil {
-		return err
-	}
-	return s.ok(w, r, partner.Register(v))
-}
-
-func (s *Server) partnerRegisterSave(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	e, v, err := s.registerFromURL(r)
-	if err != nil {
-		return err
-	}
-	var marks []events.Mark
-	for _, raw := range r.PostForm["booking"] {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil {
-			return badRequest("The register could not be read.")
-		}
-		m := events.Mark{BookingID: id, Attendance: field(r, "mark-"+raw), Note: field(r, "note-"+raw)}
-		v.Marks[id], v.Notes[id] = m.Attendance, m.Note
-		if !events.ValidAttendance(m.Attendance) {
-			v.Errors.Add("mark-0", "Choose attended, partly attended, absent or excused")
-		}
-		if p := maxLength("Note", m.Note, 500); p != "" {
-			v.Errors.Add("mark-0", p)
-		}
-		marks = append(marks, m)
-	}
-	if v.Errors.Any() {
-		return s.invalid(w, r, partner.Register(v))
-	}
-	n, err := s.events.MarkRegister(r.Context(), e.ID, marks, scopeFor(r), currentUser(r.Context()).ID, s.now())
-	if err != nil {
-		return onField(err, &v.Errors, "mark-0", func() templ.Component { return partner.Register(v) })
-	}
-	return s.seeOther(w, r, fmt.Sprintf("%s/%d/register", eventsBase(r), e.ID), fmt.Sprintf("Register saved (%d changes)", n))
-}
-
 func (s *Server) partnerRegisterCSV(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.eventFromURL(r)
 	if err != nil {
 		return err
 	}
-	bookings, err := s.events.Bookings(r.Context(), e.ID, scopeFor(r))
+	reg, err := s.events.RegisterForExport(r.Context(), e.ID, scopeFor(r))
 	if err != nil {
 		return err
 	}
-	cw := newCSV(w, fmt.Sprintf("register-event-%d.csv", e.ID))
-	cw.Write("event", "starts_at", "name", "email", "status", "attendance", "note")
-	for _, b := range bookings {
-		cw.Write(e.Title, timefmt.ISODateTime(e.StartsAt), b.Name, b.Email, string(b.Status), b.Attendance, b.AttendanceNote)
+	cw := newCSV(w, csvFileName("register", e.StartsAt, reg.CourseCode, e.Title))
+	cw.Write("Event", "Starts", "Name", "Email", "School", "Cohort", "Place", "Attendance", "Note")
+	for _, l := range reg.Lines {
+		attendance := ""
+		if l.Status == events.StatusBooked {
+			attendance = events.AttendanceLabel(l.Attendance)
+		}
+		cw.Write(e.Title, timefmt.ISODateTime(e.StartsAt), l.Name, l.Email, l.School, l.CohortName, l.Status.Label(), attendance, l.Note)
 	}
 	return cw.Flush()
 }

@@ -5,16 +5,21 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"npq/internal/auth"
+	"npq/web/layout"
 )
 
 // access is the rule for one route: public, or signed in with one of the roles.
 type access struct {
 	public bool
 	roles  []auth.Role
+	// beforeTwoStep opens the route to someone whose role requires two-step sign-in before
+	// they have set it up: only setting it up.
+	beforeTwoStep bool
 }
 
 var (
@@ -42,6 +47,9 @@ func (s *Server) handle(r chi.Router, method, pattern string, a access, h handle
 		panic(fmt.Sprintf("server: route %s %s has an empty access rule", method, pattern))
 	}
 	s.policies[method+" "+pattern] = a
+	if strings.HasSuffix(pattern, ".csv") {
+		h = s.auditedExport(h)
+	}
 	r.With(s.authorise(a)).Method(method, pattern, s.wrap(h))
 }
 
@@ -61,6 +69,14 @@ func (s *Server) authorise(a access) func(http.Handler) http.Handler {
 			if !a.allows(u.Role) {
 				s.renderError(w, r, errForbidden)
 				return
+			}
+			if s.mustSetUpTwoStep(u) {
+				if !a.beforeTwoStep {
+					http.Redirect(w, r, twoStepSetUpPath, http.StatusSeeOther)
+					return
+				}
+				// Nothing else is open until it is set up, so the menu would only lead back.
+				layout.MetaFrom(r.Context()).Nav = nil
 			}
 			next.ServeHTTP(w, r)
 		})

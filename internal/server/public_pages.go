@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"time"
 
+	"npq/internal/config"
+	"npq/internal/programme"
+	"npq/internal/wording"
 	"npq/web/pages/public"
 )
 
@@ -17,7 +20,25 @@ func (s *Server) publicLanding(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) publicAccessibility(w http.ResponseWriter, r *http.Request) error {
-	return s.ok(w, r, public.Accessibility())
+	return s.prosePage(w, r, "Accessibility statement", wording.AccessibilityStatement)
+}
+
+func (s *Server) publicPrivacy(w http.ResponseWriter, r *http.Request) error {
+	return s.prosePage(w, r, "Privacy notice", wording.PrivacyNotice)
+}
+
+// prosePage renders one of the service's own pages, whose words are Markdown in
+// internal/wording, filled in with who runs the service.
+func (s *Server) prosePage(w http.ResponseWriter, r *http.Request, title string, text func(wording.PageData) (string, error)) error {
+	d := wording.PageData{ProviderName: s.cfg.ProviderName, ContactEmail: s.cfg.ProviderContactEmail, BaseURL: s.cfg.BaseURL}
+	if d.ProviderName == "" || d.ContactEmail == "" {
+		d.ProviderName, d.ContactEmail = config.DefaultProviderName, config.DefaultProviderContactEmail
+	}
+	md, err := text(d)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, public.Prose(title, programme.RenderMarkdown(md)))
 }
 
 func (s *Server) staticAsset(w http.ResponseWriter, r *http.Request) error {

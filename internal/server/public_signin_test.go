@@ -42,7 +42,7 @@ func TestSignedOutVisitGoesToSignInAndComesBack(t *testing.T) {
 	if next != "/admin/outbox?page=2" {
 		t.Fatalf("next field = %q", next)
 	}
-	back := c.post("/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}, "next": {next}})
+	back := c.signInWith(url.Values{"email": {u.Email}, "password": {testPassword}, "next": {next}})
 	if back.Header.Get("Location") != "/admin/outbox?page=2" {
 		t.Fatalf("after sign-in went to %q", back.Header.Get("Location"))
 	}
@@ -52,7 +52,7 @@ func TestSignInRefusesOffSiteNext(t *testing.T) {
 	a := newTestApp(t)
 	u := a.userFor(auth.RoleAssessor)
 	for _, next := range []string{"https://evil.test/", "//evil.test/", "/\\evil.test", "javascript:alert(1)"} {
-		res := a.client().post("/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}, "next": {next}})
+		res := a.client().signInWith(url.Values{"email": {u.Email}, "password": {testPassword}, "next": {next}})
 		if loc := res.Header.Get("Location"); loc != "/marking" {
 			t.Errorf("next %q redirected to %q", next, loc)
 		}
@@ -246,7 +246,7 @@ func TestSignInRefusesEncodedOffSiteNext(t *testing.T) {
 			t.Errorf("GET next=%s redirected to %q", raw, res.Header.Get("Location"))
 		}
 		next, _ := url.QueryUnescape(raw)
-		res := a.client().post("/sign-in", url.Values{"email": {u.Email}, "password": {testPassword}, "next": {next}})
+		res := a.client().signInWith(url.Values{"email": {u.Email}, "password": {testPassword}, "next": {next}})
 		if loc := res.Header.Get("Location"); loc != "/marking" {
 			t.Errorf("POST next %q redirected to %q", next, loc)
 		}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+
+	"npq/internal/audit"
 )
 
 // requestID gives each request an opaque random id, for logs and the reference on error
@@ -32,4 +34,13 @@ func routeBeforeRouting(r *http.Request) string {
 		}
 	}
 	return "(unmatched)"
+}
+
+// auditOrigin lets every audit entry a request writes carry the client's address and the
+// request's id. It runs after requestID and clientAddress.
+func auditOrigin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := audit.WithOrigin(r.Context(), audit.Origin{IP: clientIP(r), RequestID: middleware.GetReqID(r.Context())})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

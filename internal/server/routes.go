@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"npq/internal/lifecycle"
 )
@@ -15,11 +14,10 @@ func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(requestID)
 	r.Use(clientAddress(s.cfg.ProxyRanges()))
+	r.Use(auditOrigin)
 	r.Use(s.logRequests)
-	r.Use(middleware.Compress(5, "text/html", "text/css", "text/plain", "text/javascript",
-		"application/javascript", "text/csv", "text/calendar", "application/json", "image/svg+xml"))
+	r.Use(compressResponses())
 	r.Use(s.securityHeaders)
-	r.Use(s.pageAssets)
 	r.Use(s.pageAssets)
 	r.Use(s.recoverPanics)
 	r.Use(limitBodies)
@@ -35,6 +33,7 @@ func (s *Server) routes() http.Handler {
 	r.Use(s.loadAndSaveSession)
 	r.Use(s.loadUser)
 	r.Use(markSignedInPrivate)
+	r.Use(s.forgetFigures)
 	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return httpError{Status: http.StatusMethodNotAllowed}
@@ -51,6 +50,9 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/sign-in", publicAccess, s.signInForm)
 	s.handle(r, "POST", "/sign-in", publicAccess, s.signIn)
 	s.handle(r, "POST", "/sign-out", publicAccess, s.signOut)
+
+	// Forgotten passwords, My account and the privacy notice.
+	s.accountRoutes(r)
 
 	// Invitations.
 	s.handle(r, "GET", "/invitations/{token}", publicAccess, noStore(s.invitationForm))
@@ -69,6 +71,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/learn/{block}/{item}", participants, s.participantItemPage)
 	s.handle(r, "POST", "/learn/{block}/{item}/complete", participants, s.participantItemComplete)
 	s.handle(r, "POST", "/learn/{block}/{item}/undo", participants, s.participantItemUndo)
+	s.handle(r, "POST", "/learn/{block}/{item}/catch-up", participants, s.participantCatchUp)
 
 	// Participant: events and the calendar feed (read by calendar apps with its secret address).
 	s.handle(r, "GET", "/events", participants, s.participantEvents)
@@ -105,15 +108,25 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/partner/cohorts/{cohort}", partnerStaff, s.partnerCohort)
 	s.handle(r, "GET", "/partner/cohorts/{cohort}/roster.csv", partnerStaff, s.partnerRosterCSV)
 	s.handle(r, "GET", "/partner/cohorts/{cohort}/engagement", partnerStaff, s.partnerEngagement)
+	s.handle(r, "GET", "/partner/cohorts/{cohort}/engagement.csv", partnerStaff, s.partnerEngagementCSV)
+
+	// Partner staff and admins: what needs doing.
+	s.todoRoutes(r)
 
 	// Partner staff: events and registers.
 	s.partnerEventRoutes(r, "/partner/events", partnerStaff)
+	s.catchUpRoutes(r)
 
 	// Partner staff: deferral and withdrawal decisions (read only).
 	s.handle(r, "GET", "/partner/decisions", partnerStaff, s.partnerDecisions)
 
 	// Admin: overview.
 	s.handle(r, "GET", "/admin", admins, s.adminOverview)
+
+	// Admin: users (leavers and changes) and the audit trail.
+	s.adminUserRoutes(r)
+	s.twoStepRoutes(r)
+	s.adminAuditRoutes(r)
 
 	// Admin: invitations and the outbox.
 	s.handle(r, "GET", "/admin/invitations", admins, s.adminInvitations)
@@ -139,6 +152,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/admin/courses/{course}/blocks/{block}/items", admins, s.adminItemSave)
 	s.handle(r, "GET", "/admin/courses/{course}/blocks/{block}/items/{item}", admins, s.adminItemForm)
 	s.handle(r, "POST", "/admin/courses/{course}/blocks/{block}/items/{item}", admins, s.adminItemSave)
+	s.courseStructureRoutes(r)
 
 	// Admin: cohorts, with the rosters and engagement partner staff also see.
 	s.handle(r, "GET", "/admin/cohorts", admins, s.adminCohorts)
@@ -147,6 +161,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/admin/cohorts/{cohort}", admins, s.adminCohort)
 	s.handle(r, "GET", "/admin/cohorts/{cohort}/roster.csv", admins, s.partnerRosterCSV)
 	s.handle(r, "GET", "/admin/cohorts/{cohort}/engagement", admins, s.partnerEngagement)
+	s.handle(r, "GET", "/admin/cohorts/{cohort}/engagement.csv", admins, s.partnerEngagementCSV)
 
 	// Admin: every partner's events.
 	s.partnerEventRoutes(r, "/admin/events", admins)
@@ -160,6 +175,14 @@ func (s *Server) routes() http.Handler {
 
 	// Admin: participants.
 	s.handle(r, "GET", "/admin/participants", admins, s.adminParticipants)
+	// Admins: DfE's applications, and DfE's identifiers of our records.
+	s.adminDfERoutes(r)
+
+	// Partner staff and admins: a participant's record.
+	s.recordRoutes(r)
+
+	// Partner staff and admins: messages to a chosen group of participants.
+	s.messageRoutes(r)
 
 	// Admin: deferral and withdrawal requests, decisions and returns.
 	s.handle(r, "GET", "/admin/deferrals", admins, s.adminQueue(lifecycle.KindDeferral))
@@ -175,6 +198,10 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "GET", "/admin/returns", admins, s.adminReturns)
 	s.handle(r, "POST", "/admin/requests/{request}/ask-return", admins, s.adminAskReturn)
 	s.handle(r, "POST", "/admin/requests/{request}/confirm-return", admins, s.adminConfirmReturn)
+
+	// Admin: personal data requests.
+	s.dataRequestRoutes(r)
+	s.retentionRoutes(r)
 
 	// Admin: news.
 	s.handle(r, "GET", "/admin/news", admins, s.adminNews)
@@ -193,6 +220,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(r, "POST", "/admin/assessment/{submission}/allocate", admins, s.adminAllocate)
 	s.handle(r, "GET", "/admin/assessment/{submission}/moderate", admins, s.markingPage)
 	s.handle(r, "POST", "/admin/assessment/{submission}/moderate", admins, s.markingSave)
+	s.assessmentReportRoutes(r)
 
 	// Admin: assessment extensions.
 	s.handle(r, "GET", "/admin/enrolments/{enrolment}/extension", admins, s.adminExtensionForm)

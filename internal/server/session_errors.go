@@ -24,7 +24,9 @@ func (s *Server) loadAndSaveSession(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionProgressKey{}, &sessionProgress{})))
+		ctx := context.WithValue(r.Context(), sessionProgressKey{}, &sessionProgress{})
+		ctx = context.WithValue(ctx, sessionLoadKey{}, &sessionLoad{ip: clientIP(r), now: s.now()})
+		h.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

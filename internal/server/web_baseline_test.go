@@ -9,6 +9,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/go-chi/chi/v5"
+
+	"npq/internal/auth"
 )
 
 func TestSecurityHeadersAndCompression(t *testing.T) {
@@ -68,7 +70,8 @@ func TestFrontendIsStarted(t *testing.T) {
 	if _, hidden := res.Doc.Find(`.govuk-service-navigation__toggle`).Attr("hidden"); !hidden {
 		t.Error("the Menu button shows without scripts")
 	}
-	if _, hidden := res.Doc.Find(`#navigation`).Attr("hidden"); hidden || res.Doc.Find(`#navigation a`).Length() != 6 {
+	if _, hidden := res.Doc.Find(`#navigation`).Attr("hidden"); hidden || res.Doc.Find(`#navigation a`).Length() != len(navFor(auth.RoleParticipant)) ||
+		res.Doc.Find(`[data-testid="my-account"]`).Length() != 1 || res.Doc.Find(`[data-testid="sign-out"]`).Length() != 1 {
 		t.Errorf("the navigation links are not all there without scripts (%d)", res.Doc.Find(`#navigation a`).Length())
 	}
 }

@@ -3,6 +3,7 @@
 package timefmt
 
 import (
+	"fmt"
 	"time"
 	_ "time/tzdata" // Europe/London must work on machines without a zone database
 )
@@ -72,4 +73,17 @@ func SameDay(a, b time.Time) bool {
 	ay, am, ad := a.In(London).Date()
 	by, bm, bd := b.In(London).Date()
 	return ay == by && am == bm && ad == bd
+}
+
+// Since says how long before now t was, for recent activity: "just now", "12 minutes ago",
+// or the date and time once it is an hour or more.
+func Since(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 2*time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d minutes ago", int(d.Minutes()))
+	}
+	return DateTime(t)
 }

@@ -56,3 +56,22 @@ func TestSameDay(t *testing.T) {
 		}
 	}
 }
+
+func TestSince(t *testing.T) {
+	now := time.Date(2027, 3, 3, 14, 30, 0, 0, time.UTC)
+	tests := []struct {
+		ago  time.Duration
+		want string
+	}{
+		{0, "just now"},
+		{90 * time.Second, "just now"},
+		{2 * time.Minute, "2 minutes ago"},
+		{59*time.Minute + 59*time.Second, "59 minutes ago"},
+		{time.Hour, "3 March 2027 at 1:30pm"},
+	}
+	for _, tt := range tests {
+		if got := Since(now.Add(-tt.ago), now); got != tt.want {
+			t.Errorf("Since(%s ago) = %q, want %q", tt.ago, got, tt.want)
+		}
+	}
+}

@@ -38,3 +38,50 @@ func EnrolmentEmail(d Enrolment) (Text, error) { return render("enrolled", d) }
 // EnrolmentIntro is the sentence about a new place that opens the invitation of someone who
 // has no account yet.
 func EnrolmentIntro(d Enrolment) (string, error) { return execute("enrolled", "intro", d) }
+
+// PasswordReset is what a forgotten-password link says.
+type PasswordReset struct {
+	Name, Email    string
+	BaseURL, Token string
+	ValidMinutes   int
+	ByAdmin        bool // an admin sent it, rather than the holder asking
+}
+
+// PasswordResetEmail words the email with a forgotten-password link.
+func PasswordResetEmail(d PasswordReset) (Text, error) { return render("password-reset", d) }
+
+// PasswordChanged is what an account's holder is told after their password changes.
+type PasswordChanged struct {
+	Name, Email string
+	At          time.Time
+	ByReset     bool // set with a forgotten-password link rather than from My account
+	BaseURL     string
+}
+
+// PasswordChangedEmail words the notice that an account's password changed.
+func PasswordChangedEmail(d PasswordChanged) (Text, error) { return render("password-changed", d) }
+
+// EmailChange is what the messages about changing an account's email address say.
+type EmailChange struct {
+	Name               string
+	OldEmail, NewEmail string
+	At                 time.Time // when the change was asked for, or made
+	BaseURL, Token     string
+	ValidHours         int
+}
+
+// EmailChangeConfirmEmail words the email to a new address with the link that confirms it.
+func EmailChangeConfirmEmail(d EmailChange) (Text, error) { return render("email-change-confirm", d) }
+
+// EmailChangeRequestedEmail words the notice to an account's current address that a change
+// of address was asked for.
+func EmailChangeRequestedEmail(d EmailChange) (Text, error) {
+	return render("email-change-requested", d)
+}
+
+// EmailChangeTakenEmail words the email to an address another account asked to move to,
+// when that address has an account already.
+func EmailChangeTakenEmail(d EmailChange) (Text, error) { return render("email-change-taken", d) }
+
+// EmailChangedEmail words the notice to an account's old address once the change is made.
+func EmailChangedEmail(d EmailChange) (Text, error) { return render("email-changed", d) }

@@ -46,6 +46,23 @@ type messageCase struct {
 }
 
 var messageCases = []messageCase{
+	{name: "staff-message", file: "staff-message",
+		render: func() (Text, error) {
+			return StaffMessageEmail(StaffMessage{Name: name, Subject: "Book the block 2 webinar", Body: "Dates are filling up.\n\nBook this week.",
+				SenderName: "Sam Staff", From: "Barnsley Hub", BaseURL: base})
+		},
+		subject: "Book the block 2 webinar",
+		body: `Dear Ada Lovelace,
+
+Dates are filling up.
+
+Book this week.
+
+Sam Staff
+Barnsley Hub
+
+This message was sent through the NPQ platform (https://npq.example.test). Replies to this email are not read: to answer, contact Barnsley Hub directly.
+`},
 	{name: "sign-in-alert", file: "sign-in-alert",
 		render: func() (Text, error) {
 			return SignInAlertEmail(SignInAlert{Name: name, Email: "ada@example.test", Failures: 6, WindowMinutes: 15})

@@ -60,6 +60,10 @@ func TestTable(t *testing.T) {
 	if got := render(t, Table(TableProps{Label: "Courses"})); strings.Contains(got, "caption") || strings.Contains(got, "data-testid") {
 		t.Errorf("a table without caption or test id: %s", got)
 	}
+	// Without a name the box is no landmark: an unnamed region would be one more "region" among many.
+	if got := render(t, Table(TableProps{})); strings.Contains(got, "role=") || strings.Contains(got, "aria-label") || strings.Contains(got, "tabindex") {
+		t.Errorf("a table without a label is a landmark: %s", got)
+	}
 }
 
 func TestFormPage(t *testing.T) {
@@ -113,5 +117,34 @@ func TestFieldNamesDefaultToIDs(t *testing.T) {
 	}
 	if html := render(t, Radios(RadiosProps{ID: "j-0", Name: "j-1.1", Legend: "Judgement", Options: []Option{{Value: "met", Label: "Met"}}})); !strings.Contains(html, `id="j-0" name="j-1.1"`) {
 		t.Errorf("a name of its own: %s", html)
+	}
+}
+
+func TestSeekPager(t *testing.T) {
+	if got := render(t, SeekPager(SeekPagination{})); strings.TrimSpace(got) != "" {
+		t.Errorf("a single page should have no pagination: %q", got)
+	}
+	got := render(t, SeekPager(SeekPagination{NextHref: "/admin/outbox?after=x"}))
+	if !strings.Contains(got, `href="/admin/outbox?after=x"`) || strings.Contains(got, `rel="prev"`) || !strings.Contains(got, `aria-label="Pagination"`) {
+		t.Errorf("first page: %s", got)
+	}
+	got = render(t, SeekPager(SeekPagination{PrevHref: "/a?before=y", NextHref: "/a?after=x", Label: "Past events pages"}))
+	if !strings.Contains(got, `rel="prev"`) || !strings.Contains(got, `rel="next"`) || !strings.Contains(got, `aria-label="Past events pages"`) {
+		t.Errorf("middle page: %s", got)
+	}
+}
+
+func TestSortedBy(t *testing.T) {
+	s := SortedBy{Column: "Date", Ascending: true, Words: "soonest first"}
+	for heading, want := range map[string]string{"Date": "ascending", "Places": ""} {
+		if got := s.AriaSort(heading); got != want {
+			t.Errorf("%s: %q", heading, got)
+		}
+	}
+	if got := (SortedBy{Column: "Asked"}).AriaSort("Asked"); got != "descending" {
+		t.Errorf("descending: %q", got)
+	}
+	if got := render(t, SortedByLine(s)); !strings.Contains(got, "Sorted by date, soonest first") {
+		t.Errorf("sort line %s", got)
 	}
 }

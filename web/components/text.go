@@ -44,3 +44,18 @@ func NewPagination(page, total, perPage int, baseURL string) Pagination {
 }
 
 func (p Pagination) href(page int) string { return p.BaseURL + strconv.Itoa(page) }
+
+// SeekPagination holds the addresses of a keyset-paged list's neighbouring pages, as
+// listing.Page.Links gives them; "" where there is none.
+type SeekPagination struct {
+	PrevHref string
+	NextHref string
+	Label    string // names the list when a page has more than one; "Pagination" otherwise
+}
+
+func (p SeekPagination) label() string {
+	if p.Label != "" {
+		return p.Label
+	}
+	return "Pagination"
+}

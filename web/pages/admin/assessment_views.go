@@ -9,11 +9,37 @@ import (
 
 // AssessmentView is the admins' overview of assessment: stages, submissions, release and reports.
 type AssessmentView struct {
-	Stage       assessment.Stage // the filter, or "" for all
-	Submissions []assessment.Listed
-	Report      assessment.Report
+	Stage       assessment.Stage // the filter: "" for those waiting, "all" for every one
+	Filter      SubmissionsFilter
+	Courses     []components.Option
+	Cohorts     []components.Option
+	Partners    []components.Option
+	Ages        []components.Option
+	Submissions []assessment.Listed // one page
+	Pages       components.SeekPagination
 	Errors      components.Errors
+	Selected    map[int64]bool // outcomes ticked for release, when coming back to change them
 }
+
+// SubmissionsFilter is the submissions list's search and filters as the address gives them.
+type SubmissionsFilter struct {
+	Query, Course, Cohort, Partner, Age string
+}
+
+// Active reports whether any search or filter is set.
+func (v AssessmentView) Active() bool { return v.Filter != SubmissionsFilter{} || v.Stage != "" }
+
+// StageOptions are the stage filter's options.
+func (v AssessmentView) StageOptions() []components.Option {
+	opts := []components.Option{{Value: "", Label: "Waiting (handed in, not released)"}}
+	for _, st := range Stages {
+		opts = append(opts, components.Option{Value: string(st), Label: st.Label()})
+	}
+	return append(opts, components.Option{Value: string(assessment.AnyStage), Label: "All"})
+}
+
+// SubmissionsSorted is how the submissions list is sorted.
+var SubmissionsSorted = components.SortedBy{Column: "Handed in", Ascending: true, Words: "longest waiting first"}
 
 // Stages lists the workflow stages in order, for the counts and the filter.
 var Stages = []assessment.Stage{assessment.StageDraft, assessment.StageSubmitted, assessment.StageInMarking,

@@ -46,3 +46,16 @@ type ItemForm struct {
 	StatementGroups           []components.CheckboxGroup
 	Errors                    components.Errors
 }
+
+// RemovePage asks before removing a block or an activity, or says why it cannot be removed
+// and offers to archive it instead.
+type RemovePage struct {
+	CourseName string
+	CoursePath string
+	Path       string // the block's or activity's address: /remove and /archive follow it
+	Kind       string // "block" or "activity"
+	Name       string // "block 2: Leading culture", or the activity's title
+	Detail     string // what else goes with it
+	Refusal    string // why it cannot be removed; empty when it can
+	Archived   bool
+}

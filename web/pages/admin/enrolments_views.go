@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"github.com/a-h/templ"
+
 	"npq/internal/lifecycle"
 	"npq/internal/programme"
 	"npq/web/components"
@@ -21,4 +23,6 @@ type EnrolmentPage struct {
 	Progress  programme.Progress
 	Requests  []lifecycle.Request
 	Letters   []lifecycle.Letter
+	// DfE is the section with DfE's identifiers (DfEIdentifiers).
+	DfE templ.Component
 }

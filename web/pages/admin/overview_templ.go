@@ -12,14 +12,18 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"npq/internal/overview"
+	"npq/internal/timefmt"
 	"npq/web/components"
 	"npq/web/layout"
 	"strconv"
+	"time"
 )
 
 // OverviewView is what the admin overview shows.
 type OverviewView struct {
 	overview.Counts
+	Todo []components.TodoItem
+	AsOf time.Time // when the counts and to-do lines were worked out
 }
 
 // Overview is the lead-provider admin overview.
@@ -56,7 +60,28 @@ func Overview(v OverviewView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 class=\"govuk-heading-l\" data-testid=\"page-title\">Lead provider overview</h1><dl class=\"govuk-summary-list\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 class=\"govuk-heading-l\" data-testid=\"page-title\">Lead provider overview</h1>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = components.TodoList(components.TodoListProps{Heading: "To do", Items: v.Todo}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " <p class=\"govuk-body-s\" data-testid=\"as-of\">Counted at ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var3 string
+			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(timefmt.Clock(v.AsOf))
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin/overview.templ`, Line: 25, Col: 80}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, ". Counts are worked out again each minute, and straight after you change something.</p><h2 class=\"govuk-heading-m\">At a glance</h2><dl class=\"govuk-summary-list\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -88,7 +113,7 @@ func Overview(v OverviewView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</dl><div class=\"govuk-button-group\"><a href=\"/admin/cohorts\" role=\"button\" draggable=\"false\" class=\"govuk-button\" data-module=\"govuk-button\">Cohorts and rosters</a> <a href=\"/admin/invitations/new\" role=\"button\" draggable=\"false\" class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\">Invite staff</a></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</dl><div class=\"govuk-button-group\"><a href=\"/admin/cohorts\" role=\"button\" draggable=\"false\" class=\"govuk-button\" data-module=\"govuk-button\">Cohorts and rosters</a> <a href=\"/admin/invitations/new\" role=\"button\" draggable=\"false\" class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\">Invite staff</a></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -5,10 +5,23 @@ import (
 	"npq/web/components"
 )
 
-// ParticipantsView is the participant search.
+// ParticipantsView is a page of the participants list.
 type ParticipantsView struct {
-	Query    string
-	Matches  []programme.ParticipantMatch
-	Searched bool
-	Errors   components.Errors
+	Rows    []programme.ParticipantRow
+	Filter  ParticipantsFilter
+	Choices ParticipantsChoices
+	Pages   components.SeekPagination
 }
+
+// ParticipantsFilter is the participants list's search and filters as the address gives them.
+type ParticipantsFilter struct {
+	Query, Course, Cohort, Partner, Status string
+}
+
+// ParticipantsChoices are the options of the participants list's filters.
+type ParticipantsChoices struct {
+	Courses, Cohorts, Partners, Statuses []components.Option
+}
+
+// ParticipantsSorted is how the participants list is sorted.
+var ParticipantsSorted = components.SortedBy{Column: "Name", Ascending: true, Words: "A to Z"}

@@ -260,6 +260,12 @@ func PartnerEdit(f PartnerForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			if f.DfE != nil {
+				templ_7745c5c3_Err = f.DfE.Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
 			return nil
 		})
 		templ_7745c5c3_Err = components.FormPage(components.FormPageProps{Title: partnerTitle(f), BackHref: "/admin/partners",

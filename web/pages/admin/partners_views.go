@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"github.com/a-h/templ"
+
 	"npq/web/components"
 )
 
@@ -9,4 +11,6 @@ type PartnerForm struct {
 	ID                                      int64
 	Name, ContactName, ContactEmail, Region string
 	Errors                                  components.Errors
+	// DfE is the partner's DfE id and the form that changes it (DfEPartnerID), when editing.
+	DfE templ.Component
 }

@@ -8,11 +8,25 @@ import (
 	"npq/web/components"
 )
 
-// QueueView is the open deferral or withdrawal requests.
+// QueueView is a page of deferral or withdrawal requests: the open ones unless filtered.
 type QueueView struct {
 	Kind     lifecycle.Kind
 	Requests []lifecycle.Request
 	Now      time.Time
+	Filter   RequestsFilter
+	Choices  RequestsChoices
+	Sorted   components.SortedBy
+	Pages    components.SeekPagination
+}
+
+// RequestsFilter is a requests list's search and filters as the address gives them.
+type RequestsFilter struct {
+	Query, Kind, State, Course, Cohort, Partner, Age string
+}
+
+// RequestsChoices are the options of a requests list's filters.
+type RequestsChoices struct {
+	Kinds, States, Courses, Cohorts, Partners, Ages []components.Option
 }
 
 // DecisionView is one request with the facts to decide it and the decision form.
@@ -44,6 +58,20 @@ type DecisionForm struct {
 	MoveCohort      string
 	Errors          components.Errors
 }
+
+// DecisionCheck is a decision waiting to be confirmed: the choices as a summary, what
+// recording it does, and the form's values to send again.
+type DecisionCheck struct {
+	Rows         []SummaryPair
+	Consequences []lifecycle.Consequence
+	Hidden       []Hidden
+}
+
+// SummaryPair is one row of a summary list: a key and its value.
+type SummaryPair struct{ Key, Value string }
+
+// Hidden is a form value carried through a confirmation page.
+type Hidden struct{ Name, Value string }
 
 // RecordRequestForm records a request that arrived by email.
 type RecordRequestForm struct {

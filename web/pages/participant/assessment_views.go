@@ -7,13 +7,16 @@ import (
 	"github.com/a-h/templ"
 
 	"npq/internal/assessment"
+	"npq/internal/lifecycle"
 	"npq/web/components"
 )
 
 // AssessmentView is the participant's assessment page.
 type AssessmentView struct {
 	Switcher   CourseSwitcher
-	Course     string // ?course= for the page's forms and links, when the URL named it
+	Enrolment  EnrolmentView          // the course the page is about
+	Standing   lifecycle.StandingView // where they stand on the course, when it is not about the assessment itself
+	Course     string                 // ?course= for the page's forms and links, when the URL named it
 	Window     *assessment.Window
 	Today      bool // the window is open today
 	Submission *assessment.Submission

@@ -7,6 +7,7 @@ import (
 	"npq/internal/events"
 	"npq/internal/lifecycle"
 	"npq/internal/programme"
+	"npq/web/components"
 )
 
 // EnrolmentView is an enrolment as the participant sees it.
@@ -61,6 +62,15 @@ type ItemView struct {
 	Completed       bool
 	Next            bool                // where "continue" goes
 	Session         events.SessionState // for sessions: whether a date can be booked
+	CatchUp         *CatchUpView        // for a session missed or passed: what the partner offers instead
+}
+
+// CatchUpView is a recording or task a participant can use for a session date they missed.
+type CatchUpView struct {
+	EventID      int64
+	Date         time.Time
+	RecordingURL string
+	Task         string
 }
 
 // HomeView is what the participant's Home shows.
@@ -122,6 +132,7 @@ type HomeEvent struct {
 type ProgressView struct {
 	Enrolment EnrolmentView
 	Switcher  CourseSwitcher
+	Standing  lifecycle.StandingView
 	Overall   programme.Progress
 	Blocks    []BlockView
 	Continue  *ContinueLink
@@ -167,6 +178,8 @@ type ItemPageView struct {
 	NextItem    *ItemView
 	CompleteURL string
 	UndoURL     string // set when the participant may take back their own "Mark as done"
+	Reflection  string // the reflection sent, when the catch-up form is shown again
+	Errors      components.Errors
 }
 
 // UnavailableView explains why content is not shown.

@@ -2,15 +2,34 @@ package partner
 
 import (
 	"npq/internal/events"
-	"npq/internal/programme"
 	"npq/web/components"
 )
 
 // EventsListView is the staff list of events.
 type EventsListView struct {
 	BasePath string // "/partner/events" or "/admin/events"
-	Upcoming []events.Event
-	Past     []events.Event
+	Admin    bool   // the list spans partners, so it names and filters by them
+	Rows     []events.Event
+	Filter   EventsFilter
+	Choices  EventsChoices
+	Sorted   components.SortedBy
+	Pages    components.SeekPagination
+	Errors   components.Errors
+}
+
+// EventsFilter is the events list's search and filters as the address gives them.
+type EventsFilter struct {
+	Query, Course, Cohort, Partner, From, To, Kind, Status string
+}
+
+// Active reports whether any filter but the status is set.
+func (f EventsFilter) Active() bool {
+	return f != EventsFilter{Status: f.Status} || (f.Status != "" && f.Status != string(events.ListUpcoming))
+}
+
+// EventsChoices are the options of the events list's filters.
+type EventsChoices struct {
+	Courses, Cohorts, Partners, Kinds, Statuses []components.Option
 }
 
 // EventForm is the schedule / edit / copy form.
@@ -18,6 +37,7 @@ type EventForm struct {
 	BasePath    string
 	EventID     int64 // 0 when scheduling
 	Editing     bool
+	CopyOf      string // the copied event's title and date, when copying
 	ItemID      string
 	Items       []components.Option
 	ItemLocked  string // the activity, shown instead of the select when editing
@@ -47,6 +67,16 @@ type EventPage struct {
 	Waiting  []events.Booking
 	History  []events.HistoryEntry
 	CanMark  bool
+	Started  bool           // the event has begun, so a recording and catch-up task can be added
+	CatchUp  events.CatchUp // what people who missed it are offered
+}
+
+// CatchUpForm is the recording and task offered to people who missed an event.
+type CatchUpForm struct {
+	BasePath string
+	Event    events.Event
+	CatchUp  events.CatchUp
+	Errors   components.Errors
 }
 
 // CancelForm asks for a reason before cancelling.
@@ -55,25 +85,4 @@ type CancelForm struct {
 	Event    events.Event
 	Reason   string
 	Errors   components.Errors
-}
-
-// RegisterView is an event's register.
-type RegisterView struct {
-	BasePath string
-	Event    events.Event
-	Rows     []events.Booking
-	Marks    map[int64]string
-	Notes    map[int64]string
-	Open     bool
-	Errors   components.Errors
-}
-
-// EngagementView is a cohort's engagement page.
-type EngagementView struct {
-	Cohort       programme.Cohort
-	BasePath     string // the cohort's page
-	Engagement   events.Engagement
-	Inactive     []programme.RosterEntry
-	InactiveDays int
-	PersonHref   func(enrolmentID int64) string
 }

@@ -1,0 +1,108 @@
+package lifecycle
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"npq/internal/database"
+	"npq/internal/listing"
+	"npq/internal/scope"
+)
+
+// States are the states in the order a filter offers them.
+var States = []State{StateOpen, StateApproved, StateRefused, StateMoved, StateCancelled}
+
+// Label is how a state is written.
+func (s State) Label() string {
+	switch s {
+	case StateOpen:
+		return "Open"
+	case StateApproved:
+		return "Approved"
+	case StateRefused:
+		return "Refused"
+	case StateCancelled:
+		return "Cancelled"
+	case StateMoved:
+		return "Moved to another cohort"
+	}
+	return string(s)
+}
+
+// ParseState reads a state from an address: "" is any, and anything unknown is false.
+func ParseState(v string) (State, bool) {
+	if v == "" {
+		return "", true
+	}
+	for _, s := range States {
+		if string(s) == v {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// ParseKind reads a kind of request from an address: "" is any, and anything unknown is false.
+func ParseKind(v string) (Kind, bool) {
+	switch k := Kind(v); k {
+	case "", KindDeferral, KindWithdrawal:
+		return k, true
+	}
+	return "", false
+}
+
+// LetterRef names a letter sent about a request.
+type LetterRef struct {
+	ID      int64  `json:"id"`
+	Subject string `json:"subject"`
+}
+
+// RequestFilter narrows a list of requests. Its zero value lists every request in scope,
+// newest first.
+type RequestFilter struct {
+	Query     string // in the participant's name or email
+	Kind      Kind   // "" for both
+	State     State  // "" for any
+	CourseID  int64
+	CohortID  int64
+	PartnerID int64
+	OlderThan int  // days since it was asked; 0 for any
+	Oldest    bool // oldest first, as a queue is worked through
+}
+
+// RequestKey is a request's position in a list: when it was asked, and its id.
+func RequestKey(r Request) listing.Cursor { return listing.TimeKey(r.CreatedAt, r.ID) }
+
+// RequestsPage lists a page of the requests within sc that pass f at now, with the letters
+// sent about each, in the query's order for listing.Cut.
+func (s Store) RequestsPage(ctx context.Context, sc scope.Scope, f RequestFilter, now time.Time, req listing.Request) ([]Request, error) {
+	at, id, err := req.Cursor().TimeID()
+	if err != nil {
+		return nil, err
+	}
+	cmp, dir := listing.Seek(f.Oldest, req)
+	rows, err := s.DB.Query(ctx, `SELECT `+requestColumns+`,
+		coalesce((SELECT jsonb_agg(jsonb_build_object('id', l.id, 'subject', l.subject) ORDER BY l.id) FROM letters l WHERE l.request_id = r.id), '[]')
+		`+requestFrom+`
+		WHERE ($1 OR h.delivery_partner_id = $2)
+		  AND ($3 = '' OR u.name ILIKE $3 OR u.email ILIKE $3)
+		  AND ($4 = '' OR r.kind = $4) AND ($5 = '' OR r.state = $5)
+		  AND ($6 = 0 OR h.course_id = $6) AND ($7 = 0 OR h.id = $7) AND ($8 = 0 OR h.delivery_partner_id = $8)
+		  AND ($9 = 0 OR r.created_at < $10::timestamptz - make_interval(days => $9))
+		  AND ($11 = 0 OR (r.created_at, r.id) `+cmp+` ($12, $11))
+		ORDER BY r.created_at `+dir+`, r.id `+dir+` LIMIT $13`, database.PlanEachTime,
+		sc.All(), sc.PartnerID(), database.Contains(f.Query), string(f.Kind), string(f.State), f.CourseID, f.CohortID, f.PartnerID,
+		f.OlderThan, now, id, at, req.Limit())
+	if err != nil {
+		return nil, fmt.Errorf("lifecycle: requests page: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Request, error) {
+		var letters []LetterRef
+		q, err := scanRequest(r, &letters)
+		q.Letters = letters
+		return q, err
+	})
+}

@@ -1,0 +1,25 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/klauspost/compress/gzhttp"
+)
+
+// compressMinSize is the smallest response worth compressing: below about one network packet
+// compression saves nothing on the wire and still costs CPU.
+const compressMinSize = 1024
+
+// compressedTypes are the content types worth compressing; images and uploads are not.
+var compressedTypes = []string{"text/html", "text/css", "text/plain", "text/javascript",
+	"application/javascript", "text/csv", "text/calendar", "application/json", "image/svg+xml"}
+
+// compressResponses compresses text responses of at least compressMinSize bytes for clients
+// that accept it (zstd where offered, gzip otherwise); smaller ones go out as they are.
+func compressResponses() func(http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(compressMinSize), gzhttp.ContentTypes(compressedTypes))
+	if err != nil {
+		panic(err) // the options above are constant and valid
+	}
+	return func(next http.Handler) http.Handler { return wrap(next) }
+}
