@@ -7,7 +7,7 @@ export ADDR
 
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: run test assets build generate check-generated fmt-check vet lint go-test db-dev db-test db-stop clean
+.PHONY: run bench dfe-fake test assets build generate check-generated fmt-check vet lint go-test db-dev db-test db-stop clean
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -41,6 +41,20 @@ run: build
 	trap 'kill -TERM $$pid 2>/dev/null' INT TERM; \
 	wait $$pid || wait $$pid || true
 
+# make bench: every main page measured at national size (not part of make test). It uses the
+# private dev cluster (or DATABASE_URL), loads the demo and the national-size data once (a few
+# minutes the first time), then prints the table and writes bench.json. BENCH_FLAGS passes
+# options, e.g. BENCH_FLAGS='-duration 5s -clients 32 -bookers 500'.
+bench: build
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL=$$(scripts/localdb start dev); fi; \
+	./bin/npq demo --scale national; \
+	go run ./cmd/bench $(BENCH_FLAGS)
+
+# A fake DfE lead-provider API on localhost:8090 for trying the DfE integration (no database).
+dfe-fake:
+	go run ./cmd/npq dfe-fake
+
 check-generated:
 	go tool templ generate -check
 
@@ -65,7 +79,7 @@ test: assets fmt-check check-generated vet lint
 	  if [ -n "$$DATABASE_URL" ]; then export TEST_DATABASE_URL="$$DATABASE_URL"; \
 	  else export TEST_DATABASE_URL=$$(scripts/localdb start test); fi; \
 	fi; \
-	go test -count=1 ./...
+	go test -count=1 -timeout 30m ./...
 
 db-stop:
 	scripts/localdb stop dev

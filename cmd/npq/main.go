@@ -1,4 +1,4 @@
-// Command npq is the NPQ delivery platform: npq serve | migrate | seed | demo.
+// Command npq is the NPQ delivery platform: npq serve | migrate | seed | demo | dfe-fake.
 package main
 
 import (
@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,14 +20,19 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	frameworkdata "npq/frameworks"
+	"npq/internal/auth"
 	"npq/internal/config"
 	"npq/internal/database"
 	"npq/internal/demo"
+	"npq/internal/dfe"
 	"npq/internal/events"
 	"npq/internal/frameworks"
+	"npq/internal/jobs"
 	"npq/internal/lifecycle"
 	"npq/internal/notify"
+	"npq/internal/personaldata"
 	"npq/internal/server"
+	"npq/internal/twostep"
 )
 
 const usage = `usage: npq <command>
@@ -35,7 +41,10 @@ commands:
   serve     run the web server (migrates first unless MIGRATE_ON_START=false)
   migrate   apply database migrations
   seed      load the framework content from frameworks/ (also done by serve)
-  demo      load demonstration data (refused when NPQ_ENV=production)
+  demo      load demonstration data (refused when NPQ_ENV=production);
+            demo --scale national adds a national provider's volume on top (about 60,000 participants)
+  demo-code print the current two-step sign-in code of the demo admins and assessors
+  dfe-fake  serve a fake DfE lead-provider API with sample data (DFE_FAKE_ADDR, default localhost:8090)
 `
 
 func main() {
@@ -48,9 +57,28 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	var scale string
+	if len(args) == 3 && args[0] == "demo" && args[1] == "--scale" {
+		scale, args = args[2], args[:1]
+		if scale != "national" {
+			return fmt.Errorf("demo --scale: the only scale is national, not %q", scale)
+		}
+	}
 	if len(args) != 1 {
 		fmt.Fprint(stdout, usage)
 		return errors.New("expected one command")
+	}
+	if args[0] == "demo-code" {
+		// Needs no database: the demo admin's key is published.
+		code, err := twostep.Code(demo.AdminTwoStepSecret, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, code)
+		return nil
+	}
+	if args[0] == "dfe-fake" {
+		return runDfEFake(ctx, getenv, stdout)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -73,10 +101,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := demo.Load(ctx, pool, demoEnvironment(cfg)); err != nil {
 			return err
 		}
+		if scale == "national" {
+			return loadNational(ctx, pool, log, stdout)
+		}
 		fmt.Fprintln(stdout, "Demo data loaded. Sign in with any of these (password "+demo.Password+"):")
 		for _, a := range demo.Accounts {
 			fmt.Fprintf(stdout, "  %-24s %s\n", a.Email, a.Role.Label())
 		}
+		fmt.Fprintf(stdout, "  %-24s %s (deactivated: signing in is refused)\n", demo.Leaver.Email, demo.Leaver.Role.Label())
+		fmt.Fprintf(stdout, "Admins and assessors must use two-step sign-in (%s): after the password, give the code from `npq demo-code`, or add the key %s to an authenticator app\n",
+			strings.Join(demo.TwoStepEmails(), ", "), twostep.Grouped(demo.AdminTwoStepSecret))
 		return nil
 	case "seed":
 		if err := database.Migrate(ctx, pool, log); err != nil {
@@ -95,7 +129,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		// Serving gets its own pool whose statements are cut short when the database stops
 		// answering; migrating and seeding above had no such limit.
 		pool.Close()
-		servePool, err := database.Open(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.DBStatementTimeout})
+		servePool, err := database.Open(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.DBStatementTimeout, MaxConns: cfg.DBMaxConns})
 		if err != nil {
 			return err
 		}
@@ -104,6 +138,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	fmt.Fprint(stdout, usage)
 	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// loadNational adds the national-size data to the demo, or says it is already there.
+func loadNational(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, stdout io.Writer) error {
+	sum, err := demo.LoadNational(ctx, pool, demo.National, log)
+	if errors.Is(err, demo.ErrNationalLoaded) {
+		fmt.Fprintln(stdout, "The national-size data is already loaded: nothing to do.")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "National-size data loaded:", sum)
+	fmt.Fprintln(stdout, "The demo accounts work as before; every national participant has the demo password too.")
+	return nil
 }
 
 // demoEnvironment is the kind of deployment cfg is, as demo.Load needs to know it.
@@ -162,24 +211,37 @@ type job struct {
 	run  func(ctx context.Context)
 }
 
-// backgroundJobs are the loops npq serve runs beside the web server.
-func backgroundJobs(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) []job {
-	jobs := []job{
-		{"event reminders", func(ctx context.Context) {
-			events.Store{DB: pool, BaseURL: cfg.BaseURL}.RunReminders(ctx, log, time.Minute)
-		}},
-		{"deferral checks", func(ctx context.Context) {
-			lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL, Signature: lifecycle.Signature{Name: cfg.ProviderName, ContactEmail: cfg.ProviderContactEmail}}.RunDaily(ctx, log, time.Hour)
-		}},
+// jobsConfig wires the background jobs (internal/jobs) to the stores whose work they do.
+func jobsConfig(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) jobs.Config {
+	c := jobs.Config{
+		Pool:         pool,
+		Log:          log,
+		Events:       events.Store{DB: pool, BaseURL: cfg.BaseURL},
+		Lifecycle:    lifecycle.Store{DB: pool, BaseURL: cfg.BaseURL, Signature: lifecycle.Signature{Name: cfg.ProviderName, ContactEmail: cfg.ProviderContactEmail}},
+		Accounts:     auth.Store{DB: pool},
+		PersonalData: personaldata.Store{DB: pool},
+		Retention:    retentionPolicy(cfg),
+	}
+	if cfg.DfE.Enabled() {
+		client, err := dfe.New(cfg.DfE.APIURL, cfg.DfE.APIToken, dfe.WithLogger(log))
+		if err != nil {
+			log.Error("the DfE integration is off", "err", err)
+		}
+		c.DfE = client
 	}
 	if cfg.SMTPHost == "" {
 		log.Info("SMTP is not configured: mail stays in the outbox at /admin/outbox")
-		return jobs
+		return c
 	}
-	sender := notify.Sender{DB: pool, Log: log, MessageIDHost: hostOf(cfg.BaseURL), SMTP: notify.SMTPSettings{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
+	c.Mail = &notify.Sender{DB: pool, Log: log, MessageIDHost: hostOf(cfg.BaseURL), SMTP: notify.SMTPSettings{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
 		Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.MailFrom}}
 	log.Info("delivering mail by SMTP", "host", cfg.SMTPHost, "port", cfg.SMTPPort)
-	return append(jobs, job{"mail sender", sender.Run})
+	return c
+}
+
+// retentionPolicy is the retention policy the configuration sets.
+func retentionPolicy(cfg config.Config) personaldata.Policy {
+	return personaldata.Policy{DeactivateAfterDays: cfg.RetentionDeactivateDays, AnonymiseAfterYears: cfg.RetentionAnonymiseYears}
 }
 
 // hostOf is the host name of a URL, or "" when it has none.
@@ -191,14 +253,35 @@ func hostOf(raw string) string {
 	return u.Hostname()
 }
 
-// serve runs the HTTP server and the background jobs until ctx ends, then shuts down.
+// serve runs the HTTP server and the background jobs (River, internal/jobs) until ctx ends,
+// then shuts down.
 func serve(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) error {
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	return serveOn(ctx, l, cfg, pool, log, backgroundJobs(cfg, pool, log))
+	// The jobs have a pool of their own, so that they never hold up requests: River keeps one
+	// connection listening, and a burst of jobs takes at most the rest.
+	jobsPool, err := database.Open(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.DBStatementTimeout, MaxConns: jobsPoolSize})
+	if err != nil {
+		l.Close() //nolint:errcheck // not serving after all
+		return err
+	}
+	defer jobsPool.Close()
+	runner, err := jobs.New(jobsConfig(cfg, jobsPool, log))
+	if err == nil {
+		err = runner.Start(ctx)
+	}
+	if err != nil {
+		l.Close() //nolint:errcheck // not serving after all
+		return err
+	}
+	background := job{"background jobs", func(ctx context.Context) { runner.RunUntil(ctx, cfg.ShutdownTimeout) }}
+	return serveOn(ctx, l, cfg, pool, log, []job{background})
 }
+
+// jobsPoolSize is how many connections the background jobs use at most.
+const jobsPoolSize = 5
 
 // cancelGrace is how long requests cancelled at the end of the shutdown timeout get to send
 // their answer (a 503 page, or the redirect of a change that was already committed).
