@@ -56,7 +56,9 @@ type options struct {
 	serverLog string
 	// cpuProfile is where the server writes its CPU profile ("" for none).
 	cpuProfile string
-	only       string
+	// baseline is a demo-size run's JSON to compare with ("" for none).
+	baseline string
+	only     string
 }
 
 // page is one page to measure and who looks at it.
@@ -110,6 +112,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&o.only, "only", "", "measure only the pages whose role and name contain one of these comma-separated words, e.g. admin,/marking")
 	fs.StringVar(&o.serverLog, "server-log", "", "file for the server's warnings and errors (default: discarded; the table counts the errors)")
 	fs.StringVar(&o.cpuProfile, "cpu-profile", "", "file for the server's CPU profile over the whole run, for go tool pprof")
+	fs.StringVar(&o.baseline, "baseline", "", "a bench.json written on the demo's data, to check that pages stay within 2× of it at national size")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -183,6 +186,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	r.PeakRSSMB = final.PeakRSSMB
 	checkTargets(&r)
+	if o.baseline != "" {
+		b, err := os.ReadFile(o.baseline)
+		if err != nil {
+			return err
+		}
+		var base report
+		if err := json.Unmarshal(b, &base); err != nil {
+			return fmt.Errorf("bench: reading %s: %w", o.baseline, err)
+		}
+		checkGrowth(&r, base)
+	}
 	printReport(stdout, r)
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {

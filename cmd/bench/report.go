@@ -18,7 +18,16 @@ const (
 	targetPeakRSS      = 150.0 // MB
 	targetBookingsP99  = 300.0 // ms, for the simultaneous bookings
 	targetSeedDuration = 1000.0
+	targetGrowth       = 2.0 // national p50 at one client within this many times the demo's
+	// growthSlackMs is how far apart two p50s of a millisecond or two may be whatever their
+	// ratio: at that size the ratio measures the machine, not the page.
+	growthSlackMs = 1.0
 )
+
+// growthPages are the pages the issue names whose national-size p50 must stay within
+// targetGrowth of the demo's.
+var growthPages = []string{"admin /admin/returns", "admin /admin/assessment", "admin /admin/deferrals", "admin /admin/withdrawals",
+	"partner /partner/decisions", "assessor /marking", "admin /admin/events", "admin /admin/cohorts", "admin /admin/outbox"}
 
 // load is one page measured at one number of concurrent clients.
 type load struct {
@@ -72,6 +81,8 @@ type report struct {
 	PeakRSSMB   float64       `json:"peak_rss_mb"`
 	Targets     []target      `json:"targets"`
 	HealthzRate float64       `json:"healthz_requests_per_second"`
+	// Baseline is the data of the demo-size run the growth target compares with, if any.
+	Baseline string `json:"baseline,omitempty"`
 }
 
 // target is one of the issue's targets and whether the run met it.
@@ -162,6 +173,43 @@ func checkTargets(r *report) {
 		note = "errors on " + strings.Join(errs, ", ")
 	}
 	add("no errors", len(errs) == 0, note)
+}
+
+// checkGrowth adds the target that the named pages' p50 at one client at national size stay
+// within targetGrowth (or growthSlackMs) of base's, a run on the demo's data.
+func checkGrowth(r *report, base report) {
+	demo := map[string]float64{}
+	for _, p := range base.Pages {
+		if p.Error == "" {
+			demo[p.Role+" "+p.Page] = p.One.P50Ms
+		}
+	}
+	national := map[string]float64{}
+	for _, p := range r.Pages {
+		if p.Error == "" {
+			national[p.Role+" "+p.Page] = p.One.P50Ms
+		}
+	}
+	var missed, notMeasured []string
+	for _, name := range growthPages {
+		d, okD := demo[name]
+		n, okN := national[name]
+		switch {
+		case !okD || !okN:
+			notMeasured = append(notMeasured, name)
+		case n > d*targetGrowth && n-d > growthSlackMs:
+			missed = append(missed, fmt.Sprintf("%s (%.1f ms, demo %.1f ms)", name, n, d))
+		}
+	}
+	met, note := len(missed) == 0 && len(notMeasured) == 0, "every named page"
+	switch {
+	case len(missed) > 0:
+		note = "missed by " + strings.Join(missed, ", ")
+	case len(notMeasured) > 0:
+		note = "not measured in both runs: " + strings.Join(notMeasured, ", ")
+	}
+	r.Baseline = base.Data
+	r.Targets = append(r.Targets, target{Name: fmt.Sprintf("p50 at 1 client within %.0f× of the demo's", targetGrowth), Met: met, Note: note})
 }
 
 func bookingNote(b bookingResult) string {

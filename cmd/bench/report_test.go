@@ -119,3 +119,49 @@ func TestSelectedPages(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckGrowth(t *testing.T) {
+	run := func(p50 map[string]float64) report {
+		var r report
+		for name, v := range p50 {
+			role, page, _ := strings.Cut(name, " ")
+			r.Pages = append(r.Pages, pageResult{Role: role, Page: page, One: load{P50Ms: v}})
+		}
+		return r
+	}
+	all := func(v float64) map[string]float64 {
+		m := map[string]float64{}
+		for _, name := range growthPages {
+			m[name] = v
+		}
+		return m
+	}
+	with := func(m map[string]float64, name string, v float64) map[string]float64 {
+		m[name] = v
+		return m
+	}
+	without := func(m map[string]float64, name string) map[string]float64 {
+		delete(m, name)
+		return m
+	}
+	tests := []struct {
+		name           string
+		demo, national map[string]float64
+		met            bool
+		note           string
+	}{
+		{"the same", all(4), all(4), true, "every named page"},
+		{"just within 2×", all(4), with(all(4), "admin /admin/returns", 8), true, "every named page"},
+		{"over 2×", all(4), with(all(4), "admin /admin/returns", 9), false, "admin /admin/returns (9.0 ms, demo 4.0 ms)"},
+		{"tiny times differ by under a millisecond", all(0.3), all(1.2), true, "every named page"},
+		{"a page missing from one run", without(all(4), "assessor /marking"), all(4), false, "not measured in both runs: assessor /marking"},
+	}
+	for _, tt := range tests {
+		r := run(tt.national)
+		checkGrowth(&r, run(tt.demo))
+		got := r.Targets[len(r.Targets)-1]
+		if got.Met != tt.met || !strings.Contains(got.Note, tt.note) {
+			t.Errorf("%s: %v %q", tt.name, got.Met, got.Note)
+		}
+	}
+}
