@@ -1,0 +1,122 @@
+package outbound
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"npq/internal/dfe"
+	"npq/internal/dfe/declarations"
+)
+
+func TestScheduleFor(t *testing.T) {
+	tests := []struct {
+		cohort, identifier string
+		ok                 bool
+		from               time.Time
+		published          bool
+	}{
+		{"2024", "npq-leadership-autumn", true, declarations.D(2024, 10, 1), true},
+		{"2025a", "npq-specialist-spring", true, declarations.D(2025, 2, 1), true},
+		{"2026", "npq-leadership-autumn", true, declarations.D(2026, 10, 1), false},
+		{"2026b", "npq-specialist-spring", true, declarations.D(2027, 1, 1), false},
+		{"2026", "npq-ehco-november", true, declarations.D(2026, 11, 1), false},
+		{"2026", "npq-ehco-march", true, declarations.D(2027, 3, 1), false},
+		{"2026", "npq-aso-december", true, declarations.D(2026, 12, 1), false},
+		{"", "npq-leadership-autumn", false, time.Time{}, false},
+		{"20x6", "npq-leadership-autumn", false, time.Time{}, false},
+		{"2026", "leadership-autumn", false, time.Time{}, false},
+		{"2026", "npq-leadership-summer", false, time.Time{}, false},
+	}
+	for _, tt := range tests {
+		s, ok := ScheduleFor(tt.cohort, tt.identifier)
+		if ok != tt.ok {
+			t.Errorf("%s %s: ok %v", tt.cohort, tt.identifier, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if !s.AppliesFrom.Equal(tt.from) || (len(s.Deadlines) > 0) != tt.published {
+			t.Errorf("%s %s: from %v, deadlines %v", tt.cohort, tt.identifier, s.AppliesFrom, s.Deadlines)
+		}
+	}
+}
+
+func TestParseState(t *testing.T) {
+	for v, want := range map[string]State{"": StateDue, "due": StateDue, "sent": StateSent, "failed": StateFailed, "voided": StateVoided} {
+		if got, ok := ParseState(v); !ok || got != want {
+			t.Errorf("%q: %v %v", v, got, ok)
+		}
+	}
+	if _, ok := ParseState("lost"); ok {
+		t.Error("an unknown state was read")
+	}
+	if _, ok := ParseType("retained-3"); ok {
+		t.Error("an unknown type was read")
+	}
+}
+
+func TestOutcome(t *testing.T) {
+	tests := []struct {
+		err  error
+		want SendOutcome
+	}{
+		{nil, Accepted},
+		{&dfe.APIError{Status: 422}, Refused},
+		{&dfe.APIError{Status: 400}, Refused},
+		{&dfe.APIError{Status: 410}, Refused},
+		{&dfe.APIError{Status: 429}, Later},
+		{&dfe.APIError{Status: 502}, Later},
+		{&dfe.APIError{Status: 401}, Later},
+		{errors.New("connection reset"), Later},
+		{errors.Join(&dfe.APIError{Status: 503}, errors.New("look-up failed")), Later},
+	}
+	for _, tt := range tests {
+		if got := Outcome(tt.err); got != tt.want {
+			t.Errorf("%v: %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestPlan(t *testing.T) {
+	s, _ := ScheduleFor("2024", "npq-leadership-autumn")
+	today := time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+	first := time.Date(2024, 10, 14, 9, 0, 0, 0, time.UTC)
+	ev := declarations.Evidence{Schedule: s, DeliveryPartnerID: "dp", Engagements: []declarations.Engagement{
+		{ID: "attendance:1", At: first},
+		{ID: "completion:2", At: time.Date(2025, 1, 20, 9, 0, 0, 0, time.UTC)},
+	}}
+	started := Held{Type: declarations.Started, Date: first, Evidence: []string{"attendance:1"}}
+	with := func(st State) []Held { h := started; h.State = st; return []Held{h} }
+	types := func(ds []declarations.Due) []declarations.Type {
+		var out []declarations.Type
+		for _, d := range ds {
+			out = append(out, d.Type)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		held []Held
+		want []declarations.Type
+	}{
+		{"nothing held: started and retained-1", nil, []declarations.Type{declarations.Started, declarations.Retained1}},
+		{"started due: retained-1 follows it", with(StateDue), []declarations.Type{declarations.Retained1}},
+		{"started sent", with(StateSent), []declarations.Type{declarations.Retained1}},
+		{"started refused by DfE: nothing until it is resolved", with(StateFailed), nil},
+		{"started voided: not derived again from the same evidence", with(StateVoided), nil},
+	}
+	for _, tt := range tests {
+		got := types(Plan(ev, tt.held, today))
+		if len(got) != len(tt.want) || (len(got) > 0 && got[0] != tt.want[0]) || (len(got) > 1 && got[1] != tt.want[1]) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	// New evidence earns a voided type again.
+	voided := with(StateVoided)
+	voided[0].Evidence = []string{"attendance:0"}
+	if got := types(Plan(ev, voided, today)); len(got) != 2 || got[0] != declarations.Started {
+		t.Errorf("after new evidence: %v", got)
+	}
+}
