@@ -79,6 +79,8 @@ var adminSections = map[string]string{
 	"/admin/dfe/applications":                    "Participants",
 	"/admin/enrolments/{enrolment}/dfe":          "Participants",
 	"/admin/dfe/applications/{application}":      "Participants",
+	"/admin/dfe/declarations":                    "Participants",
+	"/admin/dfe/declarations/{declaration}":      "Participants",
 	"/admin/assessment":                          "Assessment",
 	"/admin/assessment/assessors":                "Assessment",
 	"/admin/assessment/{submission}":             "Assessment",

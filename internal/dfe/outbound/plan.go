@@ -158,3 +158,17 @@ func voidedBefore(d declarations.Due, held []Held) bool {
 	}
 	return false
 }
+
+// EvidenceWords names an evidence id ("attendance:12") in words for admins.
+func EvidenceWords(id string) string {
+	kind, n, _ := strings.Cut(id, ":")
+	switch kind {
+	case "attendance":
+		return "Attended a session (booking " + n + ")"
+	case "completion":
+		return "Completed an activity (record " + n + ")"
+	case "outcome":
+		return "Released assessment outcome (submission " + n + ")"
+	}
+	return id
+}

@@ -120,3 +120,16 @@ func TestPlan(t *testing.T) {
 		t.Errorf("after new evidence: %v", got)
 	}
 }
+
+func TestEvidenceWords(t *testing.T) {
+	for id, want := range map[string]string{
+		"attendance:12": "Attended a session (booking 12)",
+		"completion:4":  "Completed an activity (record 4)",
+		"outcome:7":     "Released assessment outcome (submission 7)",
+		"import:3":      "import:3",
+	} {
+		if got := EvidenceWords(id); got != want {
+			t.Errorf("%s: %q", id, got)
+		}
+	}
+}
