@@ -70,7 +70,8 @@ func loadDfE(ctx context.Context, tx pgx.Tx, now time.Time) error {
 
 // loadDeclarations gives the first eight enrolments with DfE ids and a completion a started
 // declaration resting on their first completion, in every state: two due, three sent, one
-// refused by DfE and two voided (the page at /admin/dfe/declarations). DfE is not called.
+// refused by DfE and two voided (the page at /admin/dfe/declarations), and statements for
+// their cut-offs. DfE is not called.
 func loadDeclarations(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	_, err := tx.Exec(ctx, `WITH first AS (
 			SELECT DISTINCT ON (c.enrolment_id) c.enrolment_id, c.id, c.completed_at
@@ -98,6 +99,18 @@ func loadDeclarations(ctx context.Context, tx pgx.Tx, now time.Time) error {
 		ON CONFLICT DO NOTHING`, declarations.RuleVersion, now)
 	if err != nil {
 		return fmt.Errorf("declarations: %w", err)
+	}
+	// A made-up statement calendar for each DfE cohort of the demo: a cut-off at the end of
+	// each month from last month to six months ahead, paid on the 25th of the next.
+	_, err = tx.Exec(ctx, `INSERT INTO dfe_statements (id, cohort, month, year, cut_off_date, payment_date, paid, dfe_updated_at)
+		SELECT md5('npq-demo-statement:' || c.cohort || ':' || to_char(m, 'YYYY-MM'))::uuid, c.cohort, to_char(m, 'FMMonth'), to_char(m, 'YYYY'),
+			(m + interval '1 month - 1 day')::date, (m + interval '1 month 24 days')::date, m + interval '1 month 24 days' < $1, $1
+		FROM (SELECT DISTINCT left(dfe_cohort, 4) AS cohort FROM enrolments WHERE dfe_cohort IS NOT NULL) c,
+			generate_series(date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') - interval '1 month',
+				date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') + interval '6 months', interval '1 month') AS m
+		ON CONFLICT (id) DO NOTHING`, now)
+	if err != nil {
+		return fmt.Errorf("statements: %w", err)
 	}
 	return nil
 }

@@ -57,8 +57,9 @@ type DfEDeclarationsArgs struct{}
 // Kind names the job in river_job.
 func (DfEDeclarationsArgs) Kind() string { return "dfe_declarations" }
 
-// DfEDeclarationsWorker runs outbound.Derive then outbound.SendDue. With no Client (the
-// integration is off) it does nothing.
+// DfEDeclarationsWorker copies DfE's changed statements (outbound.SyncStatements, for the
+// cut-off and payment dates the declarations page shows), then runs outbound.Derive and
+// outbound.SendDue. With no Client (the integration is off) it does nothing.
 type DfEDeclarationsWorker struct {
 	river.WorkerDefaults[DfEDeclarationsArgs]
 	DB     database.DB
@@ -76,6 +77,10 @@ func (w *DfEDeclarationsWorker) Timeout(*river.Job[DfEDeclarationsArgs]) time.Du
 func (w *DfEDeclarationsWorker) Work(ctx context.Context, _ *river.Job[DfEDeclarationsArgs]) error {
 	if w.Client == nil {
 		return nil
+	}
+	if _, err := outbound.SyncStatements(ctx, w.DB, w.Client, w.Now()); err != nil {
+		// The dates are only shown; sending does not wait for them.
+		w.Log.Warn("dfe statements sync failed", "error", err)
 	}
 	derived, err := outbound.Derive(ctx, w.DB, w.Now())
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"npq/internal/dfe/outbound"
 	"npq/internal/listing"
 	"npq/internal/problem"
+	"npq/internal/programme"
 	"npq/web/components"
 	"npq/web/pages/admin"
 )
@@ -26,7 +27,7 @@ func (s *Server) adminDfEDeclarations(w http.ResponseWriter, r *http.Request) er
 	if !okState || !okType {
 		return badRequest("The list could not be filtered.")
 	}
-	rows, err := s.dfeDeclarations().List(r.Context(), outbound.Filter{State: state, Type: typ, Query: req.Query}, req)
+	rows, err := s.dfeDeclarations().List(r.Context(), outbound.Filter{State: state, Type: typ, Query: req.Query}, req, programme.Today(s.now()))
 	if err != nil {
 		return listFailed(err)
 	}
@@ -42,7 +43,8 @@ func (s *Server) adminDfEDeclarations(w http.ResponseWriter, r *http.Request) er
 	for _, d := range page.Rows {
 		v.Rows = append(v.Rows, admin.DfEDeclarationRow{ID: d.ID, Name: d.Name, Email: d.Email, Course: d.Course + " (" + d.DfECourse + ")",
 			Cohort: d.Cohort + cohortSuffix(d.DfECohort), Type: string(d.Type), DeclarationDate: d.DeclarationDate, Evidence: evidenceWords(d.Evidence),
-			RuleVersion: d.RuleVersion, DfEState: d.DfEState, Error: d.Error, VoidReason: d.VoidReason})
+			RuleVersion: d.RuleVersion, DfEState: d.DfEState, Error: d.Error, VoidReason: d.VoidReason, CutOff: d.NextCutOff, PaymentDate: d.PaymentDate})
+		v.ShowStatement = v.ShowStatement || d.NextCutOff != nil
 	}
 	return s.ok(w, r, admin.DfEDeclarations(v))
 }
@@ -68,7 +70,7 @@ func (s *Server) declarationPage(r *http.Request) (admin.DfEDeclarationView, out
 	if err != nil {
 		return admin.DfEDeclarationView{}, outbound.Declaration{}, err
 	}
-	d, err := s.dfeDeclarations().ByID(r.Context(), id)
+	d, err := s.dfeDeclarations().ByID(r.Context(), id, programme.Today(s.now()))
 	if err != nil {
 		return admin.DfEDeclarationView{}, d, err
 	}
@@ -77,7 +79,8 @@ func (s *Server) declarationPage(r *http.Request) (admin.DfEDeclarationView, out
 		Cohort: d.Cohort + cohortSuffix(d.DfECohort), Schedule: d.Schedule, Type: string(d.Type), DeclarationDate: d.DeclarationDate,
 		Evidence: evidenceWords(d.Evidence), Why: d.Why, RuleVersion: d.RuleVersion, State: d.State.Label(), CanVoid: d.State != outbound.StateVoided,
 		DfEID: d.DfEID, DfEState: d.DfEState, Matched: d.MatchedExisting, Error: d.Error, Attempts: d.Attempts, Created: d.CreatedAt,
-		LastAttempt: d.LastAttemptAt, Sent: d.SentAt, Voided: d.VoidedAt, VoidedBy: d.VoidedBy, VoidReason: d.VoidReason}
+		LastAttempt: d.LastAttemptAt, Sent: d.SentAt, Voided: d.VoidedAt, VoidedBy: d.VoidedBy, VoidReason: d.VoidReason,
+		CutOff: d.NextCutOff, PaymentDate: d.PaymentDate}
 	if d.HasPassed != nil && d.Type == declarations.Completed {
 		v.HasPassed = map[bool]string{true: "Passed", false: "Failed"}[*d.HasPassed]
 	}

@@ -11,6 +11,7 @@ import (
 	"npq/internal/auth"
 	"npq/internal/dfe/dfefake"
 	"npq/internal/dfe/outbound"
+	"npq/internal/timefmt"
 )
 
 // declarationsApp is the DfE app with the fixture's participant known to the fake DfE (DfE
@@ -71,6 +72,21 @@ func TestDfEDeclarationsList(t *testing.T) {
 	}
 	if res.Doc.Find(`[data-testid="dfe-off"]`).Length() != 0 {
 		t.Error("says the integration is off")
+	}
+	if res.Doc.Find(`[data-testid="cut-off"]`).Length() != 0 {
+		t.Error("shows a cut-off without DfE's statements")
+	}
+	// Once DfE's statements are read, a due declaration shows the next cut-off and payment date.
+	cohort := itoa(int64(d.today().Year() - 1))
+	cut := d.today().AddDate(0, 0, 10)
+	d.fake.AddStatement(dfefake.Statement{Cohort: cohort, Month: "Earlier", Year: cohort, CutOff: d.today().AddDate(0, 0, -20), PaymentDate: d.today().AddDate(0, 0, 5)})
+	d.fake.AddStatement(dfefake.Statement{Cohort: cohort, Month: "Next", Year: cohort, CutOff: cut, PaymentDate: cut.AddDate(0, 0, 25)})
+	if n, err := outbound.SyncStatements(context.Background(), d.pool, d.srv.dfe, d.now()); err != nil || n != 2 {
+		t.Fatalf("statements: %d %v", n, err)
+	}
+	n, res = d.queriesFor(admin, "/admin/dfe/declarations")
+	if got := res.text(`[data-testid="cut-off"]`); n > 5 || got != timefmt.Date(cut) {
+		t.Errorf("cut-off %q, want %q (%d queries)", got, timefmt.Date(cut), n)
 	}
 	res = admin.get("/admin/dfe/declarations?state=failed")
 	if !strings.Contains(res.text(`[data-testid="dfe-error"]`), "must be a valid Participant ID") {

@@ -42,21 +42,29 @@ type Declaration struct {
 	VoidedAt        *time.Time
 	VoidedBy        string
 	VoidReason      string
+	// NextCutOff and PaymentDate are the next statement of the DfE cohort a due declaration
+	// would join if sent today, when DfE's statements have been read.
+	NextCutOff  *time.Time
+	PaymentDate *time.Time
 }
 
 const columns = `d.id, d.enrolment_id, u.name, u.email, coalesce(u.trn, ''), c.name, coalesce(e.dfe_course_identifier, ''), h.name,
 	coalesce(e.dfe_cohort, ''), coalesce(e.dfe_schedule_identifier, h.schedule_identifier), d.declaration_type, d.declaration_date,
 	d.has_passed, d.rule_version, d.evidence, d.why, d.state, coalesce(d.dfe_id::text, ''), d.dfe_state, d.matched_existing,
-	d.error, d.attempts, d.created_at, d.last_attempt_at, d.sent_at, d.voided_at, coalesce(v.name, ''), d.void_reason`
+	d.error, d.attempts, d.created_at, d.last_attempt_at, d.sent_at, d.voided_at, coalesce(v.name, ''), d.void_reason,
+	st.cut_off_date, st.payment_date`
 
 const from = `FROM dfe_declarations d JOIN enrolments e ON e.id = d.enrolment_id JOIN users u ON u.id = e.user_id
-	JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id LEFT JOIN users v ON v.id = d.voided_by`
+	JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id LEFT JOIN users v ON v.id = d.voided_by
+	LEFT JOIN LATERAL (SELECT s.cut_off_date, s.payment_date FROM dfe_statements s
+		WHERE s.cohort = left(e.dfe_cohort, 4) AND s.cut_off_date >= $1::date ORDER BY s.cut_off_date LIMIT 1) st ON d.state = 'due'`
 
 func scan(r pgx.Row) (Declaration, error) {
 	var d Declaration
 	err := r.Scan(&d.ID, &d.EnrolmentID, &d.Name, &d.Email, &d.TRN, &d.Course, &d.DfECourse, &d.Cohort, &d.DfECohort, &d.Schedule,
 		&d.Type, &d.DeclarationDate, &d.HasPassed, &d.RuleVersion, &d.Evidence, &d.Why, &d.State, &d.DfEID, &d.DfEState,
-		&d.MatchedExisting, &d.Error, &d.Attempts, &d.CreatedAt, &d.LastAttemptAt, &d.SentAt, &d.VoidedAt, &d.VoidedBy, &d.VoidReason)
+		&d.MatchedExisting, &d.Error, &d.Attempts, &d.CreatedAt, &d.LastAttemptAt, &d.SentAt, &d.VoidedAt, &d.VoidedBy, &d.VoidReason,
+		&d.NextCutOff, &d.PaymentDate)
 	return d, err
 }
 
@@ -86,8 +94,8 @@ type Store struct {
 }
 
 // List is one page of declarations in a state, oldest declaration date first, fetched by
-// keyset (r.Limit() rows; cut them with listing.Cut and Key).
-func (s Store) List(ctx context.Context, f Filter, r listing.Request) ([]Declaration, error) {
+// keyset (r.Limit() rows; cut them with listing.Cut and Key); today picks the next statement.
+func (s Store) List(ctx context.Context, f Filter, r listing.Request, today time.Time) ([]Declaration, error) {
 	at, id, err := r.Cursor().TimeID()
 	if err != nil {
 		return nil, err
@@ -98,20 +106,20 @@ func (s Store) List(ctx context.Context, f Filter, r listing.Request) ([]Declara
 		atArg = &at
 	}
 	rows, err := s.DB.Query(ctx, `SELECT `+columns+` `+from+`
-		WHERE d.state = $1 AND ($2 = '' OR d.declaration_type = $2)
-		  AND ($3 = '' OR u.name ILIKE $3 OR u.email ILIKE $3 OR u.trn = $4)
-		  AND ($5::timestamptz IS NULL OR (d.declaration_date, d.id) `+cmp+` ($5, $6))
-		ORDER BY d.declaration_date `+dir+`, d.id `+dir+` LIMIT $7`,
-		string(f.State), string(f.Type), database.Contains(f.Query), f.Query, atArg, id, r.Limit())
+		WHERE d.state = $2 AND ($3 = '' OR d.declaration_type = $3)
+		  AND ($4 = '' OR u.name ILIKE $4 OR u.email ILIKE $4 OR u.trn = $5)
+		  AND ($6::timestamptz IS NULL OR (d.declaration_date, d.id) `+cmp+` ($6, $7))
+		ORDER BY d.declaration_date `+dir+`, d.id `+dir+` LIMIT $8`,
+		today, string(f.State), string(f.Type), database.Contains(f.Query), f.Query, atArg, id, r.Limit())
 	if err != nil {
 		return nil, fmt.Errorf("outbound: list: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Declaration, error) { return scan(r) })
 }
 
-// ByID returns one declaration.
-func (s Store) ByID(ctx context.Context, id int64) (Declaration, error) {
-	d, err := scan(s.DB.QueryRow(ctx, `SELECT `+columns+` `+from+` WHERE d.id = $1`, id))
+// ByID returns one declaration; today picks the next statement.
+func (s Store) ByID(ctx context.Context, id int64, today time.Time) (Declaration, error) {
+	d, err := scan(s.DB.QueryRow(ctx, `SELECT `+columns+` `+from+` WHERE d.id = $2`, today, id))
 	if database.IsNoRows(err) {
 		return d, database.ErrNotFound
 	}

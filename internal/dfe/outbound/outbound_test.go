@@ -301,7 +301,7 @@ func TestVoidingIsRecordedAndAudited(t *testing.T) {
 	if got := w.fake.DeclarationState(dfeID); got != "voided" {
 		t.Errorf("DfE state %q", got)
 	}
-	d, err := s.ByID(ctx, id)
+	d, err := s.ByID(ctx, id, w.now)
 	if err != nil || d.State != StateVoided || d.DfEState != "voided" || d.VoidedBy != "Ada Admin" || d.VoidReason == "" {
 		t.Fatalf("%+v %v", d, err)
 	}
