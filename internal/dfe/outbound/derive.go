@@ -13,9 +13,12 @@ import (
 )
 
 // targets are the enrolments declarations are derived for: those whose participant has a
-// DfE participant id and whose enrolment has a DfE course.
+// DfE participant id and whose enrolment has a DfE course, leaving out those with nothing
+// left to earn (a completed declaration due or sent) or held back by a refusal.
 const targets = `SELECT e.id FROM enrolments e JOIN users u ON u.id = e.user_id
-	WHERE u.dfe_participant_id IS NOT NULL AND e.dfe_course_identifier IS NOT NULL`
+	WHERE u.dfe_participant_id IS NOT NULL AND e.dfe_course_identifier IS NOT NULL
+	  AND NOT EXISTS (SELECT 1 FROM dfe_declarations x WHERE x.enrolment_id = e.id
+		AND (x.state = 'failed' OR (x.declaration_type = 'completed' AND x.state IN ('due', 'sent'))))`
 
 // enrolment is one target with the evidence read for it.
 type enrolment struct {

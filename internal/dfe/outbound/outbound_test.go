@@ -25,6 +25,7 @@ import (
 // DfE's 2026 cohort (npq-leadership-autumn, from 1 October 2026), with our ids for it.
 type world struct {
 	pool      *pgxpool.Pool
+	queries   *testdb.QueryCounter
 	fake      *dfefake.Server
 	url       string
 	client    *dfe.Client
@@ -38,7 +39,7 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
-	pool := testdb.New(t)
+	pool, queries := testdb.NewCounted(t)
 	lib, err := frameworks.Load(frameworkdata.FS)
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +48,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	fake, url := dfetest.Start(t)
-	w := &world{pool: pool, fake: fake, url: url, client: dfetest.Client(t, url), now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	w := &world{pool: pool, queries: queries, fake: fake, url: url, client: dfetest.Client(t, url), now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
 	fake.SetClock(func() time.Time { return w.now })
 	admin, err := auth.Store{DB: pool}.UpsertUser(ctx, "admin@npq.test", "Ada Admin", auth.RoleProviderAdmin, nil, "correct horse battery staple")
 	if err != nil {
@@ -315,5 +316,38 @@ func TestVoidingIsRecordedAndAudited(t *testing.T) {
 	// The same evidence does not earn it again.
 	if res := w.derive(t); res.Added != 0 {
 		t.Errorf("derived %d again after the void", res.Added)
+	}
+}
+
+// Derive costs the same round trips for one enrolment as for several.
+func TestDeriveQueriesDoNotGrowWithEnrolments(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.completed(t, time.Date(2026, 10, 12, 9, 30, 0, 0, time.UTC))
+	w.queries.Reset()
+	w.derive(t)
+	one, _ := w.queries.Count()
+	p := programme.Store{DB: w.pool}
+	var cohort int64
+	if err := w.pool.QueryRow(ctx, `SELECT cohort_id FROM enrolments WHERE id = $1`, w.enrolment).Scan(&cohort); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		email := fmt.Sprintf("p%d@school.example", i)
+		e, err := p.Enrol(ctx, programme.NewEnrolment{Email: email, Name: "Person", CohortID: cohort, FundingRoute: programme.FundingScholarship}, 0, "http://localhost")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.exec(t, `UPDATE users SET dfe_participant_id = gen_random_uuid() WHERE email = $1`, email)
+		w.exec(t, `UPDATE enrolments SET dfe_course_identifier = 'npq-headship', dfe_cohort = '2026' WHERE id = $1`, e)
+		w.exec(t, `INSERT INTO item_completions (enrolment_id, item_id, source, completed_at) VALUES ($1, $2, 'participant', $3)`,
+			e, w.item, time.Date(2026, 10, 13, 9, 0, 0, 0, time.UTC))
+	}
+	w.queries.Reset()
+	if res := w.derive(t); res.Added != 3 || res.Enrolments != 4 {
+		t.Fatalf("%+v", res)
+	}
+	if many, trace := w.queries.Count(); many != one {
+		t.Errorf("%d round trips for four enrolments, %d for one:\n%v", many, one, trace)
 	}
 }
