@@ -7,18 +7,22 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"npq/internal/database"
 	"npq/internal/dfe/declarations"
 )
 
 // targets are the enrolments declarations are derived for: those whose participant has a
-// DfE participant id and whose enrolment has a DfE course, leaving out those with nothing
-// left to earn (a completed declaration due or sent) or held back by a refusal.
+// DfE participant id and whose enrolment has a DfE course, leaving out those held back by a
+// refusal and those with nothing left to earn: a completed declaration due or sent, and no
+// result released after it.
 const targets = `SELECT e.id FROM enrolments e JOIN users u ON u.id = e.user_id
 	WHERE u.dfe_participant_id IS NOT NULL AND e.dfe_course_identifier IS NOT NULL
-	  AND NOT EXISTS (SELECT 1 FROM dfe_declarations x WHERE x.enrolment_id = e.id
-		AND (x.state = 'failed' OR (x.declaration_type = 'completed' AND x.state IN ('due', 'sent'))))`
+	  AND NOT EXISTS (SELECT 1 FROM dfe_declarations x WHERE x.enrolment_id = e.id AND x.state = 'failed')
+	  AND NOT EXISTS (SELECT 1 FROM dfe_declarations x WHERE x.enrolment_id = e.id AND x.declaration_type = 'completed'
+		AND x.state IN ('due', 'sent') AND NOT EXISTS (SELECT 1 FROM submissions s
+			WHERE s.enrolment_id = e.id AND s.stage = 'released' AND s.released_at > x.declaration_date))`
 
 // enrolment is one target with the evidence read for it.
 type enrolment struct {
@@ -28,18 +32,20 @@ type enrolment struct {
 	partner  string
 	ev       declarations.Evidence
 	held     []Held
+	outcomes []HeldOutcome
 }
 
 // DeriveResult says what a derivation did.
 type DeriveResult struct {
 	Enrolments int // enrolments with DfE ids looked at
 	Added      int // declarations newly due
+	Outcomes   int // outcome updates newly due
 }
 
 // Derive reads the evidence of every enrolment with DfE ids (attendance and completions,
-// released outcomes, decided deferrals and withdrawals, the declarations already held) in
-// one round trip, runs the engine on each, and records the newly due declarations in one
-// statement. A declaration another run recorded first is skipped by the unique index, so
+// released outcomes, decided deferrals and withdrawals, the declarations and outcome updates
+// already held) in one round trip, runs the engine on each, and records the newly due
+// declarations and outcome updates in one more. A declaration another run recorded first is skipped by the unique index, so
 // runs on several instances at once record each declaration once.
 func Derive(ctx context.Context, db database.DB, now time.Time) (DeriveResult, error) {
 	byID, order, err := readEvidence(ctx, db)
@@ -48,6 +54,7 @@ func Derive(ctx context.Context, db database.DB, now time.Time) (DeriveResult, e
 	}
 	res := DeriveResult{Enrolments: len(order)}
 	var add newRows
+	var outs newOutcomes
 	for _, id := range order {
 		e := byID[id]
 		s, ok := ScheduleFor(e.cohort, e.schedule)
@@ -55,22 +62,61 @@ func Derive(ctx context.Context, db database.DB, now time.Time) (DeriveResult, e
 			continue
 		}
 		e.ev.Schedule, e.ev.DeliveryPartnerID = s, e.partner
-		for _, d := range Plan(e.ev, e.held, now) {
+		p := Plan(e.ev, e.held, e.outcomes, now)
+		for _, d := range p.Due {
 			add.add(id, d)
 		}
+		for _, o := range p.Outcomes {
+			outs.add(id, o)
+		}
 	}
-	if len(add.enrolment) == 0 {
+	if len(add.enrolment) == 0 && len(outs.enrolment) == 0 {
 		return res, nil
 	}
-	tag, err := db.Exec(ctx, `INSERT INTO dfe_declarations (enrolment_id, declaration_type, declaration_date, has_passed, rule_version, evidence, why, created_at)
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO dfe_declarations (enrolment_id, declaration_type, declaration_date, has_passed, rule_version, evidence, why, created_at)
 		SELECT e, t, d, p, v, ev::jsonb, w, $8 FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::boolean[], $5::text[], $6::text[], $7::text[]) AS x(e, t, d, p, v, ev, w)
 		ON CONFLICT DO NOTHING`,
-		add.enrolment, add.typ, add.date, add.passed, add.version, add.evidence, add.why, now)
-	if err != nil {
-		return res, fmt.Errorf("outbound: record %d due declarations: %w", len(add.enrolment), err)
+		add.enrolment, add.typ, add.date, add.passed, add.version, add.evidence, add.why, now).Exec(func(tag pgconn.CommandTag) error {
+		res.Added = int(tag.RowsAffected())
+		return nil
+	})
+	b.Queue(`INSERT INTO dfe_outcomes (enrolment_id, passed, completion_date, rule_version, evidence, why, created_at)
+		SELECT e, p, d, $6, ev::jsonb, w, $7 FROM unnest($1::bigint[], $2::boolean[], $3::date[], $4::text[], $5::text[]) AS x(e, p, d, ev, w)
+		ON CONFLICT DO NOTHING`,
+		outs.enrolment, outs.passed, outs.date, outs.evidence, outs.why, declarations.RuleVersion, now).Exec(func(tag pgconn.CommandTag) error {
+		res.Outcomes = int(tag.RowsAffected())
+		return nil
+	})
+	if err := db.SendBatch(ctx, b).Close(); err != nil {
+		return res, fmt.Errorf("outbound: record %d due declarations and %d outcomes: %w", len(add.enrolment), len(outs.enrolment), err)
 	}
-	res.Added = int(tag.RowsAffected())
 	return res, nil
+}
+
+// newOutcomes are the columns of the outcome updates to insert.
+type newOutcomes struct {
+	enrolment []int64
+	passed    []bool
+	date      []time.Time
+	evidence  []string
+	why       []string
+}
+
+func (n *newOutcomes) add(enrolment int64, o declarations.OutcomeDue) {
+	n.enrolment = append(n.enrolment, enrolment)
+	n.passed = append(n.passed, o.Passed)
+	n.date = append(n.date, o.CompletionDate)
+	n.evidence = append(n.evidence, evidenceJSON(o.EvidenceIDs))
+	n.why = append(n.why, o.Why)
+}
+
+func evidenceJSON(ids []string) string {
+	if ids == nil {
+		ids = []string{}
+	}
+	ev, _ := json.Marshal(ids) // a []string always marshals
+	return string(ev)
 }
 
 // newRows are the columns of the declarations to insert.
@@ -85,17 +131,12 @@ type newRows struct {
 }
 
 func (n *newRows) add(enrolment int64, d declarations.Due) {
-	ids := d.EvidenceIDs
-	if ids == nil {
-		ids = []string{}
-	}
-	ev, _ := json.Marshal(ids) // a []string always marshals
 	n.enrolment = append(n.enrolment, enrolment)
 	n.typ = append(n.typ, string(d.Type))
 	n.date = append(n.date, d.DeclarationDate)
 	n.passed = append(n.passed, d.HasPassed)
 	n.version = append(n.version, d.RuleVersion)
-	n.evidence = append(n.evidence, string(ev))
+	n.evidence = append(n.evidence, evidenceJSON(d.EvidenceIDs))
 	n.why = append(n.why, d.Why)
 }
 
@@ -183,5 +224,13 @@ func queueEvidence(each func(sql string, scan func(rows pgx.Rows) (int64, func(*
 			var h Held
 			err := rows.Scan(&id, &h.Type, &h.Date, &h.State, &h.DfEState, &h.HasPassed, &h.Evidence)
 			return id, func(e *enrolment) { e.held = append(e.held, h) }, err
+		})
+	each(`SELECT o.enrolment_id, o.passed, o.completion_date::timestamp AT TIME ZONE 'UTC', o.state
+		FROM dfe_outcomes o WHERE o.enrolment_id IN (`+targets+`) ORDER BY o.id`,
+		func(rows pgx.Rows) (int64, func(*enrolment), error) {
+			var id int64
+			var o HeldOutcome
+			err := rows.Scan(&id, &o.Passed, &o.CompletionDate, &o.State)
+			return id, func(e *enrolment) { e.outcomes = append(e.outcomes, o) }, err
 		})
 }

@@ -33,6 +33,7 @@ type world struct {
 	enrolment int64
 	item      int64
 	item2     int64
+	item3     int64
 	now       time.Time
 }
 
@@ -72,6 +73,9 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	if w.item2, err = p.SaveItem(ctx, block, 0, programme.NewItem{Kind: programme.KindSelfStudy, Title: "Further study", ExpectedMinutes: 60, Required: true}); err != nil {
+		t.Fatal(err)
+	}
+	if w.item3, err = p.SaveItem(ctx, block, 0, programme.NewItem{Kind: programme.KindSelfStudy, Title: "Reflection", ExpectedMinutes: 60, Required: true}); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
@@ -349,5 +353,48 @@ func TestDeriveQueriesDoNotGrowWithEnrolments(t *testing.T) {
 	}
 	if many, trace := w.queries.Count(); many != one {
 		t.Errorf("%d round trips for four enrolments, %d for one:\n%v", many, one, trace)
+	}
+}
+
+// A result released after a failed one is sent as an outcome update once DfE holds the
+// completed declaration, and only once.
+func TestALaterResultIsSentAsAnOutcomeUpdate(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	for i, day := range []int{12, 20, 28} {
+		item := []int64{w.item, w.item2, w.item3}[i]
+		w.exec(t, `INSERT INTO item_completions (enrolment_id, item_id, source, completed_at) VALUES ($1, $2, 'participant', $3)`,
+			w.enrolment, item, time.Date(2026, 10, day, 9, 0, 0, 0, time.UTC))
+	}
+	for i, r := range []struct {
+		passed bool
+		at     time.Time
+	}{{false, time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)}, {true, time.Date(2026, 11, 15, 10, 0, 0, 0, time.UTC)}} {
+		w.exec(t, `INSERT INTO submissions (enrolment_id, attempt, stage, candidate_number, submitted_at, passed, released_at)
+			VALUES ($1, $2, 'released', $3, $4, $5, $6)`, w.enrolment, i+1, fmt.Sprintf("C%d", i+1), r.at.AddDate(0, 0, -20), r.passed, r.at)
+	}
+	if res := w.derive(t); res.Added != 4 || res.Outcomes != 1 {
+		t.Fatalf("derive: %+v", res)
+	}
+	res, err := SendDue(ctx, w.pool, w.client, w.now)
+	if err != nil || res.Sent != 4 || res.OutcomesSent != 1 {
+		t.Fatalf("send: %+v %v", res, err)
+	}
+	var participant string
+	if err := w.pool.QueryRow(ctx, `SELECT u.dfe_participant_id::text FROM users u JOIN enrolments e ON e.user_id = u.id WHERE e.id = $1`, w.enrolment).Scan(&participant); err != nil {
+		t.Fatal(err)
+	}
+	outcomes, _, err := w.client.ParticipantOutcomes(ctx, participant)
+	if err != nil || len(outcomes) != 1 || outcomes[0].Attributes.State != "passed" || outcomes[0].Attributes.CompletionDate != "2026-11-15" {
+		t.Fatalf("DfE holds %+v %v", outcomes, err)
+	}
+	if n := w.count(t, `SELECT count(*) FROM dfe_declarations WHERE declaration_type = 'completed' AND has_passed = false AND state = 'sent'`); n != 1 {
+		t.Error("the completed declaration does not carry the first result")
+	}
+	if res := w.derive(t); res.Added != 0 || res.Outcomes != 0 {
+		t.Fatalf("a second derivation: %+v", res)
+	}
+	if res, err := SendDue(ctx, w.pool, w.client, w.now); err != nil || res != (SendResult{}) {
+		t.Fatalf("a second send: %+v %v", res, err)
 	}
 }

@@ -128,26 +128,47 @@ func made(held []Held) []declarations.Made {
 	return out
 }
 
-// Plan is the declarations to record as due for one enrolment, given its evidence (without
-// Made, which Plan fills from held) and what dfe_declarations already holds for it. Nothing
-// is planned while one of its declarations stands refused by DfE (an admin voids it once
-// the cause is put right), and a declaration an admin voided is not derived again from the
-// same evidence: only new evidence earns its type again.
-func Plan(ev declarations.Evidence, held []Held, today time.Time) []declarations.Due {
+// HeldOutcome is one of an enrolment's outcome updates in dfe_outcomes.
+type HeldOutcome struct {
+	Passed         bool
+	CompletionDate time.Time
+	State          State
+}
+
+// Planned is what to record as due for one enrolment.
+type Planned struct {
+	Due      []declarations.Due
+	Outcomes []declarations.OutcomeDue
+}
+
+// Plan is the declarations and outcome updates to record as due for one enrolment, given
+// its evidence (without Made and SentOutcomes, which Plan fills from held and outcomes) and
+// what dfe_declarations and dfe_outcomes already hold for it. Nothing is planned while one of
+// its declarations stands refused by DfE (an admin voids it once the cause is put right),
+// and a declaration an admin voided is not derived again from the same evidence: only new
+// evidence earns its type again. Due outcome updates count as sent: they are on their way.
+func Plan(ev declarations.Evidence, held []Held, outcomes []HeldOutcome, today time.Time) Planned {
 	for _, h := range held {
 		if h.State == StateFailed {
-			return nil
+			return Planned{}
 		}
 	}
 	ev.Made = made(held)
-	var out []declarations.Due
-	for _, d := range declarations.Derive(ev, today).Due {
-		if voidedBefore(d, held) {
-			break // later types would rest on a declaration DfE will not hold
+	for _, o := range outcomes {
+		if o.State != StateFailed {
+			ev.SentOutcomes = append(ev.SentOutcomes, declarations.SentOutcome{Passed: o.Passed, CompletionDate: o.CompletionDate})
 		}
-		out = append(out, d)
 	}
-	return out
+	r := declarations.Derive(ev, today)
+	var p Planned
+	for _, d := range r.Due {
+		if voidedBefore(d, held) {
+			return p // later types, and outcomes, would rest on a declaration DfE will not hold
+		}
+		p.Due = append(p.Due, d)
+	}
+	p.Outcomes = r.Outcomes
+	return p
 }
 
 func voidedBefore(d declarations.Due, held []Held) bool {

@@ -108,7 +108,7 @@ func TestPlan(t *testing.T) {
 		{"started voided: not derived again from the same evidence", with(StateVoided), nil},
 	}
 	for _, tt := range tests {
-		got := types(Plan(ev, tt.held, today))
+		got := types(Plan(ev, tt.held, nil, today).Due)
 		if len(got) != len(tt.want) || (len(got) > 0 && got[0] != tt.want[0]) || (len(got) > 1 && got[1] != tt.want[1]) {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
@@ -116,7 +116,7 @@ func TestPlan(t *testing.T) {
 	// New evidence earns a voided type again.
 	voided := with(StateVoided)
 	voided[0].Evidence = []string{"attendance:0"}
-	if got := types(Plan(ev, voided, today)); len(got) != 2 || got[0] != declarations.Started {
+	if got := types(Plan(ev, voided, nil, today).Due); len(got) != 2 || got[0] != declarations.Started {
 		t.Errorf("after new evidence: %v", got)
 	}
 }
@@ -130,6 +130,43 @@ func TestEvidenceWords(t *testing.T) {
 	} {
 		if got := EvidenceWords(id); got != want {
 			t.Errorf("%s: %q", id, got)
+		}
+	}
+}
+
+func TestPlanOutcomes(t *testing.T) {
+	s, _ := ScheduleFor("2024", "npq-leadership-autumn")
+	today := time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+	failedOn := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	passedOn := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
+	no, yes := false, true
+	ev := declarations.Evidence{Schedule: s, DeliveryPartnerID: "dp", Outcomes: []declarations.Outcome{
+		{ID: "outcome:1", Passed: false, ReleasedAt: failedOn}, {ID: "outcome:2", Passed: true, ReleasedAt: passedOn}}}
+	var live []Held
+	for i, typ := range []declarations.Type{declarations.Started, declarations.Retained1, declarations.Retained2} {
+		live = append(live, Held{Type: typ, Date: time.Date(2024, time.October, 10, 9, 0, 0, 0, time.UTC).AddDate(0, 7*i, 0), State: StateSent, DfEState: "eligible"})
+	}
+	completed := Held{Type: declarations.Completed, Date: failedOn, State: StateSent, DfEState: "eligible", HasPassed: &no}
+	with := func(h Held) []Held { return append(append([]Held(nil), live...), h) }
+	tests := []struct {
+		name     string
+		held     []Held
+		outcomes []HeldOutcome
+		want     []bool // the passed of each outcome due
+	}{
+		{"no completed declaration: completed as failed, then the pass", live, nil, []bool{true}},
+		{"completed as failed, a later pass: passed is due", with(completed), nil, []bool{true}},
+		{"the pass already sent: none", with(completed), []HeldOutcome{{Passed: true, CompletionDate: declarations.D(2026, 6, 1), State: StateSent}}, nil},
+		{"the pass due: none", with(completed), []HeldOutcome{{Passed: true, CompletionDate: declarations.D(2026, 6, 1), State: StateDue}}, nil},
+		{"completed as passed: none", with(Held{Type: declarations.Completed, Date: failedOn, State: StateSent, HasPassed: &yes}), nil, nil},
+	}
+	for _, tt := range tests {
+		var got []bool
+		for _, o := range Plan(ev, tt.held, tt.outcomes, today).Outcomes {
+			got = append(got, o.Passed)
+		}
+		if len(got) != len(tt.want) || (len(got) == 1 && got[0] != tt.want[0]) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
