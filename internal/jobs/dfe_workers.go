@@ -90,9 +90,10 @@ func (w *DfEDeclarationsWorker) Work(ctx context.Context, _ *river.Job[DfEDeclar
 	if err != nil {
 		return fmt.Errorf("dfe declarations: %w", err)
 	}
-	if derived.Added > 0 || sent != (outbound.SendResult{}) {
-		w.Log.Info("dfe declarations", "due", derived.Added, "sent", sent.Sent, "already_at_dfe", sent.Matched,
-			"refused", sent.Failed, "left_due", sent.Left)
+	if derived.Added > 0 || derived.Outcomes > 0 || sent != (outbound.SendResult{}) {
+		w.Log.Info("dfe declarations", "due", derived.Added, "outcomes_due", derived.Outcomes, "sent", sent.Sent,
+			"already_at_dfe", sent.Matched, "refused", sent.Failed, "outcomes_sent", sent.OutcomesSent,
+			"outcomes_refused", sent.OutcomesFailed, "left_due", sent.Left)
 	}
 	return nil
 }

@@ -20,7 +20,8 @@ import (
 )
 
 // adminDfERoutes registers the DfE integration's admin pages: the applications queue and the
-// decision on each application, and the declarations with the void of each.
+// decision on each application, the declarations with the void of each, and the outcome
+// updates.
 func (s *Server) adminDfERoutes(r chi.Router) {
 	s.handle(r, "GET", "/admin/dfe/applications", admins, s.adminDfEApplications)
 	s.handle(r, "GET", "/admin/dfe/applications/{application}", admins, s.adminDfEApplication)
@@ -29,6 +30,7 @@ func (s *Server) adminDfERoutes(r chi.Router) {
 	s.handle(r, "GET", "/admin/dfe/declarations", admins, s.adminDfEDeclarations)
 	s.handle(r, "GET", "/admin/dfe/declarations/{declaration}", admins, s.adminDfEDeclaration)
 	s.handle(r, "POST", "/admin/dfe/declarations/{declaration}/void", admins, s.adminDfEDeclarationVoid)
+	s.handle(r, "GET", "/admin/dfe/outcomes", admins, s.adminDfEOutcomes)
 	s.adminDfEIdentifierRoutes(r)
 }
 

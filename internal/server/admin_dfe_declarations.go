@@ -125,3 +125,29 @@ func (s *Server) adminDfEDeclarationVoid(w http.ResponseWriter, r *http.Request)
 	}
 	return s.seeOther(w, r, "/admin/dfe/declarations?state=voided", "Voided "+d.Name+"'s "+string(d.Type)+" declaration")
 }
+
+func (s *Server) adminDfEOutcomes(w http.ResponseWriter, r *http.Request) error {
+	req, err := listRequest(r)
+	if err != nil {
+		return err
+	}
+	state, ok := outbound.ParseOutcomeState(r.URL.Query().Get("state"))
+	if !ok {
+		return badRequest("The list could not be filtered.")
+	}
+	rows, err := s.dfeDeclarations().Outcomes(r.Context(), outbound.Filter{State: state, Query: req.Query}, req)
+	if err != nil {
+		return listFailed(err)
+	}
+	page := listing.Cut(rows, req, outbound.OutcomeKey)
+	v := admin.DfEOutcomesView{Enabled: s.dfe != nil, State: string(state), Query: req.Query, Pages: seekPager(r, page)}
+	for _, st := range outbound.OutcomeStates {
+		v.Tabs = append(v.Tabs, admin.DfEStateTab{Label: st.Label(), Href: "/admin/dfe/outcomes?state=" + url.QueryEscape(string(st)), Current: st == state})
+	}
+	for _, o := range page.Rows {
+		v.Rows = append(v.Rows, admin.DfEOutcomeRow{Name: o.Name, Email: o.Email, EnrolmentHref: "/admin/enrolments/" + strconv.FormatInt(o.EnrolmentID, 10),
+			Course: o.Course + " (" + o.DfECourse + ")", Cohort: o.Cohort + cohortSuffix(o.DfECohort), Outcome: map[bool]string{true: "Passed", false: "Failed"}[o.Passed],
+			CompletionDate: o.CompletionDate, Evidence: evidenceWords(o.Evidence), RuleVersion: o.RuleVersion, DfEID: o.DfEID, Error: o.Error})
+	}
+	return s.ok(w, r, admin.DfEOutcomes(v))
+}

@@ -199,3 +199,57 @@ func TestDfEDeclarationsWithTheIntegrationOff(t *testing.T) {
 		t.Fatalf("%d: %s", res.StatusCode, res.text("main"))
 	}
 }
+
+func TestDfEDeclarationsAndOutcomesPage(t *testing.T) {
+	d, _, _ := declarationsApp(t)
+	admin, _ := d.signedIn(auth.RoleProviderAdmin)
+	// Twelve voided declarations and twelve due outcome updates, one refused.
+	for i := range 12 {
+		day := d.now().AddDate(0, 0, -30+i)
+		if _, err := d.pool.Exec(context.Background(), `INSERT INTO dfe_declarations (enrolment_id, declaration_type, declaration_date, rule_version, state, voided_at, void_reason)
+			VALUES ($1, 'retained-1', $2, 'dfe-decl-1', 'voided', $2, 'Entered twice')`, d.f.enrolment, day); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.pool.Exec(context.Background(), `INSERT INTO dfe_outcomes (enrolment_id, passed, completion_date, rule_version, evidence, state, error)
+			VALUES ($1, true, $2, 'dfe-decl-1', '["outcome:3"]', CASE WHEN $3 THEN 'failed' ELSE 'due' END, CASE WHEN $3 THEN 'The participant has no completed declaration for this course' ELSE '' END)`,
+			d.f.enrolment, day, i == 11); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, list := range []struct{ path, row string }{
+		{"/admin/dfe/declarations?state=voided&size=10", "declaration-row"},
+		{"/admin/dfe/outcomes?size=10", "outcome-row"},
+	} {
+		n, res := d.queriesFor(admin, list.path)
+		if res.StatusCode != http.StatusOK || n > 5 || res.Doc.Find(`[data-testid="`+list.row+`"]`).Length() != 10 {
+			t.Fatalf("%s: %d, %d queries, %d rows", list.path, res.StatusCode, n, res.Doc.Find(`[data-testid="`+list.row+`"]`).Length())
+		}
+		next, ok := res.Doc.Find(`a[rel="next"]`).Attr("href")
+		if !ok {
+			t.Fatalf("%s: no next page", list.path)
+		}
+		res = admin.get(next)
+		want := 2
+		if list.row == "outcome-row" {
+			want = 1 // the twelfth was refused
+		}
+		if got := res.Doc.Find(`[data-testid="` + list.row + `"]`).Length(); res.StatusCode != http.StatusOK || got != want {
+			t.Errorf("%s, next page: %d, %d rows", list.path, res.StatusCode, got)
+		}
+	}
+	res := admin.get("/admin/dfe/outcomes?state=failed")
+	if !strings.Contains(res.text(`[data-testid="dfe-error"]`), "no completed declaration") {
+		t.Errorf("refused outcome: %q", res.text("main"))
+	}
+	for _, bad := range []string{"?state=voided", "?state=lost", "?after=nonsense"} {
+		if res := admin.get("/admin/dfe/outcomes" + bad); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("outcomes%s: %d, want 400", bad, res.StatusCode)
+		}
+	}
+	partner, _ := d.signedIn(auth.RolePartnerStaff)
+	for _, c := range []*testClient{partner, d.as(d.f.participant)} {
+		if res := c.get("/admin/dfe/outcomes"); res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound {
+			t.Errorf("outcomes: %d", res.StatusCode)
+		}
+	}
+}

@@ -81,6 +81,7 @@ var adminSections = map[string]string{
 	"/admin/dfe/applications/{application}":      "Participants",
 	"/admin/dfe/declarations":                    "Participants",
 	"/admin/dfe/declarations/{declaration}":      "Participants",
+	"/admin/dfe/outcomes":                        "Participants",
 	"/admin/assessment":                          "Assessment",
 	"/admin/assessment/assessors":                "Assessment",
 	"/admin/assessment/{submission}":             "Assessment",

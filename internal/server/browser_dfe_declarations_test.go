@@ -11,8 +11,8 @@ import (
 )
 
 // An admin voids a due declaration in the browser: the list, the declaration, a missing
-// reason, the confirmation, then the voided list. Every page passes axe-core and the new
-// ones fit a phone.
+// reason, the confirmation, then the voided list; then the outcome updates. Every page
+// passes axe-core and the new ones fit a phone.
 func TestBrowserVoidADfEDeclaration(t *testing.T) {
 	d, due, _ := declarationsApp(t)
 	admin := d.userFor(auth.RoleProviderAdmin)
@@ -54,4 +54,14 @@ func TestBrowserVoidADfEDeclaration(t *testing.T) {
 	if n := d.count(`SELECT count(*) FROM dfe_declarations WHERE id = $1 AND state = 'voided'`, due); n != 1 {
 		t.Error("not voided")
 	}
+	if _, err := d.pool.Exec(t.Context(), `INSERT INTO dfe_outcomes (enrolment_id, passed, completion_date, rule_version, evidence)
+		VALUES ($1, true, $2, 'dfe-decl-1', '["outcome:1"]')`, d.f.enrolment, d.today()); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(d.ts.URL+"/admin/dfe/outcomes"),
+		waitFor(`[data-testid="outcomes"]`),
+	)
+	check()
+	browsertest.CheckFitsPhone(t, ctx, d.ts.URL+"/admin/dfe/outcomes")
 }

@@ -1,8 +1,10 @@
-// Package outbound sends the DfE declarations our evidence earns: Derive reads the evidence
-// of every enrolment with DfE ids in a constant number of queries, runs the declarations
-// engine (npq/internal/dfe/declarations) on each and records the newly due declarations in
-// dfe_declarations; SendDue sends the due ones to DfE once each, recording DfE's id and
-// state or DfE's refusal; Void voids one at an admin's decision, with a reason, audited.
+// Package outbound sends the DfE declarations and outcome updates our evidence earns: Derive
+// reads the evidence of every enrolment with DfE ids in a constant number of queries, runs
+// the declarations engine (npq/internal/dfe/declarations) on each and records the newly due
+// declarations in dfe_declarations and outcome updates in dfe_outcomes; SendDue sends the
+// due ones to DfE once each, recording DfE's id and state or DfE's refusal; Void voids a
+// declaration at an admin's decision, with a reason, audited; SyncStatements copies DfE's
+// statements for the cut-off and payment dates shown with due declarations.
 //
 // A partial unique index allows one live (not voided) declaration of each type per
 // enrolment, so a declaration is never derived or sent twice, however many instances run.
