@@ -13,10 +13,10 @@ import (
 	"npq/internal/dfe"
 )
 
-// Sender sends a declaration to DfE; *dfe.Client is one. CreateDeclaration never repeats a
-// create blindly: when DfE already holds a live declaration of the type (an earlier send
-// whose answer was lost), it returns that one with existing true.
-// CreateOutcome posts an outcome update.
+// Sender sends declarations and outcome updates to DfE; *dfe.Client is one.
+// CreateDeclaration never repeats a create blindly: when DfE already holds a live
+// declaration of the type (an earlier send whose answer was lost), it returns that one with
+// existing true.
 type Sender interface {
 	CreateDeclaration(ctx context.Context, d dfe.NewDeclaration) (decl dfe.Declaration, existing bool, err error)
 	CreateOutcome(ctx context.Context, participantID, course, state string, completed time.Time) (dfe.Outcome, error)
