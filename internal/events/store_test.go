@@ -75,9 +75,14 @@ func newFixture(t *testing.T, participants int) *fixture {
 }
 
 // event schedules an event on item starting in days, lasting hours.
+// startOf is when an event made by event(days, hour) starts: at hour (UTC) days from today.
+func (f *fixture) startOf(days, hour int) time.Time {
+	return time.Date(f.now.Year(), f.now.Month(), f.now.Day(), hour, 0, 0, 0, time.UTC).AddDate(0, 0, days)
+}
+
 func (f *fixture) event(t *testing.T, item int64, days int, hour int, capacity *int) int64 {
 	t.Helper()
-	start := time.Date(f.now.Year(), f.now.Month(), f.now.Day(), hour, 0, 0, 0, time.UTC).AddDate(0, 0, days)
+	start := f.startOf(days, hour)
 	id, err := f.s.Create(context.Background(), events.NewEvent{ItemID: item, Title: fmt.Sprintf("Event on day %d at %d", days, hour), StartsAt: start, EndsAt: start.Add(2 * time.Hour),
 		Venue: "Riverside Hall", JoiningLink: "https://meet.example.org/x", Capacity: capacity, BookingOpensAt: f.now.Add(-time.Hour),
 		BookingClosesAt: start.Add(-time.Hour), CancellationCutoff: start.Add(-24 * time.Hour), CohortIDs: []int64{f.cohort}}, scope.Partner(f.partner), f.partner, 0)
@@ -275,7 +280,7 @@ func TestChangingOptionAndCutOffs(t *testing.T) {
 		t.Errorf("b holds %d places", n)
 	}
 	// After the cut-off, cancelling is refused; before booking opens, booking is refused.
-	late := f.now.Add(10*24*time.Hour - 23*time.Hour)
+	late := f.startOf(10, 9).Add(-23 * time.Hour) // the first option's cut-off is a day before it starts
 	if _, err := f.s.CancelBooking(ctx, b, first, 0, late); err == nil || !strings.Contains(err.Error(), "cut-off") {
 		t.Errorf("late cancel: %v", err)
 	}
@@ -482,7 +487,7 @@ func TestRemindersAreSentOnce(t *testing.T) {
 	if n := f.count(t, `SELECT count(*) FROM outbox WHERE subject LIKE 'In a week:%'`); n != 1 {
 		t.Errorf("%d 7-day reminders", n)
 	}
-	f.s.SendDueReminders(ctx, f.now.Add(2*24*time.Hour+time.Hour)) //nolint:errcheck
+	f.s.SendDueReminders(ctx, f.startOf(3, 9).Add(-23*time.Hour)) //nolint:errcheck
 	if n := f.count(t, `SELECT count(*) FROM outbox WHERE subject LIKE 'Tomorrow:%'`); n != 1 {
 		t.Errorf("%d 1-day reminders", n)
 	}
