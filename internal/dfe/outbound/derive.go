@@ -184,10 +184,17 @@ func readEvidence(ctx context.Context, db database.DB) (map[int64]*enrolment, []
 // queueEvidence queues the evidence queries; each scan reads one row and says which
 // enrolment it belongs to and how to add it.
 func queueEvidence(each func(sql string, scan func(rows pgx.Rows) (int64, func(*enrolment), error))) {
-	each(`SELECT b.enrolment_id, 'attendance:' || b.id, ev.starts_at FROM bookings b JOIN events ev ON ev.id = b.event_id
-		WHERE b.attendance = 'attended' AND b.enrolment_id IN (`+targets+`)
+	// Only engagements after the latest live declaration can earn anything (the engine skips
+	// the rest), so the others are not read.
+	each(`WITH latest AS (SELECT d.enrolment_id, max(d.declaration_date) AS at FROM dfe_declarations d
+			WHERE d.state = 'due' OR (d.state = 'sent' AND d.dfe_state IN ('', 'submitted', 'eligible', 'payable', 'paid'))
+			GROUP BY d.enrolment_id)
+		SELECT b.enrolment_id, 'attendance:' || b.id, ev.starts_at FROM bookings b JOIN events ev ON ev.id = b.event_id
+			LEFT JOIN latest l ON l.enrolment_id = b.enrolment_id
+		WHERE b.attendance = 'attended' AND b.enrolment_id IN (`+targets+`) AND (l.at IS NULL OR ev.starts_at > l.at)
 		UNION ALL
-		SELECT c.enrolment_id, 'completion:' || c.id, c.completed_at FROM item_completions c WHERE c.enrolment_id IN (`+targets+`)`,
+		SELECT c.enrolment_id, 'completion:' || c.id, c.completed_at FROM item_completions c LEFT JOIN latest l ON l.enrolment_id = c.enrolment_id
+		WHERE c.enrolment_id IN (`+targets+`) AND (l.at IS NULL OR c.completed_at > l.at)`,
 		func(rows pgx.Rows) (int64, func(*enrolment), error) {
 			var id int64
 			var g declarations.Engagement
