@@ -154,9 +154,16 @@ func TestVoidADfEDeclaration(t *testing.T) {
 	admin, _ := d.signedIn(auth.RoleProviderAdmin)
 	path := "/admin/dfe/declarations/" + itoa(due) + "/void"
 	for _, reason := range []string{"  ", strings.Repeat("x", 1001)} {
-		res := admin.post(path, url.Values{"reason": {reason}})
-		if res.StatusCode != http.StatusUnprocessableEntity || len(res.errorSummary()) != 1 {
-			t.Errorf("reason %.10q: %d %v", reason, res.StatusCode, res.errorSummary())
+		for _, confirm := range []string{"", "yes"} {
+			res := admin.post(path, url.Values{"reason": {reason}, "confirm": {confirm}})
+			if res.StatusCode != http.StatusUnprocessableEntity || len(res.errorSummary()) != 1 {
+				t.Errorf("reason %.10q: %d %v", reason, res.StatusCode, res.errorSummary())
+			}
+		}
+	}
+	for _, bad := range []string{"/admin/dfe/declarations/999999/void", "/admin/dfe/declarations/x/void"} {
+		if res := admin.post(bad, url.Values{"reason": {"Mistake"}, "confirm": {"yes"}}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d", bad, res.StatusCode)
 		}
 	}
 	res := admin.post(path, url.Values{"reason": {"Recorded against the wrong participant"}})
@@ -197,6 +204,20 @@ func TestDfEDeclarationsWithTheIntegrationOff(t *testing.T) {
 	res := admin.get("/admin/dfe/declarations")
 	if res.StatusCode != http.StatusOK || !strings.Contains(res.text(`[data-testid="dfe-off"]`), "DFE_API_TOKEN") {
 		t.Fatalf("%d: %s", res.StatusCode, res.text("main"))
+	}
+	f := a.programmeFixture()
+	var id int64
+	if err := a.pool.QueryRow(context.Background(), `INSERT INTO dfe_declarations (enrolment_id, declaration_type, declaration_date, rule_version)
+		VALUES ($1, 'started', $2, 'dfe-decl-1') RETURNING id`, f.enrolment, a.now().Add(-time.Hour)).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	res = admin.get("/admin/dfe/declarations/" + itoa(id))
+	if res.StatusCode != http.StatusOK || res.text(`[data-testid="dfe-off"]`) == "" || res.Doc.Find(`textarea[name="reason"]`).Length() != 0 {
+		t.Fatalf("declaration with the integration off: %d", res.StatusCode)
+	}
+	res = admin.post("/admin/dfe/declarations/"+itoa(id)+"/void", url.Values{"reason": {"Mistake"}, "confirm": {"yes"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/dfe/declarations/"+itoa(id) || a.count(`SELECT count(*) FROM dfe_declarations WHERE state = 'voided'`) != 0 {
+		t.Fatalf("void with the integration off: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 }
 
