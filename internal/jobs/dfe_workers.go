@@ -95,5 +95,8 @@ func (w *DfEDeclarationsWorker) Work(ctx context.Context, _ *river.Job[DfEDeclar
 			"already_at_dfe", sent.Matched, "refused", sent.Failed, "outcomes_sent", sent.OutcomesSent,
 			"outcomes_refused", sent.OutcomesFailed, "left_due", sent.Left)
 	}
+	if len(derived.Refused) > 0 {
+		w.Log.Info("dfe declarations earned but not sent: DfE would refuse or void them", "by_reason", derived.Refused)
+	}
 	return nil
 }

@@ -40,6 +40,10 @@ type DeriveResult struct {
 	Enrolments int // enrolments with DfE ids looked at
 	Added      int // declarations newly due
 	Outcomes   int // outcome updates newly due
+	// Refused counts, by the engine's refusal code, the declarations evidence would earn but
+	// DfE would refuse or later void, so they are not recorded (a missing delivery-partner id,
+	// say); the job logs them.
+	Refused map[string]int
 }
 
 // Derive reads the evidence of every enrolment with DfE ids (attendance and completions,
@@ -63,6 +67,12 @@ func Derive(ctx context.Context, db database.DB, now time.Time) (DeriveResult, e
 		}
 		e.ev.Schedule, e.ev.DeliveryPartnerID = s, e.partner
 		p := Plan(e.ev, e.held, e.outcomes, now)
+		for _, r := range p.Refusals {
+			if res.Refused == nil {
+				res.Refused = map[string]int{}
+			}
+			res.Refused[r.Code]++
+		}
 		for _, d := range p.Due {
 			add.add(id, d)
 		}

@@ -398,3 +398,15 @@ func TestALaterResultIsSentAsAnOutcomeUpdate(t *testing.T) {
 		t.Fatalf("a second send: %+v %v", res, err)
 	}
 }
+
+// Evidence the engine refuses (here: no delivery partner id for a 2026 cohort) is counted,
+// not recorded.
+func TestRefusedEvidenceIsCountedNotRecorded(t *testing.T) {
+	w := newWorld(t)
+	w.exec(t, `UPDATE delivery_partners SET dfe_id = NULL`)
+	w.completed(t, time.Date(2026, 10, 12, 9, 30, 0, 0, time.UTC))
+	res := w.derive(t)
+	if res.Added != 0 || res.Refused["no_delivery_partner"] != 1 {
+		t.Fatalf("%+v", res)
+	}
+}

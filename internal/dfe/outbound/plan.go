@@ -137,10 +137,13 @@ type HeldOutcome struct {
 	State          State
 }
 
-// Planned is what to record as due for one enrolment.
+// Planned is what to record as due for one enrolment, and what the engine refused to
+// derive (evidence DfE would refuse or later void: outside a milestone window, no delivery
+// partner id, after a withdrawal).
 type Planned struct {
 	Due      []declarations.Due
 	Outcomes []declarations.OutcomeDue
+	Refusals []declarations.Refusal
 }
 
 // Plan is the declarations and outcome updates to record as due for one enrolment, given
@@ -162,7 +165,7 @@ func Plan(ev declarations.Evidence, held []Held, outcomes []HeldOutcome, today t
 		}
 	}
 	r := declarations.Derive(ev, today)
-	var p Planned
+	p := Planned{Refusals: r.Refusals}
 	for _, d := range r.Due {
 		if voidedBefore(d, held) {
 			return p // later types, and outcomes, would rest on a declaration DfE will not hold
