@@ -127,6 +127,8 @@ func TestAdminSubNavigation(t *testing.T) {
 		"/admin/enrolments/import": {"Participants", "Import enrolments"},
 		"/admin/outbox":            {"Settings", "Outbox"},
 		"/admin/assessment":        {"Assessment", "Submissions"},
+		"/admin/dfe/declarations":  {"Participants", "DfE declarations"},
+		"/admin/dfe/outcomes":      {"Participants", "DfE declarations"},
 	} {
 		res := admin.get(path)
 		if got := res.text(`.govuk-service-navigation__item--active`); got != want[0] {
