@@ -57,10 +57,10 @@ func TestParseState(t *testing.T) {
 	}
 }
 
-func TestOutcome(t *testing.T) {
+func TestAnswerOf(t *testing.T) {
 	tests := []struct {
 		err  error
-		want SendOutcome
+		want Answer
 	}{
 		{nil, Accepted},
 		{&dfe.APIError{Status: 422}, Refused},
@@ -73,7 +73,7 @@ func TestOutcome(t *testing.T) {
 		{errors.Join(&dfe.APIError{Status: 503}, errors.New("look-up failed")), Later},
 	}
 	for _, tt := range tests {
-		if got := Outcome(tt.err); got != tt.want {
+		if got := AnswerOf(tt.err); got != tt.want {
 			t.Errorf("%v: %v, want %v", tt.err, got, tt.want)
 		}
 	}

@@ -116,7 +116,7 @@ func claim(ctx context.Context, tx pgx.Tx, after int64) (outgoing, error) {
 func send(ctx context.Context, tx pgx.Tx, client Sender, o outgoing, now time.Time, res *SendResult) (stop bool, err error) {
 	decl, existing, err := client.CreateDeclaration(ctx, dfe.NewDeclaration{ParticipantID: o.participantID, DeclarationType: o.typ,
 		CourseIdentifier: o.course, DeclarationDate: o.date, DeliveryPartnerID: o.partnerID, HasPassed: o.hasPassed})
-	switch Outcome(err) {
+	switch AnswerOf(err) {
 	case Accepted:
 		_, err = tx.Exec(ctx, `UPDATE dfe_declarations SET state = 'sent', dfe_id = $2, dfe_state = $3, matched_existing = $4,
 				error = '', attempts = attempts + 1, last_attempt_at = $5, sent_at = $5 WHERE id = $1`,
@@ -144,18 +144,18 @@ func send(ctx context.Context, tx pgx.Tx, client Sender, o outgoing, now time.Ti
 	return stop, nil
 }
 
-// SendOutcome is what DfE's answer to a create means for the declaration.
-type SendOutcome int
+// Answer is what DfE's answer to a create means for the row sent.
+type Answer int
 
 // The outcomes of a send.
 const (
-	Accepted SendOutcome = iota // DfE holds it
-	Refused                     // DfE refused the declaration itself (400, 404, 409, 410, 422): record it, do not send again
-	Later                       // DfE was busy, failing, unreachable or refused our token: keep it due
+	Accepted Answer = iota // DfE holds it
+	Refused                // DfE refused the declaration itself (400, 404, 409, 410, 422): record it, do not send again
+	Later                  // DfE was busy, failing, unreachable or refused our token: keep it due
 )
 
-// Outcome classifies the error CreateDeclaration returned.
-func Outcome(err error) SendOutcome {
+// AnswerOf classifies the error a create (a declaration or an outcome) returned.
+func AnswerOf(err error) Answer {
 	switch status := dfe.StatusOf(err); {
 	case err == nil:
 		return Accepted
@@ -210,7 +210,7 @@ func sendOutcome(ctx context.Context, tx pgx.Tx, client Sender, o outgoingOutcom
 		state = "passed"
 	}
 	got, err := client.CreateOutcome(ctx, o.participantID, o.course, state, o.completed)
-	switch Outcome(err) {
+	switch AnswerOf(err) {
 	case Accepted:
 		_, err = tx.Exec(ctx, `UPDATE dfe_outcomes SET state = 'sent', dfe_id = nullif($2, '')::uuid, error = '', attempts = attempts + 1,
 				last_attempt_at = $3, sent_at = $3 WHERE id = $1`, o.id, got.ID, now)
