@@ -147,7 +147,7 @@ func send(ctx context.Context, tx pgx.Tx, client Sender, o outgoing, now time.Ti
 // Answer is what DfE's answer to a create means for the row sent.
 type Answer int
 
-// The outcomes of a send.
+// The answers a send may get.
 const (
 	Accepted Answer = iota // DfE holds it
 	Refused                // DfE refused the declaration itself (400, 404, 409, 410, 422): record it, do not send again
