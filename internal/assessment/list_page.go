@@ -32,15 +32,15 @@ type SubmissionFilter struct {
 // started), and its id.
 func ListedKey(l Listed) listing.Cursor { return listing.TimeKey(l.Since, l.ID) }
 
-// stageCondition is the SQL condition of a stage filter, with $1 the stage.
-func stageCondition(st Stage) string {
+// addStage adds the condition of a stage filter.
+func addStage(w *database.Conds, st Stage) {
 	switch st {
 	case Waiting:
-		return "s.stage NOT IN ('draft', 'released') AND $1 = ''"
+		w.Where("s.stage NOT IN ('draft', 'released')")
 	case AnyStage:
-		return "$1 = 'all'"
+	default:
+		w.Add("s.stage = $?", string(st))
 	}
-	return "s.stage = $1"
 }
 
 // SubmissionsPage lists a page of submissions for admins that pass f at now, the longest
@@ -51,18 +51,32 @@ func (st Store) SubmissionsPage(ctx context.Context, f SubmissionFilter, now tim
 		return nil, err
 	}
 	cmp, dir := listing.Seek(true, req)
+	var w database.Conds
+	addStage(&w, f.Stage)
+	if f.Query != "" {
+		w.Add("(s.candidate_number ILIKE $? OR u.name ILIKE $? OR u.email ILIKE $?)", database.Contains(f.Query))
+	}
+	for _, c := range []struct {
+		cond string
+		id   int64
+	}{{"h.course_id = $?", f.CourseID}, {"h.id = $?", f.CohortID}, {"h.delivery_partner_id = $?", f.PartnerID}} {
+		if c.id != 0 {
+			w.Add(c.cond, c.id)
+		}
+	}
+	if f.OlderThan != 0 {
+		w.Add("coalesce(s.submitted_at, s.created_at) < $?::timestamptz", now.AddDate(0, 0, -f.OlderThan))
+	}
+	if id != 0 {
+		w.Where("(coalesce(s.submitted_at, s.created_at), s.id) " + cmp + " (" + w.Arg(at) + ", " + w.Arg(id) + ")")
+	}
 	rows, err := st.DB.Query(ctx, `SELECT s.id, s.enrolment_id, s.candidate_number, u.name, c.name, p.name, s.attempt, s.stage, s.submitted_at,
 		coalesce((SELECT x.deadline FROM assessment_extensions x WHERE x.enrolment_id = e.id ORDER BY x.id DESC LIMIT 1), h.assessment_closes_on),
 		s.sampled, s.passed,
 		coalesce((SELECT jsonb_object_agg(a.role, m.name) FROM allocations a JOIN users m ON m.id = a.marker_id WHERE a.submission_id = s.id), '{}'),
 		c.qualification_code, h.name, coalesce(s.submitted_at, s.created_at)
-		`+submissionFrom+` WHERE `+stageCondition(f.Stage)+`
-		  AND ($2 = '' OR s.candidate_number ILIKE $2 OR u.name ILIKE $2 OR u.email ILIKE $2)
-		  AND ($3 = 0 OR h.course_id = $3) AND ($4 = 0 OR h.id = $4) AND ($5 = 0 OR h.delivery_partner_id = $5)
-		  AND ($6 = 0 OR coalesce(s.submitted_at, s.created_at) < $7::timestamptz - make_interval(days => $6))
-		  AND ($8 = 0 OR (coalesce(s.submitted_at, s.created_at), s.id) `+cmp+` ($9, $8))
-		ORDER BY coalesce(s.submitted_at, s.created_at) `+dir+`, s.id `+dir+` LIMIT $10`, database.PlanEachTime,
-		string(f.Stage), database.Contains(f.Query), f.CourseID, f.CohortID, f.PartnerID, f.OlderThan, now, id, at, req.Limit())
+		`+submissionFrom+` WHERE `+w.SQL()+`
+		ORDER BY coalesce(s.submitted_at, s.created_at) `+dir+`, s.id `+dir+` LIMIT `+w.Arg(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("assessment: submissions: %w", err)
 	}

@@ -33,11 +33,16 @@ func (st Store) MarkerPage(ctx context.Context, markerID int64, req listing.Requ
 		return nil, nil, err
 	}
 	cmp, dir := listing.Seek(false, req)
-	rows, err := st.DB.Query(ctx, `(SELECT true, `+allocatedColumns+` WHERE a.marker_id = $1 AND `+toMark+`)
+	var w database.Conds
+	marker := w.Arg(markerID)
+	w.Where("a.marker_id = " + marker + " AND NOT " + toMark)
+	if id != 0 {
+		w.Where("(a.allocated_at, a.submission_id) " + cmp + " (" + w.Arg(at) + ", " + w.Arg(id) + ")")
+	}
+	rows, err := st.DB.Query(ctx, `(SELECT true, `+allocatedColumns+` WHERE a.marker_id = `+marker+` AND `+toMark+`)
 		UNION ALL
-		(SELECT false, `+allocatedColumns+` WHERE a.marker_id = $1 AND NOT `+toMark+`
-		  AND ($2 = 0 OR (a.allocated_at, a.submission_id) `+cmp+` ($3, $2))
-		 ORDER BY a.allocated_at `+dir+`, a.submission_id `+dir+` LIMIT $4)`, database.PlanEachTime, markerID, id, at, req.Limit())
+		(SELECT false, `+allocatedColumns+` WHERE `+w.SQL()+`
+		 ORDER BY a.allocated_at `+dir+`, a.submission_id `+dir+` LIMIT `+w.Arg(req.Limit())+`)`, w.Args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("assessment: marker page: %w", err)
 	}

@@ -65,3 +65,48 @@ func (c *Value[T]) Forget() {
 	var zero T
 	c.v, c.asOf = zero, time.Time{}
 }
+
+// Keyed keeps one Value per key, such as one per delivery partner. Keys should be few and
+// bounded (each is kept until forgotten). Its zero value is ready once TTL is set.
+type Keyed[K comparable, T any] struct {
+	TTL time.Duration
+
+	mu     sync.Mutex
+	values map[K]*Value[T]
+}
+
+// Get returns key's kept value and when it was read, as Value.Get does.
+func (c *Keyed[K, T]) Get(ctx context.Context, key K, now time.Time, load func(context.Context) (T, error)) (T, time.Time, error) {
+	c.mu.Lock()
+	v, ok := c.values[key]
+	if !ok {
+		if c.values == nil {
+			c.values = map[K]*Value[T]{}
+		}
+		v = &Value[T]{TTL: c.TTL}
+		c.values[key] = v
+	}
+	c.mu.Unlock()
+	return v.Get(ctx, now, load)
+}
+
+// Forget drops key's kept value.
+func (c *Keyed[K, T]) Forget(key K) {
+	c.mu.Lock()
+	v := c.values[key]
+	c.mu.Unlock()
+	if v != nil {
+		v.Forget()
+	}
+}
+
+// ForgetAll drops every kept value.
+func (c *Keyed[K, T]) ForgetAll() {
+	c.mu.Lock()
+	values := c.values
+	c.values = nil
+	c.mu.Unlock()
+	for _, v := range values {
+		v.Forget()
+	}
+}

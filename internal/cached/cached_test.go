@@ -87,3 +87,27 @@ func TestValueSharesAReadAndKeepsNoError(t *testing.T) {
 		t.Errorf("after an error, read again: %d %v", v, err)
 	}
 }
+
+func TestKeyedKeepsOneValuePerKey(t *testing.T) {
+	var reads atomic.Int32
+	load := func(context.Context) (int, error) { return int(reads.Add(1)), nil }
+	c := &Keyed[int64, int]{TTL: time.Minute}
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	a, _, _ := c.Get(t.Context(), 1, at, load)
+	b, _, _ := c.Get(t.Context(), 2, at, load)
+	again, _, _ := c.Get(t.Context(), 1, at.Add(time.Second), load)
+	if a != 1 || b != 2 || again != 1 {
+		t.Errorf("per key: %d %d %d", a, b, again)
+	}
+	c.Forget(1)
+	if v, _, _ := c.Get(t.Context(), 1, at.Add(time.Second), load); v != 3 {
+		t.Errorf("after Forget(1): %d", v)
+	}
+	if v, _, _ := c.Get(t.Context(), 2, at.Add(time.Second), load); v != 2 {
+		t.Errorf("key 2 after Forget(1): %d", v)
+	}
+	c.ForgetAll()
+	if v, _, _ := c.Get(t.Context(), 2, at.Add(time.Second), load); v != 4 {
+		t.Errorf("after ForgetAll: %d", v)
+	}
+}

@@ -15,3 +15,23 @@ func TestContains(t *testing.T) {
 		}
 	}
 }
+
+func TestConds(t *testing.T) {
+	var none Conds
+	if none.SQL() != "true" || len(none.Args) != 0 {
+		t.Errorf("no conditions: %q %v", none.SQL(), none.Args)
+	}
+	var c Conds
+	c.Add("h.course_id = $?", int64(3))
+	c.Add("(u.name ILIKE $? OR u.email ILIKE $?)", "%am%")
+	at, id := c.Arg("2026-01-01"), c.Arg(int64(9))
+	c.Where("(r.created_at, r.id) > (" + at + ", " + id + ")")
+	c.Where("r.state = 'open'")
+	want := "h.course_id = $1 AND (u.name ILIKE $2 OR u.email ILIKE $2) AND (r.created_at, r.id) > ($3, $4) AND r.state = 'open'"
+	if c.SQL() != want {
+		t.Errorf("SQL = %q, want %q", c.SQL(), want)
+	}
+	if len(c.Args) != 4 || c.Args[0] != int64(3) || c.Args[1] != "%am%" || c.Args[3] != int64(9) {
+		t.Errorf("Args = %v", c.Args)
+	}
+}

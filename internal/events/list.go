@@ -132,21 +132,43 @@ func (s Store) EventsPage(ctx context.Context, sc scope.Scope, f EventFilter, no
 		t := time.Date(f.To.Year(), f.To.Month(), f.To.Day()+1, 0, 0, 0, 0, timefmt.London)
 		to = &t
 	}
+	var w database.Conds
+	status := statusCondition(f.Status)
+	if strings.Contains(status, "$1") {
+		w.Arg(now) // $1, the time now, in the status's condition
+	}
+	w.Where(status)
+	if !sc.All() {
+		w.Add("e.delivery_partner_id = $?", sc.PartnerID())
+	}
+	if f.Query != "" {
+		w.Add("(e.title ILIKE $? OR i.title ILIKE $? OR e.venue ILIKE $?)", database.Contains(f.Query))
+	}
+	if f.CourseID != 0 {
+		w.Add("b.course_id = $?", f.CourseID)
+	}
+	if f.CohortID != 0 {
+		w.Add("EXISTS (SELECT 1 FROM event_cohorts fc WHERE fc.event_id = e.id AND fc.cohort_id = $?)", f.CohortID)
+	}
+	if f.PartnerID != 0 {
+		w.Add("e.delivery_partner_id = $?", f.PartnerID)
+	}
+	if from != nil {
+		w.Add("e.starts_at >= $?", *from)
+	}
+	if to != nil {
+		w.Add("e.starts_at < $?", *to)
+	}
+	if f.Kind != "" {
+		w.Add("e.kind = $?", string(f.Kind))
+	}
+	if id != 0 {
+		w.Where("(e.starts_at, e.id) " + cmp + " (" + w.Arg(at) + ", " + w.Arg(id) + ")")
+	}
 	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+`, co.qualification_code, co.name `+eventFrom+`
 		JOIN courses co ON co.id = b.course_id
-		WHERE $1::timestamptz IS NOT NULL -- types the time now, which not every status uses
-		  AND ($2 OR e.delivery_partner_id = $3) AND `+statusCondition(f.Status)+`
-		  AND ($4 = '' OR e.title ILIKE $4 OR i.title ILIKE $4 OR e.venue ILIKE $4)
-		  AND ($5 = 0 OR b.course_id = $5)
-		  AND ($6 = 0 OR EXISTS (SELECT 1 FROM event_cohorts fc WHERE fc.event_id = e.id AND fc.cohort_id = $6))
-		  AND ($7 = 0 OR e.delivery_partner_id = $7)
-		  AND ($8::timestamptz IS NULL OR e.starts_at >= $8)
-		  AND ($9::timestamptz IS NULL OR e.starts_at < $9)
-		  AND ($10 = '' OR e.kind = $10)
-		  AND ($11 = 0 OR (e.starts_at, e.id) `+cmp+` ($12, $11))
-		ORDER BY e.starts_at `+dir+`, e.id `+dir+` LIMIT $13`, database.PlanEachTime,
-		now, sc.All(), sc.PartnerID(), database.Contains(f.Query), f.CourseID, f.CohortID, f.PartnerID, from, to, string(f.Kind),
-		id, at, req.Limit())
+		WHERE `+w.SQL()+`
+		ORDER BY e.starts_at `+dir+`, e.id `+dir+` LIMIT `+w.Arg(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("events: page: %w", err)
 	}

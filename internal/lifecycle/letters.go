@@ -96,11 +96,12 @@ func (s Store) refusalLetter(r Request, d Decision) (wording.Text, error) {
 
 // LettersFor lists the letters within sc, newest first.
 func (s Store) LettersFor(ctx context.Context, sc scope.Scope, limit int) ([]Letter, error) {
+	var w database.Conds
+	addScope(&w, sc)
 	rows, err := s.DB.Query(ctx, `SELECT l.id, l.enrolment_id, l.kind, l.subject, l.body, l.created_at, u.name, p.name
 		FROM letters l JOIN enrolments e ON e.id = l.enrolment_id JOIN users u ON u.id = e.user_id
 		JOIN cohorts h ON h.id = e.cohort_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		WHERE ($1 OR h.delivery_partner_id = $2 OR e.user_id = $3) ORDER BY l.created_at DESC, l.id DESC LIMIT $4`,
-		sc.All(), sc.PartnerID(), sc.UserID(), limit)
+		WHERE `+w.SQL()+` ORDER BY l.created_at DESC, l.id DESC LIMIT `+w.Arg(limit), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: letters: %w", err)
 	}

@@ -84,18 +84,35 @@ func (s Store) RequestsPage(ctx context.Context, sc scope.Scope, f RequestFilter
 		return nil, err
 	}
 	cmp, dir := listing.Seek(f.Oldest, req)
+	var w database.Conds
+	addScope(&w, sc)
+	if f.Query != "" {
+		w.Add("(u.name ILIKE $? OR u.email ILIKE $?)", database.Contains(f.Query))
+	}
+	if f.Kind != "" {
+		w.Add("r.kind = $?", string(f.Kind))
+	}
+	if f.State != "" {
+		w.Add("r.state = $?", string(f.State))
+	}
+	for _, c := range []struct {
+		cond string
+		id   int64
+	}{{"h.course_id = $?", f.CourseID}, {"h.id = $?", f.CohortID}, {"h.delivery_partner_id = $?", f.PartnerID}} {
+		if c.id != 0 {
+			w.Add(c.cond, c.id)
+		}
+	}
+	if f.OlderThan != 0 {
+		w.Add("r.created_at < $?::timestamptz", now.AddDate(0, 0, -f.OlderThan))
+	}
+	if id != 0 {
+		w.Where("(r.created_at, r.id) " + cmp + " (" + w.Arg(at) + ", " + w.Arg(id) + ")")
+	}
 	rows, err := s.DB.Query(ctx, `SELECT `+requestColumns+`,
 		coalesce((SELECT jsonb_agg(jsonb_build_object('id', l.id, 'subject', l.subject) ORDER BY l.id) FROM letters l WHERE l.request_id = r.id), '[]')
-		`+requestFrom+`
-		WHERE ($1 OR h.delivery_partner_id = $2)
-		  AND ($3 = '' OR u.name ILIKE $3 OR u.email ILIKE $3)
-		  AND ($4 = '' OR r.kind = $4) AND ($5 = '' OR r.state = $5)
-		  AND ($6 = 0 OR h.course_id = $6) AND ($7 = 0 OR h.id = $7) AND ($8 = 0 OR h.delivery_partner_id = $8)
-		  AND ($9 = 0 OR r.created_at < $10::timestamptz - make_interval(days => $9))
-		  AND ($11 = 0 OR (r.created_at, r.id) `+cmp+` ($12, $11))
-		ORDER BY r.created_at `+dir+`, r.id `+dir+` LIMIT $13`, database.PlanEachTime,
-		sc.All(), sc.PartnerID(), database.Contains(f.Query), string(f.Kind), string(f.State), f.CourseID, f.CohortID, f.PartnerID,
-		f.OlderThan, now, id, at, req.Limit())
+		`+requestFrom+` WHERE `+w.SQL()+`
+		ORDER BY r.created_at `+dir+`, r.id `+dir+` LIMIT `+w.Arg(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: requests page: %w", err)
 	}

@@ -84,16 +84,16 @@ const requestBaseColumns = `r.id, r.enrolment_id, r.kind, r.reason, r.details, r
 	e.user_id, u.name, u.email, e.status, e.cohort_id, h.name, h.course_id, c.name, c.qualification_code, q.course_identifier,
 	h.delivery_partner_id, p.name, e.funding_route, e.payment_received_on, e.starts_on, h.study_ends_on`
 
-// requestProgress are the progress columns of requestColumns. The required activities done
-// are counted from one range scan of the enrolment's completions (its latest record per
-// activity), not one look-up per activity of the course.
+// requestProgress are the progress columns of requestColumns: the required activities done,
+// counted from one range scan of the enrolment's completions (its latest record per activity)
+// against the course's required activities (req in requestFrom, worked out once per query,
+// not once per row; OFFSET 0 keeps that test out of the scan, which would otherwise look up
+// each required activity in the index), the required activities, and the places booked ahead.
 const requestProgress = `,
 	(SELECT count(*) FROM (SELECT DISTINCT ON (ic.item_id) ic.item_id, ic.completed FROM item_completions ic
-	   WHERE ic.enrolment_id = e.id ORDER BY ic.item_id, ic.id DESC) l
-	   JOIN block_items i ON i.id = l.item_id JOIN blocks b ON b.id = i.block_id
-	   WHERE l.completed AND b.course_id = h.course_id AND i.required AND i.archived_at IS NULL AND b.archived_at IS NULL),
-	(SELECT count(*) FROM block_items i JOIN blocks b ON b.id = i.block_id WHERE b.course_id = h.course_id AND i.required
-	   AND i.archived_at IS NULL AND b.archived_at IS NULL),
+	   WHERE ic.enrolment_id = e.id ORDER BY ic.item_id, ic.id DESC OFFSET 0) l
+	   WHERE l.completed AND l.item_id = ANY(req.items)),
+	coalesce(cardinality(req.items), 0),
 	(SELECT count(*) FROM bookings bk JOIN events ev ON ev.id = bk.event_id WHERE bk.enrolment_id = e.id AND bk.status IN ('booked', 'waiting') AND ev.starts_at > now())`
 
 // requestColumnsWithoutProgress are requestColumns with zero progress, for lists that do not
@@ -103,7 +103,9 @@ const requestColumnsWithoutProgress = requestBaseColumns + `, 0, 0, 0`
 const requestFrom = `FROM status_requests r JOIN enrolments e ON e.id = r.enrolment_id JOIN users u ON u.id = e.user_id
 	JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id JOIN qualifications q ON q.code = c.qualification_code
 	JOIN delivery_partners p ON p.id = h.delivery_partner_id
-	LEFT JOIN users du ON du.id = r.decided_by LEFT JOIN cohorts rc ON rc.id = r.return_cohort_id`
+	LEFT JOIN users du ON du.id = r.decided_by LEFT JOIN cohorts rc ON rc.id = r.return_cohort_id
+	LEFT JOIN (SELECT b.course_id, array_agg(i.id) AS items FROM block_items i JOIN blocks b ON b.id = i.block_id
+	  WHERE i.required AND i.archived_at IS NULL AND b.archived_at IS NULL GROUP BY b.course_id) req ON req.course_id = h.course_id`
 
 func scanRequest(row pgx.Row, extra ...any) (Request, error) {
 	var r Request
@@ -119,7 +121,7 @@ func scanRequest(row pgx.Row, extra ...any) (Request, error) {
 }
 
 func (s Store) requests(ctx context.Context, where string, args ...any) ([]Request, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+requestColumns+` `+requestFrom+` WHERE `+where, append([]any{database.PlanEachTime}, args...)...)
+	rows, err := s.DB.Query(ctx, `SELECT `+requestColumns+` `+requestFrom+` WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: requests: %w", err)
 	}
@@ -145,8 +147,23 @@ func (s Store) RequestByID(ctx context.Context, id int64, sc scope.Scope) (Reque
 
 // RequestsFor lists the requests within sc, newest first.
 func (s Store) RequestsFor(ctx context.Context, sc scope.Scope, limit int) ([]Request, error) {
-	return s.requests(ctx, "($1 OR h.delivery_partner_id = $2 OR e.user_id = $3) ORDER BY r.created_at DESC, r.id DESC LIMIT $4",
-		sc.All(), sc.PartnerID(), sc.UserID(), limit)
+	var w database.Conds
+	addScope(&w, sc)
+	return s.requests(ctx, w.SQL()+" ORDER BY r.created_at DESC, r.id DESC LIMIT "+w.Arg(limit), w.Args...)
+}
+
+// addScope adds the condition that a request is within sc, through its enrolment (e) and
+// cohort (h): one condition per kind of scope, so that each can use its index.
+func addScope(w *database.Conds, sc scope.Scope) {
+	switch {
+	case sc.All():
+	case sc.PartnerID() != 0:
+		w.Add("h.delivery_partner_id = $?", sc.PartnerID())
+	case sc.UserID() != 0:
+		w.Add("e.user_id = $?", sc.UserID())
+	default:
+		w.Where("false")
+	}
 }
 
 // Queue lists the open requests of a kind, oldest first, with the facts needed to decide.

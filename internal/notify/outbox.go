@@ -162,14 +162,19 @@ func OutboxPage(ctx context.Context, db database.DB, f OutboxFilter, req listing
 		return nil, err
 	}
 	cmp, dir := listing.Seek(false, req)
+	var w database.Conds
+	w.Where(deliveryCondition(f.Delivery))
+	if f.Query != "" {
+		w.Add("(to_address ILIKE $? OR to_name ILIKE $? OR subject ILIKE $?)", database.Contains(f.Query))
+	}
+	if id != 0 {
+		w.Where("(created_at, id) " + cmp + " (" + w.Arg(at) + ", " + w.Arg(id) + ")")
+	}
 	rows, err := db.Query(ctx, `
 		SELECT id, to_address, to_name, subject, body, created_at, sent_at, last_error, attempts
 		FROM outbox
-		WHERE `+deliveryCondition(f.Delivery)+`
-		  AND ($1 = '' OR to_address ILIKE $1 OR to_name ILIKE $1 OR subject ILIKE $1)
-		  AND ($2 = 0 OR (created_at, id) `+cmp+` ($3, $2))
-		ORDER BY created_at `+dir+`, id `+dir+` LIMIT $4`, database.PlanEachTime,
-		database.Contains(f.Query), id, at, req.Limit())
+		WHERE `+w.SQL()+`
+		ORDER BY created_at `+dir+`, id `+dir+` LIMIT `+w.Arg(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("notify: outbox: %w", err)
 	}

@@ -83,19 +83,35 @@ func (s Store) ParticipantsPage(ctx context.Context, sc scope.Scope, f Participa
 		return nil, err
 	}
 	cmp, dir := listing.Seek(true, req)
+	var w database.Conds
+	w.Where("u.role = 'participant'")
+	if !sc.All() {
+		w.Add("h.delivery_partner_id = $?", sc.PartnerID())
+	}
+	if f.Query != "" {
+		w.Add("(u.name ILIKE $? OR u.email ILIKE $?)", database.Contains(f.Query))
+	}
+	for _, c := range []struct {
+		cond string
+		id   int64
+	}{{"h.course_id = $?", f.CourseID}, {"h.id = $?", f.CohortID}, {"h.delivery_partner_id = $?", f.PartnerID}} {
+		if c.id != 0 {
+			w.Add(c.cond, c.id)
+		}
+	}
+	if f.Status != "" {
+		w.Add("e.status = $?", string(f.Status))
+	}
+	if user != 0 {
+		w.Where("(u.name, u.id, coalesce(e.id, 0)) " + cmp + " (" + w.Arg(name) + ", " + w.Arg(user) + ", " + w.Arg(enrolment) + ")")
+	}
 	rows, err := s.DB.Query(ctx, `
 		SELECT u.id, u.name, u.email, u.password_hash <> '', coalesce(e.id, 0), coalesce(e.status, ''), coalesce(h.name, ''),
 		       coalesce(c.qualification_code, ''), coalesce(c.name, ''), coalesce(p.name, '')
 		FROM users u LEFT JOIN enrolments e ON e.user_id = u.id LEFT JOIN cohorts h ON h.id = e.cohort_id
 		LEFT JOIN courses c ON c.id = h.course_id LEFT JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		WHERE u.role = 'participant' AND ($1 OR h.delivery_partner_id = $2)
-		  AND ($3 = '' OR u.name ILIKE $3 OR u.email ILIKE $3)
-		  AND ($4 = 0 OR h.course_id = $4) AND ($5 = 0 OR h.id = $5) AND ($6 = 0 OR h.delivery_partner_id = $6)
-		  AND ($7 = '' OR e.status = $7)
-		  AND ($9 = 0 OR (u.name, u.id, coalesce(e.id, 0)) `+cmp+` ($8, $9, $10))
-		ORDER BY u.name `+dir+`, u.id `+dir+`, coalesce(e.id, 0) `+dir+` LIMIT $11`, database.PlanEachTime,
-		sc.All(), sc.PartnerID(), database.Contains(f.Query), f.CourseID, f.CohortID, f.PartnerID, string(f.Status),
-		name, user, enrolment, req.Limit())
+		WHERE `+w.SQL()+`
+		ORDER BY u.name `+dir+`, u.id `+dir+`, coalesce(e.id, 0) `+dir+` LIMIT `+w.Arg(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("programme: participants page: %w", err)
 	}

@@ -346,12 +346,22 @@ func scanCohort(r pgx.Row) (Cohort, error) {
 	return c, err
 }
 
+// addCohortScope adds the condition that cohort h is within sc: every cohort for admins, their
+// partner's for partner staff.
+func addCohortScope(w *database.Conds, sc scope.Scope) {
+	if !sc.All() {
+		w.Add("h.delivery_partner_id = $?", sc.PartnerID())
+	}
+}
+
 // Cohorts lists the cohorts within sc, newest first.
 func (s Store) Cohorts(ctx context.Context, sc scope.Scope) ([]Cohort, error) {
+	var w database.Conds
+	addCohortScope(&w, sc)
 	rows, err := s.DB.Query(ctx, `
 		SELECT `+cohortColumns+` `+cohortFrom+`
-		WHERE $1 OR h.delivery_partner_id = $2
-		ORDER BY h.starts_on DESC, h.name`, database.PlanEachTime, sc.All(), sc.PartnerID())
+		WHERE `+w.SQL()+`
+		ORDER BY h.starts_on DESC, h.name`, w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohorts: %w", err)
 	}
@@ -361,12 +371,14 @@ func (s Store) Cohorts(ctx context.Context, sc scope.Scope) ([]Cohort, error) {
 // CohortChoices lists the cohorts within sc, newest first, without counting their enrolments:
 // for the filters of long lists, which name every cohort.
 func (s Store) CohortChoices(ctx context.Context, sc scope.Scope) ([]Cohort, error) {
+	var w database.Conds
+	addCohortScope(&w, sc)
 	rows, err := s.DB.Query(ctx, `
 		SELECT h.id, h.course_id, c.name, c.qualification_code, h.delivery_partner_id, p.name, h.name,
 			h.schedule_identifier, h.starts_on, h.study_ends_on, h.assessment_opens_on, h.assessment_closes_on, 0, 0
 		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		WHERE $1 OR h.delivery_partner_id = $2
-		ORDER BY h.starts_on DESC, h.name`, database.PlanEachTime, sc.All(), sc.PartnerID())
+		WHERE `+w.SQL()+`
+		ORDER BY h.starts_on DESC, h.name`, w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohort choices: %w", err)
 	}
@@ -385,12 +397,18 @@ func (s Store) CohortsPage(ctx context.Context, sc scope.Scope, query string, re
 		return nil, err
 	}
 	cmp, dir := listing.Seek(false, req)
+	var w database.Conds
+	addCohortScope(&w, sc)
+	if query != "" {
+		w.Add("h.name ILIKE $?", database.Contains(query))
+	}
+	if id != 0 {
+		w.Where("(h.starts_on, h.id) " + cmp + " (" + w.Arg(at) + "::timestamptz::date, " + w.Arg(id) + ")")
+	}
 	rows, err := s.DB.Query(ctx, `
 		SELECT `+cohortColumns+` `+cohortFrom+`
-		WHERE ($1 OR h.delivery_partner_id = $2) AND ($3 = '' OR h.name ILIKE $3)
-		  AND ($4 = 0 OR (h.starts_on, h.id) `+cmp+` ($5::timestamptz::date, $4))
-		ORDER BY h.starts_on `+dir+`, h.id `+dir+` LIMIT $6`, database.PlanEachTime,
-		sc.All(), sc.PartnerID(), database.Contains(query), id, at, req.Limit())
+		WHERE `+w.SQL()+`
+		ORDER BY h.starts_on `+dir+`, h.id `+dir+` LIMIT `+w.Arg(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohorts page: %w", err)
 	}

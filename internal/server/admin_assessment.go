@@ -25,11 +25,11 @@ func (s *Server) adminAssessmentView(r *http.Request) (admin.AssessmentView, err
 		return v, err
 	}
 	f.Query = req.Query
-	cohorts, err := s.programme.CohortChoices(r.Context(), scopeFor(r))
+	o, err := s.listChoices(r)
 	if err != nil {
 		return v, err
 	}
-	v.Courses, v.Cohorts, v.Partners = listChoices(cohorts, true)
+	v.Courses, v.Cohorts, v.Partners, v.CohortHint = o.courses, o.cohorts, o.partners, o.cohortHint
 	v.Ages = ageChoices()
 	rows, err := s.assessment.SubmissionsPage(r.Context(), f, s.now(), req)
 	if err != nil {

@@ -3,7 +3,7 @@ package server
 import (
 	"net/http"
 
-	"npq/web/components"
+	"npq/internal/scope"
 	"npq/web/pages/admin"
 )
 
@@ -14,10 +14,6 @@ func (s *Server) adminOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	todo := make([]components.TodoItem, len(f.todo))
-	for i, it := range f.todo {
-		todo[i] = components.TodoItem{Label: it.Label(), Age: it.Age(now), Href: "/admin/todo/" + string(it.Kind)}
-	}
+	todo := todoLinks(f.todo, scope.Admin(), s.now())
 	return s.ok(w, r, admin.Overview(admin.OverviewView{Counts: f.counts, Todo: todo, AsOf: asOf}))
 }

@@ -31,11 +31,11 @@ func (s *Server) adminParticipants(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 	}
-	cohorts, err := s.programme.CohortChoices(r.Context(), scopeFor(r))
+	o, err := s.listChoices(r)
 	if err != nil {
 		return err
 	}
-	v.Choices.Courses, v.Choices.Cohorts, v.Choices.Partners = listChoices(cohorts, true)
+	v.Choices.Courses, v.Choices.Cohorts, v.Choices.Partners, v.Choices.CohortHint = o.courses, o.cohorts, o.partners, o.cohortHint
 	v.Choices.Statuses = []components.Option{{Value: "", Label: "Any status"}}
 	for _, st := range programme.Statuses {
 		v.Choices.Statuses = append(v.Choices.Statuses, components.Option{Value: string(st), Label: st.Label()})

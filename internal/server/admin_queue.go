@@ -79,12 +79,11 @@ func readRequestsFilter(r *http.Request, req listing.Request) (admin.RequestsFil
 // requestsChoices are a requests list's filter options; the state filter's first option is
 // firstState (value ""), and anyValue is the value of "any state" (or none when "").
 func (s *Server) requestsChoices(r *http.Request, firstState, anyValue, anyLabel string) (admin.RequestsChoices, error) {
-	cohorts, err := s.programme.CohortChoices(r.Context(), scopeFor(r))
+	o, err := s.listChoices(r)
 	if err != nil {
 		return admin.RequestsChoices{}, err
 	}
-	var c admin.RequestsChoices
-	c.Courses, c.Cohorts, c.Partners = listChoices(cohorts, scopeFor(r).All())
+	c := admin.RequestsChoices{Courses: o.courses, Cohorts: o.cohorts, Partners: o.partners, CohortHint: o.cohortHint}
 	c.Ages = ageChoices()
 	c.Kinds = []components.Option{{Value: "", Label: "Deferrals and withdrawals"},
 		{Value: string(lifecycle.KindDeferral), Label: "Deferrals"}, {Value: string(lifecycle.KindWithdrawal), Label: "Withdrawals"}}

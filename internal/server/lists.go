@@ -72,20 +72,49 @@ func filterDates(from, to string, errs *components.Errors) (time.Time, time.Time
 	return f, t
 }
 
-// listChoices are the course, cohort and delivery partner filter options of the cohorts
-// in scope, each list headed by its "any" option; partner names go with cohorts for admins.
-func listChoices(cohorts []programme.Cohort, admin bool) (courses, cohortOpts, partners []components.Option) {
-	courses = []components.Option{{Value: "", Label: "Any course"}}
-	cohortOpts = []components.Option{{Value: "", Label: "Any cohort"}}
-	partners = []components.Option{{Value: "", Label: "Any delivery partner"}}
+// filterOptions are a list's course, cohort and delivery partner filter options, each list
+// headed by its "any" option.
+type filterOptions struct {
+	courses, cohorts, partners []components.Option
+	cohortHint                 string
+}
+
+// listChoices are the filter options of the cohorts in scope. Partner staff choose among all
+// their cohorts. Admins, for whom a national provider's cohorts run to over a thousand, choose
+// among the cohorts of the delivery partner the list is filtered by (and keep the cohort it is
+// filtered by); the hint says so.
+func (s *Server) listChoices(r *http.Request) (filterOptions, error) {
+	sc := scopeFor(r)
+	cohorts, err := s.cohortChoices(r.Context(), sc)
+	if err != nil {
+		return filterOptions{}, err
+	}
+	q := r.URL.Query()
+	return cohortOptions(cohorts, sc.All(), q.Get("partner"), q.Get("cohort")), nil
+}
+
+// cohortOptions builds the filter options from the cohorts in scope, for an admin (partner
+// names go with cohorts, which are listed for the chosen partner only) or partner staff.
+func cohortOptions(cohorts []programme.Cohort, admin bool, partner, cohort string) filterOptions {
+	o := filterOptions{courses: []components.Option{{Value: "", Label: "Any course"}},
+		cohorts: []components.Option{{Value: "", Label: "Any cohort"}}, partners: []components.Option{{Value: "", Label: "Any delivery partner"}}}
+	if admin {
+		o.cohortHint = "Choose a delivery partner to list its cohorts"
+		if partner != "" {
+			o.cohortHint = ""
+		}
+	}
 	seenCourse, seenPartner := map[int64]bool{}, map[int64]bool{}
 	var courseList, partnerList []components.Option
 	for _, c := range cohorts {
-		label := c.Name
-		if admin {
-			label += " (" + c.PartnerName + ")"
+		id := strconv.FormatInt(c.ID, 10)
+		if !admin || strconv.FormatInt(c.PartnerID, 10) == partner || id == cohort {
+			label := c.Name
+			if admin {
+				label += " (" + c.PartnerName + ")"
+			}
+			o.cohorts = append(o.cohorts, components.Option{Value: id, Label: label})
 		}
-		cohortOpts = append(cohortOpts, components.Option{Value: strconv.FormatInt(c.ID, 10), Label: label})
 		if !seenCourse[c.CourseID] {
 			seenCourse[c.CourseID] = true
 			courseList = append(courseList, components.Option{Value: strconv.FormatInt(c.CourseID, 10), Label: c.CourseName})
@@ -98,7 +127,8 @@ func listChoices(cohorts []programme.Cohort, admin bool) (courses, cohortOpts, p
 	byLabel := func(a, b components.Option) int { return strings.Compare(a.Label, b.Label) }
 	slices.SortFunc(courseList, byLabel)
 	slices.SortFunc(partnerList, byLabel)
-	return append(courses, courseList...), cohortOpts, append(partners, partnerList...)
+	o.courses, o.partners = append(o.courses, courseList...), append(o.partners, partnerList...)
+	return o
 }
 
 // ages are the waiting-time filter's choices, in days.

@@ -27,7 +27,7 @@ func (s *Server) partnerHome(w http.ResponseWriter, r *http.Request) error {
 		return s.ok(w, r, partner.Home(v))
 	}
 	v.PartnerName = cohorts[0].PartnerName
-	if v.Todo, err = s.todoItems(r); err != nil {
+	if v.Todo, v.AsOf, err = s.partnerTodoList(r); err != nil {
 		return err
 	}
 	return s.ok(w, r, partner.Home(v))

@@ -38,11 +38,11 @@ func (s *Server) partnerEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cohorts, err := s.programme.CohortChoices(r.Context(), scopeFor(r))
+	o, err := s.listChoices(r)
 	if err != nil {
 		return err
 	}
-	v.Choices.Courses, v.Choices.Cohorts, v.Choices.Partners = listChoices(cohorts, v.Admin)
+	v.Choices.Courses, v.Choices.Cohorts, v.Choices.Partners, v.Choices.CohortHint = o.courses, o.cohorts, o.partners, o.cohortHint
 	v.Choices.Kinds, v.Choices.Statuses = eventKindChoices(), eventStatusChoices()
 	if v.Errors.Any() {
 		return s.invalid(w, r, partner.EventsList(v))

@@ -37,18 +37,24 @@ func todoBase(sc scope.Scope) string {
 	return "/partner"
 }
 
-// todoItems is the signed-in staff member's to-do list, each line linking to its rows.
-func (s *Server) todoItems(r *http.Request) ([]components.TodoItem, error) {
+// partnerTodoList is the signed-in partner staff member's to-do list, each line linking to
+// its rows, and when it was worked out.
+func (s *Server) partnerTodoList(r *http.Request) ([]components.TodoItem, time.Time, error) {
 	sc, now := scopeFor(r), s.now()
-	items, err := s.todoStore().Summary(r.Context(), sc, now)
+	items, asOf, err := s.partnerTodoItems(r.Context(), sc.PartnerID())
 	if err != nil {
-		return nil, err
+		return nil, asOf, err
 	}
+	return todoLinks(items, sc, now), asOf, nil
+}
+
+// todoLinks are to-do items as the list shows them, each linking to its rows.
+func todoLinks(items []todo.Item, sc scope.Scope, now time.Time) []components.TodoItem {
 	out := make([]components.TodoItem, len(items))
 	for i, it := range items {
 		out[i] = components.TodoItem{Label: it.Label(), Age: it.Age(now), Href: todoBase(sc) + "/todo/" + string(it.Kind)}
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) partnerTodo(w http.ResponseWriter, r *http.Request) error {

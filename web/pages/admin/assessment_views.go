@@ -13,6 +13,7 @@ type AssessmentView struct {
 	Filter      SubmissionsFilter
 	Courses     []components.Option
 	Cohorts     []components.Option
+	CohortHint  string // why the cohorts are not all listed, if they are not
 	Partners    []components.Option
 	Ages        []components.Option
 	Submissions []assessment.Listed // one page

@@ -79,7 +79,7 @@ func Participants(v ParticipantsView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "cohort", Label: "Cohort", Value: v.Filter.Cohort, Options: v.Choices.Cohorts}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Select(components.SelectProps{ID: "cohort", Label: "Cohort", Hint: v.Choices.CohortHint, Value: v.Filter.Cohort, Options: v.Choices.Cohorts}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

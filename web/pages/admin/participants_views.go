@@ -21,6 +21,7 @@ type ParticipantsFilter struct {
 // ParticipantsChoices are the options of the participants list's filters.
 type ParticipantsChoices struct {
 	Courses, Cohorts, Partners, Statuses []components.Option
+	CohortHint                           string // why the cohorts are not all listed, if they are not
 }
 
 // ParticipantsSorted is how the participants list is sorted.

@@ -27,6 +27,7 @@ type RequestsFilter struct {
 // RequestsChoices are the options of a requests list's filters.
 type RequestsChoices struct {
 	Kinds, States, Courses, Cohorts, Partners, Ages []components.Option
+	CohortHint                                      string // why the cohorts are not all listed, if they are not
 }
 
 // DecisionView is one request with the facts to decide it and the decision form.

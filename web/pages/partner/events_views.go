@@ -30,6 +30,7 @@ func (f EventsFilter) Active() bool {
 // EventsChoices are the options of the events list's filters.
 type EventsChoices struct {
 	Courses, Cohorts, Partners, Kinds, Statuses []components.Option
+	CohortHint                                  string // why the cohorts are not all listed, if they are not
 }
 
 // EventForm is the schedule / edit / copy form.

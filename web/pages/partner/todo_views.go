@@ -1,11 +1,16 @@
 package partner
 
-import "npq/web/components"
+import (
+	"time"
+
+	"npq/web/components"
+)
 
 // HomeView is the partner staff's home: what needs doing, then their cohorts.
 type HomeView struct {
 	PartnerName string
 	Todo        []components.TodoItem
+	AsOf        time.Time // when the to-do lines were worked out
 	Cohorts     []CohortRow
 }
 
