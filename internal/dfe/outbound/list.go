@@ -95,22 +95,29 @@ type Store struct {
 
 // List is one page of declarations in a state, oldest declaration date first, fetched by
 // keyset (r.Limit() rows; cut them with listing.Cut and Key); today picks the next statement.
+// The statement holds only the filters chosen (see database.Conds).
 func (s Store) List(ctx context.Context, f Filter, r listing.Request, today time.Time) ([]Declaration, error) {
 	at, id, err := r.Cursor().TimeID()
 	if err != nil {
 		return nil, err
 	}
 	cmp, dir := listing.Seek(true, r)
-	var atArg *time.Time
-	if id > 0 {
-		atArg = &at
+	var w database.Conds
+	w.Arg(today) // $1, the next statement's cut-off in from
+	w.Add("d.state = $?", string(f.State))
+	if f.Type != "" {
+		w.Add("d.declaration_type = $?", string(f.Type))
+	}
+	if f.Query != "" {
+		like := w.Arg(database.Contains(f.Query))
+		w.Where("(u.name ILIKE " + like + " OR u.email ILIKE " + like + " OR u.trn = " + w.Arg(f.Query) + ")")
+	}
+	if id != 0 {
+		w.Where("(d.declaration_date, d.id) " + cmp + " (" + w.Arg(at) + ", " + w.Arg(id) + ")")
 	}
 	rows, err := s.DB.Query(ctx, `SELECT `+columns+` `+from+`
-		WHERE d.state = $2 AND ($3 = '' OR d.declaration_type = $3)
-		  AND ($4 = '' OR u.name ILIKE $4 OR u.email ILIKE $4 OR u.trn = $5)
-		  AND ($6::timestamptz IS NULL OR (d.declaration_date, d.id) `+cmp+` ($6, $7))
-		ORDER BY d.declaration_date `+dir+`, d.id `+dir+` LIMIT $8`,
-		today, string(f.State), string(f.Type), database.Contains(f.Query), f.Query, atArg, id, r.Limit())
+		WHERE `+w.SQL()+`
+		ORDER BY d.declaration_date `+dir+`, d.id `+dir+` LIMIT `+w.Arg(r.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("outbound: list: %w", err)
 	}

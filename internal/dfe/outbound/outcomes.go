@@ -46,26 +46,29 @@ type OutcomeUpdate struct {
 func OutcomeKey(o OutcomeUpdate) listing.Cursor { return listing.TimeKey(o.CompletionDate, o.ID) }
 
 // Outcomes is one page of outcome updates in a state (f.Type is not used), oldest completion
-// date first, fetched by keyset.
+// date first, fetched by keyset; the statement holds only the filters chosen.
 func (s Store) Outcomes(ctx context.Context, f Filter, r listing.Request) ([]OutcomeUpdate, error) {
 	at, id, err := r.Cursor().TimeID()
 	if err != nil {
 		return nil, err
 	}
 	cmp, dir := listing.Seek(true, r)
-	var atArg *time.Time
-	if id > 0 {
-		atArg = &at
+	var w database.Conds
+	w.Add("o.state = $?", string(f.State))
+	if f.Query != "" {
+		like := w.Arg(database.Contains(f.Query))
+		w.Where("(u.name ILIKE " + like + " OR u.email ILIKE " + like + " OR u.trn = " + w.Arg(f.Query) + ")")
+	}
+	if id != 0 {
+		w.Where("(o.completion_date, o.id) " + cmp + " (" + w.Arg(at) + "::date, " + w.Arg(id) + ")")
 	}
 	rows, err := s.DB.Query(ctx, `SELECT o.id, o.enrolment_id, u.name, u.email, c.name, coalesce(e.dfe_course_identifier, ''), h.name,
 			coalesce(e.dfe_cohort, ''), o.passed, o.completion_date, o.evidence, o.why, o.rule_version, o.state, coalesce(o.dfe_id::text, ''),
 			o.error, o.attempts, o.sent_at
 		FROM dfe_outcomes o JOIN enrolments e ON e.id = o.enrolment_id JOIN users u ON u.id = e.user_id
 		JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id
-		WHERE o.state = $1 AND ($2 = '' OR u.name ILIKE $2 OR u.email ILIKE $2 OR u.trn = $3)
-		  AND ($4::date IS NULL OR (o.completion_date, o.id) `+cmp+` ($4::date, $5))
-		ORDER BY o.completion_date `+dir+`, o.id `+dir+` LIMIT $6`,
-		string(f.State), database.Contains(f.Query), f.Query, atArg, id, r.Limit())
+		WHERE `+w.SQL()+`
+		ORDER BY o.completion_date `+dir+`, o.id `+dir+` LIMIT `+w.Arg(r.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("outbound: outcomes: %w", err)
 	}
