@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +29,9 @@ const childEnv = "NPQ_BENCH_SERVER"
 
 // controlEnv is the address of the serving process's control endpoint.
 const controlEnv = "NPQ_BENCH_CONTROL"
+
+// profileEnv names the file the serving process writes its CPU profile to (-cpu-profile).
+const profileEnv = "NPQ_BENCH_CPU_PROFILE"
 
 // queriesKey carries a request's query count in its context.
 type queriesKey struct{}
@@ -145,6 +149,17 @@ func serveChild(ctx context.Context) error {
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return err
+	}
+	if file := os.Getenv(profileEnv); file != "" {
+		f, err := os.Create(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	pool, err := database.Open(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.DBStatementTimeout, MaxConns: cfg.DBMaxConns, Tracer: tracer{}})

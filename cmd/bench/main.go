@@ -54,7 +54,9 @@ type options struct {
 	bookers   int
 	out       string
 	serverLog string
-	only      string
+	// cpuProfile is where the server writes its CPU profile ("" for none).
+	cpuProfile string
+	only       string
 }
 
 // page is one page to measure and who looks at it.
@@ -107,6 +109,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&o.out, "out", "bench.json", "where to write the results as JSON")
 	fs.StringVar(&o.only, "only", "", "measure only the pages whose role and name contain one of these comma-separated words, e.g. admin,/marking")
 	fs.StringVar(&o.serverLog, "server-log", "", "file for the server's warnings and errors (default: discarded; the table counts the errors)")
+	fs.StringVar(&o.cpuProfile, "cpu-profile", "", "file for the server's CPU profile over the whole run, for go tool pprof")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -136,7 +139,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	r.SeedMs = ms(time.Since(start))
 
-	child, err := startChild(ctx, o.serverLog)
+	child, err := startChild(ctx, o.serverLog, o.cpuProfile)
 	if err != nil {
 		return err
 	}
@@ -245,7 +248,7 @@ func freeAddr() (string, error) {
 
 // startChild runs this program again as the server, so its memory is its own, and waits
 // until it answers.
-func startChild(ctx context.Context, logFile string) (*child, error) {
+func startChild(ctx context.Context, logFile, cpuProfile string) (*child, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -259,7 +262,7 @@ func startChild(ctx context.Context, logFile string) (*child, error) {
 		return nil, err
 	}
 	cmd := exec.Command(self)
-	cmd.Env = append(os.Environ(), childEnv+"=1", controlEnv+"="+control, "ADDR="+addr, "BASE_URL=http://"+addr)
+	cmd.Env = append(os.Environ(), childEnv+"=1", controlEnv+"="+control, "ADDR="+addr, "BASE_URL=http://"+addr, profileEnv+"="+cpuProfile)
 	if logFile != "" {
 		f, err := os.Create(logFile)
 		if err != nil {

@@ -448,43 +448,68 @@ func lockEvents(ctx context.Context, tx pgx.Tx, ids ...int64) error {
 	return err
 }
 
+// readEvent reads an event without locking it.
+func readEvent(ctx context.Context, tx pgx.Tx, id int64) (Event, error) {
+	e, err := scanEvent(tx.QueryRow(ctx, `SELECT `+eventColumns+` `+eventFrom+` WHERE e.id = $1`, id))
+	if database.IsNoRows(err) {
+		return e, database.ErrNotFound
+	}
+	return e, err
+}
+
 // lockChange locks the event a participant wants and, when they are booked on another date of
 // the same activity, that date too (a change frees its place), both in id order. It returns
 // the event, and the booking and event being changed from (zero when there is none).
-func lockChange(ctx context.Context, tx pgx.Tx, enrolmentID, eventID int64) (Event, int64, Event, error) {
-	var itemID int64
-	err := tx.QueryRow(ctx, `SELECT item_id FROM events WHERE id = $1`, eventID).Scan(&itemID)
-	if database.IsNoRows(err) {
-		return Event{}, 0, Event{}, database.ErrNotFound
+//
+// With peek, an event that is already full is not locked (locked is false): the booking can
+// then only be refused, and that is decided without queueing behind the people taking its
+// last places. The caller must take the locks (peek false) before changing anything.
+func lockChange(ctx context.Context, tx pgx.Tx, enrolmentID, eventID int64, peek bool) (e Event, oldBooking int64, old Event, locked bool, err error) {
+	if e, err = readEvent(ctx, tx, eventID); err != nil {
+		return e, 0, old, false, err
 	}
-	if err != nil {
-		return Event{}, 0, Event{}, err
-	}
+	itemID := e.ItemID
 	_, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, StatusBooked)
 	if err != nil {
-		return Event{}, 0, Event{}, err
+		return e, 0, old, false, err
+	}
+	if peek && e.Full() {
+		// Only the date being changed from is needed (a clash with it does not count).
+		return e, 0, Event{ID: oldEvent}, false, nil
 	}
 	if err := lockEvents(ctx, tx, eventID, oldEvent); err != nil {
-		return Event{}, 0, Event{}, err
+		return e, 0, old, false, err
 	}
 	// Someone else's cancellation may have moved this participant off a waiting list before the
 	// locks were taken; read the booking again now that nothing can move it.
-	oldBooking, oldEvent, err := otherOption(ctx, tx, enrolmentID, itemID, eventID, StatusBooked)
+	oldBooking, oldEvent, err = otherOption(ctx, tx, enrolmentID, itemID, eventID, StatusBooked)
 	if err != nil {
-		return Event{}, 0, Event{}, err
+		return e, 0, old, false, err
 	}
-	e, err := lockEvent(ctx, tx, eventID)
-	if err != nil || oldBooking == 0 {
-		return e, 0, Event{}, err
+	if e, err = readEvent(ctx, tx, eventID); err != nil || oldBooking == 0 {
+		return e, 0, old, true, err
 	}
-	old, err := lockEvent(ctx, tx, oldEvent)
-	return e, oldBooking, old, err
+	old, err = readEvent(ctx, tx, oldEvent)
+	return e, oldBooking, old, true, err
 }
+
+// errPlaceFreed is a peeked booking's answer when a place came free after the event looked
+// full: the booking is made again, with the locks.
+var errPlaceFreed = errors.New("events: a place came free")
 
 // Book gives a participant a place on an event, or says why not. Booking another option of
 // an item they are booked on changes their booking (subject to the old option's cut-off).
 // A full event returns OutcomeFull: the participant can then join its waiting list.
 func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, now time.Time) (Outcome, error) {
+	out, err := s.book(ctx, enrolmentID, eventID, actorID, now, true)
+	if errors.Is(err, errPlaceFreed) {
+		out, err = s.book(ctx, enrolmentID, eventID, actorID, now, false)
+	}
+	return out, wrap("book", err)
+}
+
+// book is Book, peeking first at whether the event is full when peek is set (lockChange).
+func (s Store) book(ctx context.Context, enrolmentID, eventID, actorID int64, now time.Time, peek bool) (Outcome, error) {
 	var out Outcome
 	err := database.InTxRetry(ctx, s.DB, func(tx pgx.Tx) error {
 		out = ""
@@ -495,7 +520,7 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 		if p.status != programme.StatusActive {
 			return problem.New("Only participants with an active place on the course can book")
 		}
-		e, oldBooking, old, err := lockChange(ctx, tx, enrolmentID, eventID)
+		e, oldBooking, old, locked, err := lockChange(ctx, tx, enrolmentID, eventID, peek)
 		if err != nil {
 			return err
 		}
@@ -533,6 +558,9 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 			out = OutcomeFull
 			return nil
 		}
+		if !locked {
+			return errPlaceFreed
+		}
 		if oldBooking != 0 {
 			if _, err := setBooking(ctx, tx, oldEvent, enrolmentID, e.ItemID, StatusCancelled, "cancelled_for_change", actorID); err != nil {
 				return err
@@ -567,7 +595,7 @@ func (s Store) Book(ctx context.Context, enrolmentID, eventID, actorID int64, no
 		}
 		return nil
 	})
-	return out, wrap("book", err)
+	return out, err
 }
 
 // JoinWaitingList puts a participant on a full event's waiting list (first come, first

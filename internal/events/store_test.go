@@ -260,6 +260,42 @@ func TestPromotionSkipsClashesAndClashesAreRefused(t *testing.T) {
 	}
 }
 
+// A booking on a full event is refused without waiting for the event's lock, which the people
+// taking its last places hold; once a place is free again, booking takes it as before.
+func TestBookingAFullEventDoesNotWaitForItsLock(t *testing.T) {
+	f := newFixture(t, 3)
+	ctx := context.Background()
+	ev := f.event(t, f.item, 10, 9, new(1))
+	if out, err := f.s.Book(ctx, f.enrolments[0], ev, 0, f.now); err != nil || out != events.OutcomeBooked {
+		t.Fatalf("first booking: %s %v", out, err)
+	}
+	// Another transaction holds the event's lock, as a booking in progress does.
+	tx, err := f.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM events WHERE id = $1 FOR UPDATE`, ev); err != nil {
+		t.Fatal(err)
+	}
+	quick, cancel := context.WithTimeout(ctx, 2*time.Second)
+	out, err := f.s.Book(quick, f.enrolments[1], ev, 0, f.now)
+	cancel()
+	if err != nil || out != events.OutcomeFull {
+		t.Errorf("booking a full, locked event: %s %v", out, err)
+	}
+	tx.Rollback(ctx) //nolint:errcheck
+	// The place comes free: the same booking now takes it, with the lock.
+	if _, err := f.s.CancelBooking(ctx, f.enrolments[0], ev, 0, f.now); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := f.s.Book(ctx, f.enrolments[1], ev, 0, f.now); err != nil || out != events.OutcomeBooked {
+		t.Errorf("booking the freed place: %s %v", out, err)
+	}
+	if out, err := f.s.Book(ctx, f.enrolments[2], ev, 0, f.now); err != nil || out != events.OutcomeFull {
+		t.Errorf("booking it again when full: %s %v", out, err)
+	}
+}
+
 func TestChangingOptionAndCutOffs(t *testing.T) {
 	f := newFixture(t, 2)
 	ctx := context.Background()

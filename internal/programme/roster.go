@@ -87,16 +87,19 @@ func (r RosterEntry) DaysSinceActive(now time.Time) int {
 // are the cohort's (from CohortBlocks).
 func (s Store) Roster(ctx context.Context, cohortID int64, sc scope.Scope, blocks []Block, now time.Time) ([]RosterEntry, error) {
 	today := Today(now)
+	// open is the cohort's required sessions with dates open for booking, worked out once
+	// (MATERIALIZED), not once per participant.
 	rows, err := s.DB.Query(ctx, `
+		WITH open AS MATERIALIZED (SELECT DISTINCT ev.item_id FROM events ev
+		         JOIN event_cohorts ec ON ec.event_id = ev.id AND ec.cohort_id = $1
+		         JOIN block_items i ON i.id = ev.item_id
+		         WHERE i.required AND ev.cancelled_at IS NULL AND ev.booking_opens_at <= $4 AND ev.booking_closes_at > $4)
 		SELECT e.id, e.user_id, u.name, u.email, e.school, e.status, e.funding_route, e.starts_on, e.last_activity_at,
 		       h.starts_on, h.name, h.schedule_identifier,
 		       CASE WHEN e.status <> 'active' THEN 0 ELSE (
-		         SELECT count(DISTINCT ev.item_id) FROM events ev
-		         JOIN event_cohorts ec ON ec.event_id = ev.id AND ec.cohort_id = e.cohort_id
-		         JOIN block_items i ON i.id = ev.item_id
-		         WHERE i.required AND ev.cancelled_at IS NULL AND ev.booking_opens_at <= $4 AND ev.booking_closes_at > $4
-		           AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.enrolment_id = e.id AND b.item_id = ev.item_id AND b.status = 'booked')
-		           AND NOT coalesce((SELECT c.completed FROM item_completions c WHERE c.enrolment_id = e.id AND c.item_id = ev.item_id
+		         SELECT count(*) FROM open o
+		         WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.enrolment_id = e.id AND b.item_id = o.item_id AND b.status = 'booked')
+		           AND NOT coalesce((SELECT c.completed FROM item_completions c WHERE c.enrolment_id = e.id AND c.item_id = o.item_id
 		                             ORDER BY c.id DESC LIMIT 1), false)) END,
 		       ARRAY(SELECT l.item_id FROM (SELECT DISTINCT ON (c.item_id) c.item_id, c.completed FROM item_completions c
 		                                    WHERE c.enrolment_id = e.id ORDER BY c.item_id, c.id DESC) l WHERE l.completed)
