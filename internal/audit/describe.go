@@ -64,6 +64,7 @@ var actionWords = map[string]string{
 	"dfe.identifiers_changed":        "Changed an enrolment's DfE identifiers",
 	"dfe.participant_id_changed":     "Followed DfE's change of a participant id",
 	"dfe.partner_id_changed":         "Changed a delivery partner's DfE id",
+	"dfe.declaration_voided":         "Voided a DfE declaration",
 	"data_request.logged":            "Logged a subject access request",
 	"data_request.exported":          "Downloaded everything held about a person (subject access)",
 	"data_request.completed":         "Marked a subject access request answered",
@@ -101,7 +102,7 @@ var Kinds = []Kind{
 	{"enrolment", "Enrolments", []string{"enrolment.created"}},
 	{"event", "Events", []string{"event.%"}},
 	{"data", "Personal data requests", []string{"data\\_request.%", "subject\\_access.%", "retention.%"}},
-	{"dfe", "DfE applications and identifiers", []string{"dfe.%"}},
+	{"dfe", "DfE applications, identifiers and declarations", []string{"dfe.%"}},
 }
 
 // KindByValue finds a kind by its value in an address.

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"npq/internal/dfe/declarations"
 )
 
 // dfeApplicants are the demo's pending DfE applications (the queue at
@@ -34,6 +36,9 @@ func loadDfE(ctx context.Context, tx pgx.Tx, now time.Time) error {
 			return fmt.Errorf("identifiers: %w", err)
 		}
 	}
+	if err := loadDeclarations(ctx, tx, now); err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, `SELECT q.course_identifier, to_char(max(h.starts_on), 'YYYY')
 		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN qualifications q ON q.code = c.qualification_code
 		WHERE h.study_ends_on >= $1 AND q.course_identifier <> '' GROUP BY 1 ORDER BY 1`, now)
@@ -59,6 +64,53 @@ func loadDfE(ctx context.Context, tx pgx.Tx, now time.Time) error {
 			ON CONFLICT (id) DO NOTHING`, email, p.name, fmt.Sprint(2000000+i), c.id, p.school, c.cohort, received); err != nil {
 			return fmt.Errorf("application %s: %w", p.name, err)
 		}
+	}
+	return nil
+}
+
+// loadDeclarations gives the first eight enrolments with DfE ids and a completion a started
+// declaration resting on their first completion, in every state: two due, three sent, one
+// refused by DfE and two voided (the page at /admin/dfe/declarations), and statements for
+// their cut-offs. DfE is not called.
+func loadDeclarations(ctx context.Context, tx pgx.Tx, now time.Time) error {
+	_, err := tx.Exec(ctx, `WITH first AS (
+			SELECT DISTINCT ON (c.enrolment_id) c.enrolment_id, c.id, c.completed_at
+			FROM item_completions c JOIN enrolments e ON e.id = c.enrolment_id JOIN users u ON u.id = e.user_id
+			WHERE u.dfe_participant_id IS NOT NULL AND e.dfe_course_identifier IS NOT NULL AND c.completed_at <= $2
+			ORDER BY c.enrolment_id, c.completed_at, c.id
+		), picked AS (
+			SELECT f.*, row_number() OVER (ORDER BY f.enrolment_id) AS n FROM first f ORDER BY f.enrolment_id LIMIT 8
+		)
+		INSERT INTO dfe_declarations (enrolment_id, declaration_type, declaration_date, rule_version, evidence, why, state,
+			dfe_id, dfe_state, error, attempts, created_at, last_attempt_at, sent_at, voided_at, voided_by, void_reason)
+		SELECT p.enrolment_id, 'started', p.completed_at, $1, jsonb_build_array('completion:' || p.id),
+			'First attendance or completion on or after the schedule start.',
+			CASE WHEN n <= 2 THEN 'due' WHEN n <= 5 THEN 'sent' WHEN n = 6 THEN 'failed' ELSE 'voided' END,
+			CASE WHEN n >= 3 AND n <> 6 THEN md5('npq-demo-declaration:' || p.enrolment_id)::uuid END,
+			CASE WHEN n IN (3, 4) THEN 'eligible' WHEN n = 5 THEN 'paid' WHEN n >= 7 THEN 'voided' ELSE '' END,
+			CASE WHEN n = 6 THEN 'The entered ''#/course_identifier'' is not recognised for the given participant. Check details and try again.' ELSE '' END,
+			CASE WHEN n <= 2 THEN 0 ELSE 1 END, $2 - interval '3 days',
+			CASE WHEN n > 2 THEN $2 - interval '3 days' END,
+			CASE WHEN n >= 3 AND n <> 6 THEN $2 - interval '3 days' END,
+			CASE WHEN n >= 7 THEN $2 - interval '1 day' END,
+			CASE WHEN n >= 7 THEN (SELECT id FROM users WHERE email = 'admin@demo.test') END,
+			CASE WHEN n >= 7 THEN 'The attendance was recorded against the wrong participant.' ELSE '' END
+		FROM picked p
+		ON CONFLICT DO NOTHING`, declarations.RuleVersion, now)
+	if err != nil {
+		return fmt.Errorf("declarations: %w", err)
+	}
+	// A made-up statement calendar for each DfE cohort of the demo: a cut-off at the end of
+	// each month from last month to six months ahead, paid on the 25th of the next.
+	_, err = tx.Exec(ctx, `INSERT INTO dfe_statements (id, cohort, month, year, cut_off_date, payment_date, paid, dfe_updated_at)
+		SELECT md5('npq-demo-statement:' || c.cohort || ':' || to_char(m, 'YYYY-MM'))::uuid, c.cohort, to_char(m, 'FMMonth'), to_char(m, 'YYYY'),
+			(m + interval '1 month - 1 day')::date, (m + interval '1 month 24 days')::date, m + interval '1 month 24 days' < $1, $1
+		FROM (SELECT DISTINCT left(dfe_cohort, 4) AS cohort FROM enrolments WHERE dfe_cohort IS NOT NULL) c,
+			generate_series(date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') - interval '1 month',
+				date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') + interval '6 months', interval '1 month') AS m
+		ON CONFLICT (id) DO NOTHING`, now)
+	if err != nil {
+		return fmt.Errorf("statements: %w", err)
 	}
 	return nil
 }

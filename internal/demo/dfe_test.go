@@ -28,3 +28,35 @@ func TestDemoHasDfEIdentifiersAndPendingApplications(t *testing.T) {
 		t.Fatalf("%d pending applications; without DfE ids: %d participants, %d enrolments, %d partners", pending, withoutID, enrolmentsWithout, partnersWithout)
 	}
 }
+
+// The demo has declarations in every state and statements for their cut-offs, the same after
+// loading twice.
+func TestDemoHasDeclarationsInEveryState(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	for range 2 {
+		if err := demo.Load(ctx, pool, demo.Development); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := pool.Query(ctx, `SELECT state, count(*) FROM dfe_declarations GROUP BY state`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			t.Fatal(err)
+		}
+		counts[state] = n
+	}
+	if rows.Err() != nil || counts["due"] != 2 || counts["sent"] != 3 || counts["failed"] != 1 || counts["voided"] != 2 {
+		t.Fatalf("declarations by state: %v %v", counts, rows.Err())
+	}
+	var statements int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM dfe_statements`).Scan(&statements); err != nil || statements == 0 {
+		t.Fatalf("%d statements %v", statements, err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"npq/internal/database"
 	"npq/internal/dfe"
 	"npq/internal/dfe/applications"
+	"npq/internal/dfe/outbound"
 )
 
 // DfEApplicationsArgs is the job that copies DfE's changed applications into the admin queue.
@@ -45,6 +46,57 @@ func (w *DfEApplicationsWorker) Work(ctx context.Context, _ *river.Job[DfEApplic
 	}
 	if res.Read > 0 {
 		w.Log.Info("dfe applications synced", "read", res.Read)
+	}
+	return nil
+}
+
+// DfEDeclarationsArgs is the job that derives the DfE declarations our evidence earns and
+// sends the due ones.
+type DfEDeclarationsArgs struct{}
+
+// Kind names the job in river_job.
+func (DfEDeclarationsArgs) Kind() string { return "dfe_declarations" }
+
+// DfEDeclarationsWorker copies DfE's changed statements (outbound.SyncStatements, for the
+// cut-off and payment dates the declarations page shows), then runs outbound.Derive and
+// outbound.SendDue. With no Client (the integration is off) it does nothing.
+type DfEDeclarationsWorker struct {
+	river.WorkerDefaults[DfEDeclarationsArgs]
+	DB     database.DB
+	Client *dfe.Client
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// Timeout bounds one run: DfE's rate limit spreads a large backlog over minutes.
+func (w *DfEDeclarationsWorker) Timeout(*river.Job[DfEDeclarationsArgs]) time.Duration {
+	return 10 * time.Minute
+}
+
+// Work records the newly due declarations and sends every due one.
+func (w *DfEDeclarationsWorker) Work(ctx context.Context, _ *river.Job[DfEDeclarationsArgs]) error {
+	if w.Client == nil {
+		return nil
+	}
+	if _, err := outbound.SyncStatements(ctx, w.DB, w.Client, w.Now()); err != nil {
+		// The dates are only shown; sending does not wait for them.
+		w.Log.Warn("dfe statements sync failed", "error", err)
+	}
+	derived, err := outbound.Derive(ctx, w.DB, w.Now())
+	if err != nil {
+		return fmt.Errorf("dfe declarations: %w", err)
+	}
+	sent, err := outbound.SendDue(ctx, w.DB, w.Client, w.Now())
+	if err != nil {
+		return fmt.Errorf("dfe declarations: %w", err)
+	}
+	if derived.Added > 0 || derived.Outcomes > 0 || sent != (outbound.SendResult{}) {
+		w.Log.Info("dfe declarations", "due", derived.Added, "outcomes_due", derived.Outcomes, "sent", sent.Sent,
+			"already_at_dfe", sent.Matched, "refused", sent.Failed, "outcomes_sent", sent.OutcomesSent,
+			"outcomes_refused", sent.OutcomesFailed, "left_due", sent.Left)
+	}
+	if len(derived.Refused) > 0 {
+		w.Log.Info("dfe declarations earned but not sent: DfE would refuse or void them", "by_reason", derived.Refused)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -20,4 +21,37 @@ func TestDfEApplicationsWorkerSyncsFromDfE(t *testing.T) {
 	}
 	// With the integration off the job does nothing, and completes.
 	work(t, f, &jobs.DfEApplicationsWorker{DB: f.pool, Now: time.Now}, jobs.DfEApplicationsArgs{})
+}
+
+func TestDfEDeclarationsWorkerDerivesAndSends(t *testing.T) {
+	f := newFixture(t, 1)
+	ctx := context.Background()
+	fake, url := dfetest.Start(t)
+	client := dfetest.Client(t, url)
+	app, participant := fake.AddApplication(dfefake.Application{FullName: "Person 00", Email: "p00@school.test", Course: "npq-headship", Cohort: "2025"})
+	funded := true
+	if _, err := client.AcceptApplication(ctx, app, &funded, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE delivery_partners SET dfe_id = $2 WHERE id = $1`, []any{f.partner, fake.AddDeliveryPartner("Riverside Hub", "2025")}},
+		{`UPDATE users SET dfe_participant_id = $2 FROM enrolments e WHERE e.id = $1 AND users.id = e.user_id`, []any{f.enrolments[0], participant}},
+		{`UPDATE enrolments SET dfe_course_identifier = 'npq-headship', dfe_cohort = '2025', dfe_schedule_identifier = 'npq-leadership-autumn' WHERE id = $1`, []any{f.enrolments[0]}},
+		{`INSERT INTO item_completions (enrolment_id, item_id, source, completed_at) VALUES ($1, $2, 'attendance', $3)`, []any{f.enrolments[0], f.session, f.now.Add(-24 * time.Hour)}},
+	} {
+		if _, err := f.pool.Exec(ctx, q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	worker := &jobs.DfEDeclarationsWorker{DB: f.pool, Client: client, Now: time.Now, Log: f.config(nil, time.Now).Log}
+	work(t, f, worker, jobs.DfEDeclarationsArgs{})
+	work(t, f, worker, jobs.DfEDeclarationsArgs{})
+	if n := f.count(t, `SELECT count(*) FROM dfe_declarations WHERE state = 'sent' AND declaration_type = 'started'`); n != 1 || fake.DeclarationCount() != 1 {
+		t.Fatalf("%d sent here, %d at DfE", n, fake.DeclarationCount())
+	}
+	// With the integration off the job does nothing, and completes.
+	work(t, f, &jobs.DfEDeclarationsWorker{DB: f.pool, Now: time.Now}, jobs.DfEDeclarationsArgs{})
 }

@@ -1,6 +1,7 @@
 // Package jobs runs the platform's background work on River, a job queue kept in PostgreSQL
 // (github.com/riverqueue/river): event reminders, outbox mail delivery, the deferral return
-// checks, the pruning of account records, the retention policy and the DfE applications sync.
+// checks, the pruning of account records, the retention policy, the DfE applications sync and
+// the DfE declarations.
 //
 // Each kind of job has its arguments (an empty struct whose Kind names it) and a worker that
 // calls one function of its domain package, which holds the work and its SQL. Every one of
@@ -37,6 +38,8 @@ type Schedule struct {
 	Reminders, MailDelivery, ReturnChecks, AccountPruning, Retention time.Duration
 	// DfEApplications is how often DfE's applications are synced (only with DfE configured).
 	DfEApplications time.Duration
+	// DfEDeclarations is how often declarations are derived and sent (only with DfE configured).
+	DfEDeclarations time.Duration
 }
 
 // DefaultSchedule is the schedule npq serve uses.
@@ -48,6 +51,8 @@ var DefaultSchedule = Schedule{
 	Retention:      time.Hour,
 	// A pending application becomes an invitation within one sync and an admin's decision.
 	DfEApplications: 15 * time.Minute,
+	// Statements close monthly; a declaration earned today reaches DfE within the quarter hour.
+	DfEDeclarations: 15 * time.Minute,
 }
 
 // orDefault is s with DefaultSchedule's interval for each zero one.
@@ -60,6 +65,7 @@ func (s Schedule) orDefault() Schedule {
 		AccountPruning:  cmp.Or(s.AccountPruning, d.AccountPruning),
 		Retention:       cmp.Or(s.Retention, d.Retention),
 		DfEApplications: cmp.Or(s.DfEApplications, d.DfEApplications),
+		DfEDeclarations: cmp.Or(s.DfEDeclarations, d.DfEDeclarations),
 	}
 }
 
@@ -139,6 +145,7 @@ func register(w *river.Workers, cfg Config) error {
 		river.AddWorkerSafely(w, &AccountPruningWorker{Store: cfg.Accounts, Now: cfg.Now, Log: cfg.Log}),
 		river.AddWorkerSafely(w, &RetentionWorker{Store: cfg.PersonalData, Policy: cfg.Retention, Now: cfg.Now}),
 		river.AddWorkerSafely(w, &DfEApplicationsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
+		river.AddWorkerSafely(w, &DfEDeclarationsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 	)
 }
 
@@ -163,7 +170,8 @@ func periodicJobs(cfg Config) []*river.PeriodicJob {
 		jobs = append(jobs, every(s.MailDelivery, MailDeliveryArgs{}, QueueMail))
 	}
 	if cfg.DfE != nil {
-		jobs = append(jobs, every(s.DfEApplications, DfEApplicationsArgs{}, river.QueueDefault))
+		jobs = append(jobs, every(s.DfEApplications, DfEApplicationsArgs{}, river.QueueDefault),
+			every(s.DfEDeclarations, DfEDeclarationsArgs{}, river.QueueDefault))
 	}
 	return jobs
 }

@@ -20,12 +20,17 @@ import (
 )
 
 // adminDfERoutes registers the DfE integration's admin pages: the applications queue and the
-// decision on each application.
+// decision on each application, the declarations with the void of each, and the outcome
+// updates.
 func (s *Server) adminDfERoutes(r chi.Router) {
 	s.handle(r, "GET", "/admin/dfe/applications", admins, s.adminDfEApplications)
 	s.handle(r, "GET", "/admin/dfe/applications/{application}", admins, s.adminDfEApplication)
 	s.handle(r, "POST", "/admin/dfe/applications/{application}/accept", admins, s.adminDfEApplicationAccept)
 	s.handle(r, "POST", "/admin/dfe/applications/{application}/reject", admins, s.adminDfEApplicationReject)
+	s.handle(r, "GET", "/admin/dfe/declarations", admins, s.adminDfEDeclarations)
+	s.handle(r, "GET", "/admin/dfe/declarations/{declaration}", admins, s.adminDfEDeclaration)
+	s.handle(r, "POST", "/admin/dfe/declarations/{declaration}/void", admins, s.adminDfEDeclarationVoid)
+	s.handle(r, "GET", "/admin/dfe/outcomes", admins, s.adminDfEOutcomes)
 	s.adminDfEIdentifierRoutes(r)
 }
 

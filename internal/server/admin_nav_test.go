@@ -79,6 +79,9 @@ var adminSections = map[string]string{
 	"/admin/dfe/applications":                    "Participants",
 	"/admin/enrolments/{enrolment}/dfe":          "Participants",
 	"/admin/dfe/applications/{application}":      "Participants",
+	"/admin/dfe/declarations":                    "Participants",
+	"/admin/dfe/declarations/{declaration}":      "Participants",
+	"/admin/dfe/outcomes":                        "Participants",
 	"/admin/assessment":                          "Assessment",
 	"/admin/assessment/assessors":                "Assessment",
 	"/admin/assessment/{submission}":             "Assessment",
@@ -124,6 +127,8 @@ func TestAdminSubNavigation(t *testing.T) {
 		"/admin/enrolments/import": {"Participants", "Import enrolments"},
 		"/admin/outbox":            {"Settings", "Outbox"},
 		"/admin/assessment":        {"Assessment", "Submissions"},
+		"/admin/dfe/declarations":  {"Participants", "DfE declarations"},
+		"/admin/dfe/outcomes":      {"Participants", "DfE declarations"},
 	} {
 		res := admin.get(path)
 		if got := res.text(`.govuk-service-navigation__item--active`); got != want[0] {
