@@ -12,6 +12,7 @@ import (
 	"npq/internal/dfe"
 	"npq/internal/dfe/applications"
 	"npq/internal/dfe/outbound"
+	"npq/internal/dfe/statements"
 )
 
 // DfEApplicationsArgs is the job that copies DfE's changed applications into the admin queue.
@@ -57,9 +58,8 @@ type DfEDeclarationsArgs struct{}
 // Kind names the job in river_job.
 func (DfEDeclarationsArgs) Kind() string { return "dfe_declarations" }
 
-// DfEDeclarationsWorker copies DfE's changed statements (outbound.SyncStatements, for the
-// cut-off and payment dates the declarations page shows), then runs outbound.Derive and
-// outbound.SendDue. With no Client (the integration is off) it does nothing.
+// DfEDeclarationsWorker runs outbound.Derive and outbound.SendDue. With no Client (the
+// integration is off) it does nothing.
 type DfEDeclarationsWorker struct {
 	river.WorkerDefaults[DfEDeclarationsArgs]
 	DB     database.DB
@@ -78,10 +78,6 @@ func (w *DfEDeclarationsWorker) Work(ctx context.Context, _ *river.Job[DfEDeclar
 	if w.Client == nil {
 		return nil
 	}
-	if _, err := outbound.SyncStatements(ctx, w.DB, w.Client, w.Now()); err != nil {
-		// The dates are only shown; sending does not wait for them.
-		w.Log.Warn("dfe statements sync failed", "error", err)
-	}
 	derived, err := outbound.Derive(ctx, w.DB, w.Now())
 	if err != nil {
 		return fmt.Errorf("dfe declarations: %w", err)
@@ -97,6 +93,38 @@ func (w *DfEDeclarationsWorker) Work(ctx context.Context, _ *river.Job[DfEDeclar
 	}
 	if len(derived.Refused) > 0 {
 		w.Log.Info("dfe declarations earned but not sent: DfE would refuse or void them", "by_reason", derived.Refused)
+	}
+	return nil
+}
+
+// DfEStatementsArgs is the job that copies DfE's statement calendar, whose cut-off and
+// payment dates the declarations and statements pages show.
+type DfEStatementsArgs struct{}
+
+// Kind names the job in river_job.
+func (DfEStatementsArgs) Kind() string { return "dfe_statements_sync" }
+
+// DfEStatementsWorker syncs DfE's statements (statements.Sync). With no Client (the
+// integration is off) it does nothing.
+type DfEStatementsWorker struct {
+	river.WorkerDefaults[DfEStatementsArgs]
+	DB     database.DB
+	Client *dfe.Client
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// Work syncs the statements changed since the last sync, or all of them once a week.
+func (w *DfEStatementsWorker) Work(ctx context.Context, _ *river.Job[DfEStatementsArgs]) error {
+	if w.Client == nil {
+		return nil
+	}
+	res, err := statements.Sync(ctx, w.DB, w.Client, w.Now())
+	if err != nil {
+		return fmt.Errorf("dfe statements sync: %w", err)
+	}
+	if res.Read > 0 {
+		w.Log.Info("dfe statements synced", "read", res.Read, "full", res.Since.IsZero())
 	}
 	return nil
 }

@@ -55,3 +55,15 @@ func TestDfEDeclarationsWorkerDerivesAndSends(t *testing.T) {
 	// With the integration off the job does nothing, and completes.
 	work(t, f, &jobs.DfEDeclarationsWorker{DB: f.pool, Now: time.Now}, jobs.DfEDeclarationsArgs{})
 }
+
+func TestDfEStatementsWorkerSyncsFromDfE(t *testing.T) {
+	f := newFixture(t, 0)
+	fake, url := dfetest.Start(t)
+	fake.SeedDemo(time.Now())
+	work(t, f, &jobs.DfEStatementsWorker{DB: f.pool, Client: dfetest.Client(t, url), Now: time.Now, Log: f.config(nil, time.Now).Log},
+		jobs.DfEStatementsArgs{})
+	if n := f.count(t, `SELECT count(*) FROM dfe_statements`); n != 12 {
+		t.Fatalf("%d statements after a sync, want the fake's 12", n)
+	}
+	work(t, f, &jobs.DfEStatementsWorker{DB: f.pool, Now: time.Now}, jobs.DfEStatementsArgs{})
+}

@@ -1,7 +1,7 @@
 // Package jobs runs the platform's background work on River, a job queue kept in PostgreSQL
 // (github.com/riverqueue/river): event reminders, outbox mail delivery, the deferral return
-// checks, the pruning of account records, the retention policy, the DfE applications sync and
-// the DfE declarations.
+// checks, the pruning of account records, the retention policy, the DfE applications and
+// statements syncs and the DfE declarations.
 //
 // Each kind of job has its arguments (an empty struct whose Kind names it) and a worker that
 // calls one function of its domain package, which holds the work and its SQL. Every one of
@@ -27,6 +27,7 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/dfe"
+	"npq/internal/dfe/statements"
 	"npq/internal/events"
 	"npq/internal/lifecycle"
 	"npq/internal/notify"
@@ -40,6 +41,8 @@ type Schedule struct {
 	DfEApplications time.Duration
 	// DfEDeclarations is how often declarations are derived and sent (only with DfE configured).
 	DfEDeclarations time.Duration
+	// DfEStatements is how often DfE's statement calendar is synced (only with DfE configured).
+	DfEStatements time.Duration
 }
 
 // DefaultSchedule is the schedule npq serve uses.
@@ -53,6 +56,8 @@ var DefaultSchedule = Schedule{
 	DfEApplications: 15 * time.Minute,
 	// Statements close monthly; a declaration earned today reaches DfE within the quarter hour.
 	DfEDeclarations: 15 * time.Minute,
+	// Statements change a few times a month; each sync reaches back two runs.
+	DfEStatements: statements.Window,
 }
 
 // orDefault is s with DefaultSchedule's interval for each zero one.
@@ -66,6 +71,7 @@ func (s Schedule) orDefault() Schedule {
 		Retention:       cmp.Or(s.Retention, d.Retention),
 		DfEApplications: cmp.Or(s.DfEApplications, d.DfEApplications),
 		DfEDeclarations: cmp.Or(s.DfEDeclarations, d.DfEDeclarations),
+		DfEStatements:   cmp.Or(s.DfEStatements, d.DfEStatements),
 	}
 }
 
@@ -146,6 +152,7 @@ func register(w *river.Workers, cfg Config) error {
 		river.AddWorkerSafely(w, &RetentionWorker{Store: cfg.PersonalData, Policy: cfg.Retention, Now: cfg.Now}),
 		river.AddWorkerSafely(w, &DfEApplicationsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 		river.AddWorkerSafely(w, &DfEDeclarationsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
+		river.AddWorkerSafely(w, &DfEStatementsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 	)
 }
 
@@ -171,7 +178,8 @@ func periodicJobs(cfg Config) []*river.PeriodicJob {
 	}
 	if cfg.DfE != nil {
 		jobs = append(jobs, every(s.DfEApplications, DfEApplicationsArgs{}, river.QueueDefault),
-			every(s.DfEDeclarations, DfEDeclarationsArgs{}, river.QueueDefault))
+			every(s.DfEDeclarations, DfEDeclarationsArgs{}, river.QueueDefault),
+			every(s.DfEStatements, DfEStatementsArgs{}, river.QueueDefault))
 	}
 	return jobs
 }

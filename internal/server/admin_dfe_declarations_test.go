@@ -11,6 +11,7 @@ import (
 	"npq/internal/auth"
 	"npq/internal/dfe/dfefake"
 	"npq/internal/dfe/outbound"
+	"npq/internal/dfe/statements"
 	"npq/internal/timefmt"
 )
 
@@ -79,10 +80,11 @@ func TestDfEDeclarationsList(t *testing.T) {
 	// Once DfE's statements are read, a due declaration shows the next cut-off and payment date.
 	cohort := itoa(int64(d.today().Year() - 1))
 	cut := d.today().AddDate(0, 0, 10)
-	d.fake.AddStatement(dfefake.Statement{Cohort: cohort, Month: "Earlier", Year: cohort, CutOff: d.today().AddDate(0, 0, -20), PaymentDate: d.today().AddDate(0, 0, 5)})
-	d.fake.AddStatement(dfefake.Statement{Cohort: cohort, Month: "Next", Year: cohort, CutOff: cut, PaymentDate: cut.AddDate(0, 0, 25)})
-	if n, err := outbound.SyncStatements(context.Background(), d.pool, d.srv.dfe, d.now()); err != nil || n != 2 {
-		t.Fatalf("statements: %d %v", n, err)
+	earlier := d.today().AddDate(0, 0, -20)
+	d.fake.AddStatement(dfefake.Statement{Cohort: cohort, Month: earlier.Format("January"), Year: earlier.Format("2006"), CutOff: earlier, PaymentDate: d.today().AddDate(0, 0, 5)})
+	d.fake.AddStatement(dfefake.Statement{Cohort: cohort, Month: cut.Format("January"), Year: cut.Format("2006"), CutOff: cut, PaymentDate: cut.AddDate(0, 0, 25)})
+	if res, err := statements.Sync(context.Background(), d.pool, d.srv.dfe, d.now()); err != nil || res.Read != 2 {
+		t.Fatalf("statements: %+v %v", res, err)
 	}
 	n, res = d.queriesFor(admin, "/admin/dfe/declarations")
 	if got := res.text(`[data-testid="cut-off"]`); n > 5 || got != timefmt.Date(cut) {

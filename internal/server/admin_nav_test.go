@@ -77,6 +77,7 @@ var adminSections = map[string]string{
 	"/admin/requests/{request}":                  "Participants",
 	"/admin/returns":                             "Participants",
 	"/admin/dfe/applications":                    "Participants",
+	"/admin/dfe/statements":                      "Participants",
 	"/admin/enrolments/{enrolment}/dfe":          "Participants",
 	"/admin/dfe/applications/{application}":      "Participants",
 	"/admin/dfe/declarations":                    "Participants",

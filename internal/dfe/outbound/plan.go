@@ -3,8 +3,8 @@
 // the declarations engine (npq/internal/dfe/declarations) on each and records the newly due
 // declarations in dfe_declarations and outcome updates in dfe_outcomes; SendDue sends the
 // due ones to DfE once each, recording DfE's id and state or DfE's refusal; Void voids a
-// declaration at an admin's decision, with a reason, audited; SyncStatements copies DfE's
-// statements for the cut-off and payment dates shown with due declarations.
+// declaration at an admin's decision, with a reason, audited. The cut-off and payment dates
+// shown with due declarations come from DfE's statements (npq/internal/dfe/statements).
 //
 // A partial unique index allows one live (not voided) declaration of each type per
 // enrolment, so a declaration is never derived or sent twice, however many instances run.
