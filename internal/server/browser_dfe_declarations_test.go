@@ -8,10 +8,12 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/browsertest"
+	"npq/internal/dfe/statements"
 )
 
 // An admin voids a due declaration in the browser: the list, the declaration, a missing
-// reason, the confirmation, then the voided list; then the outcome updates. Every page
+// reason, the confirmation, then the voided list; then the outcome updates and the statement
+// calendar. Every page
 // passes axe-core and the new ones fit a phone.
 func TestBrowserVoidADfEDeclaration(t *testing.T) {
 	d, due, _ := declarationsApp(t)
@@ -64,4 +66,16 @@ func TestBrowserVoidADfEDeclaration(t *testing.T) {
 	)
 	check()
 	browsertest.CheckFitsPhone(t, ctx, d.ts.URL+"/admin/dfe/outcomes")
+
+	// The statement calendar, from the fake DfE's.
+	d.fake.SeedDemo(d.now())
+	if _, err := statements.Sync(t.Context(), d.pool, d.srv.dfe, d.now()); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(d.ts.URL+"/admin/dfe/statements"),
+		waitFor(`[data-testid="next-cut-off"]`),
+	)
+	check()
+	browsertest.CheckFitsPhone(t, ctx, d.ts.URL+"/admin/dfe/statements")
 }
