@@ -3,6 +3,7 @@ package assessment
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,7 +40,7 @@ func addStage(w *database.Conds, st Stage) {
 		w.Where("s.stage NOT IN ('draft', 'released')")
 	case AnyStage:
 	default:
-		w.Add("s.stage = $?", string(st))
+		w.Where("s.stage = " + database.Literal(string(st)))
 	}
 }
 
@@ -76,7 +77,7 @@ func (st Store) SubmissionsPage(ctx context.Context, f SubmissionFilter, now tim
 		coalesce((SELECT jsonb_object_agg(a.role, m.name) FROM allocations a JOIN users m ON m.id = a.marker_id WHERE a.submission_id = s.id), '{}'),
 		c.qualification_code, h.name, coalesce(s.submitted_at, s.created_at)
 		`+submissionFrom+` WHERE `+w.SQL()+`
-		ORDER BY coalesce(s.submitted_at, s.created_at) `+dir+`, s.id `+dir+` LIMIT `+w.Arg(req.Limit()), w.Args...)
+		ORDER BY coalesce(s.submitted_at, s.created_at) `+dir+`, s.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("assessment: submissions: %w", err)
 	}

@@ -3,6 +3,7 @@ package assessment
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -42,7 +43,7 @@ func (st Store) MarkerPage(ctx context.Context, markerID int64, req listing.Requ
 	rows, err := st.DB.Query(ctx, `(SELECT true, `+allocatedColumns+` WHERE a.marker_id = `+marker+` AND `+toMark+`)
 		UNION ALL
 		(SELECT false, `+allocatedColumns+` WHERE `+w.SQL()+`
-		 ORDER BY a.allocated_at `+dir+`, a.submission_id `+dir+` LIMIT `+w.Arg(req.Limit())+`)`, w.Args...)
+		 ORDER BY a.allocated_at `+dir+`, a.submission_id `+dir+` LIMIT `+strconv.Itoa(req.Limit())+`)`, w.Args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("assessment: marker page: %w", err)
 	}

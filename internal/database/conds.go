@@ -36,3 +36,11 @@ func (c *Conds) SQL() string {
 	}
 	return strings.Join(c.conds, " AND ")
 }
+
+// Literal is s as an SQL string literal, for a value from a fixed set (a list's kind or
+// state, read through its Parse function) written into a statement rather than passed as a
+// parameter: PostgreSQL then plans the statement knowing the value, once, instead of either
+// planning it again on every run or keeping a plan made for an unknown value.
+func Literal(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}

@@ -35,3 +35,11 @@ func TestConds(t *testing.T) {
 		t.Errorf("Args = %v", c.Args)
 	}
 }
+
+func TestLiteral(t *testing.T) {
+	for in, want := range map[string]string{"open": "'open'", "": "''", "o'brien": "'o''brien'"} {
+		if got := Literal(in); got != want {
+			t.Errorf("Literal(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -161,11 +161,3 @@ func Contains(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(s) + "%"
 }
-
-// PlanEachTime, passed as a query's first argument, has PostgreSQL plan the statement with
-// its values on every execution. It is for the list queries whose best plan depends on their
-// arguments (optional filters such as "$3 = 0 OR h.course_id = $3", scopes such as "$1 OR
-// h.delivery_partner_id = $2"): a prepared statement switches to one generic plan after five
-// runs, and for such filters that plan walks whole tables (at national size 300 ms instead
-// of 2). The statement's description is still cached, so it stays one round trip.
-const PlanEachTime = pgx.QueryExecModeCacheDescribe

@@ -97,35 +97,3 @@ func TestPoolTurnsJITOff(t *testing.T) {
 		t.Errorf("jit = %q, %v; want off", jit, err)
 	}
 }
-
-// A query marked PlanEachTime is never kept as a prepared statement, so PostgreSQL never
-// switches it to a generic plan; other queries are kept as usual.
-func TestPlanEachTimeKeepsNoPreparedStatement(t *testing.T) {
-	pool, err := database.Open(t.Context(), testdb.New(t).Config().ConnString(), database.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	conn, err := pool.Acquire(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	for i := range 8 {
-		var n int
-		if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM users WHERE ($1 = 0 OR id = $1) /* each time */`, database.PlanEachTime, i).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM users WHERE ($1 = 0 OR id = $1) /* kept */`, i).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var eachTime, kept int
-	if err := conn.QueryRow(t.Context(), `SELECT count(*) FILTER (WHERE statement LIKE '%each time%'), count(*) FILTER (WHERE statement LIKE '%/* kept */%')
-		FROM pg_prepared_statements WHERE statement NOT LIKE '%pg_prepared_statements%'`).Scan(&eachTime, &kept); err != nil {
-		t.Fatal(err)
-	}
-	if eachTime != 0 || kept != 1 {
-		t.Errorf("prepared statements: %d planned each time, %d kept; want 0 and 1", eachTime, kept)
-	}
-}

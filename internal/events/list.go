@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -160,7 +161,7 @@ func (s Store) EventsPage(ctx context.Context, sc scope.Scope, f EventFilter, no
 		w.Add("e.starts_at < $?", *to)
 	}
 	if f.Kind != "" {
-		w.Add("e.kind = $?", string(f.Kind))
+		w.Where("e.kind = " + database.Literal(string(f.Kind)))
 	}
 	if id != 0 {
 		w.Where("(e.starts_at, e.id) " + cmp + " (" + w.Arg(at) + ", " + w.Arg(id) + ")")
@@ -168,7 +169,7 @@ func (s Store) EventsPage(ctx context.Context, sc scope.Scope, f EventFilter, no
 	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+`, co.qualification_code, co.name `+eventFrom+`
 		JOIN courses co ON co.id = b.course_id
 		WHERE `+w.SQL()+`
-		ORDER BY e.starts_at `+dir+`, e.id `+dir+` LIMIT `+w.Arg(req.Limit()), w.Args...)
+		ORDER BY e.starts_at `+dir+`, e.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("events: page: %w", err)
 	}

@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -101,7 +102,7 @@ func (s Store) LettersFor(ctx context.Context, sc scope.Scope, limit int) ([]Let
 	rows, err := s.DB.Query(ctx, `SELECT l.id, l.enrolment_id, l.kind, l.subject, l.body, l.created_at, u.name, p.name
 		FROM letters l JOIN enrolments e ON e.id = l.enrolment_id JOIN users u ON u.id = e.user_id
 		JOIN cohorts h ON h.id = e.cohort_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
-		WHERE `+w.SQL()+` ORDER BY l.created_at DESC, l.id DESC LIMIT `+w.Arg(limit), w.Args...)
+		WHERE `+w.SQL()+` ORDER BY l.created_at DESC, l.id DESC LIMIT `+strconv.Itoa(limit), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: letters: %w", err)
 	}

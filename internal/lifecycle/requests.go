@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -149,7 +150,7 @@ func (s Store) RequestByID(ctx context.Context, id int64, sc scope.Scope) (Reque
 func (s Store) RequestsFor(ctx context.Context, sc scope.Scope, limit int) ([]Request, error) {
 	var w database.Conds
 	addScope(&w, sc)
-	return s.requests(ctx, w.SQL()+" ORDER BY r.created_at DESC, r.id DESC LIMIT "+w.Arg(limit), w.Args...)
+	return s.requests(ctx, w.SQL()+" ORDER BY r.created_at DESC, r.id DESC LIMIT "+strconv.Itoa(limit), w.Args...)
 }
 
 // addScope adds the condition that a request is within sc, through its enrolment (e) and
@@ -195,12 +196,17 @@ func (s Store) ReturnsPage(ctx context.Context, dueBy time.Time, req listing.Req
 		return nil, 0, 0, err
 	}
 	cmp, dir := listing.Seek(true, req)
+	var w database.Conds
+	by := w.Arg(dueBy)
+	w.Where(returning)
+	if id != 0 {
+		w.Where("(r.return_on, r.id) " + cmp + " (" + w.Arg(at) + "::timestamptz::date, " + w.Arg(id) + ")")
+	}
 	rows, err := s.DB.Query(ctx, `SELECT `+requestColumnsWithoutProgress+`,
-		(SELECT count(*) FROM status_requests r WHERE `+returning+` AND r.return_on <= $1::date),
-		(SELECT count(*) FROM status_requests r WHERE `+returning+` AND r.return_on > $1::date)
-		`+requestFrom+` WHERE `+returning+`
-		  AND ($2 = 0 OR (r.return_on, r.id) `+cmp+` ($3::timestamptz::date, $2))
-		ORDER BY r.return_on `+dir+`, r.id `+dir+` LIMIT $4`, database.PlanEachTime, dueBy, id, at, req.Limit())
+		(SELECT count(*) FROM status_requests r WHERE `+returning+` AND r.return_on <= `+by+`::date),
+		(SELECT count(*) FROM status_requests r WHERE `+returning+` AND r.return_on > `+by+`::date)
+		`+requestFrom+` WHERE `+w.SQL()+`
+		ORDER BY r.return_on `+dir+`, r.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("lifecycle: returns page: %w", err)
 	}

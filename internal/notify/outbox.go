@@ -5,6 +5,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -174,7 +175,7 @@ func OutboxPage(ctx context.Context, db database.DB, f OutboxFilter, req listing
 		SELECT id, to_address, to_name, subject, body, created_at, sent_at, last_error, attempts
 		FROM outbox
 		WHERE `+w.SQL()+`
-		ORDER BY created_at `+dir+`, id `+dir+` LIMIT `+w.Arg(req.Limit()), w.Args...)
+		ORDER BY created_at `+dir+`, id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("notify: outbox: %w", err)
 	}

@@ -100,7 +100,7 @@ func (s Store) ParticipantsPage(ctx context.Context, sc scope.Scope, f Participa
 		}
 	}
 	if f.Status != "" {
-		w.Add("e.status = $?", string(f.Status))
+		w.Where("e.status = " + database.Literal(string(f.Status)))
 	}
 	if user != 0 {
 		w.Where("(u.name, u.id, coalesce(e.id, 0)) " + cmp + " (" + w.Arg(name) + ", " + w.Arg(user) + ", " + w.Arg(enrolment) + ")")
@@ -111,7 +111,7 @@ func (s Store) ParticipantsPage(ctx context.Context, sc scope.Scope, f Participa
 		FROM users u LEFT JOIN enrolments e ON e.user_id = u.id LEFT JOIN cohorts h ON h.id = e.cohort_id
 		LEFT JOIN courses c ON c.id = h.course_id LEFT JOIN delivery_partners p ON p.id = h.delivery_partner_id
 		WHERE `+w.SQL()+`
-		ORDER BY u.name `+dir+`, u.id `+dir+`, coalesce(e.id, 0) `+dir+` LIMIT `+w.Arg(req.Limit()), w.Args...)
+		ORDER BY u.name `+dir+`, u.id `+dir+`, coalesce(e.id, 0) `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("programme: participants page: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -408,7 +409,7 @@ func (s Store) CohortsPage(ctx context.Context, sc scope.Scope, query string, re
 	rows, err := s.DB.Query(ctx, `
 		SELECT `+cohortColumns+` `+cohortFrom+`
 		WHERE `+w.SQL()+`
-		ORDER BY h.starts_on `+dir+`, h.id `+dir+` LIMIT `+w.Arg(req.Limit()), w.Args...)
+		ORDER BY h.starts_on `+dir+`, h.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohorts page: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -104,7 +105,7 @@ func (s Store) List(ctx context.Context, f Filter, r listing.Request, today time
 	cmp, dir := listing.Seek(true, r)
 	var w database.Conds
 	w.Arg(today) // $1, the next statement's cut-off in from
-	w.Add("d.state = $?", string(f.State))
+	w.Where("d.state = " + database.Literal(string(f.State)))
 	if f.Type != "" {
 		w.Add("d.declaration_type = $?", string(f.Type))
 	}
@@ -117,7 +118,7 @@ func (s Store) List(ctx context.Context, f Filter, r listing.Request, today time
 	}
 	rows, err := s.DB.Query(ctx, `SELECT `+columns+` `+from+`
 		WHERE `+w.SQL()+`
-		ORDER BY d.declaration_date `+dir+`, d.id `+dir+` LIMIT `+w.Arg(r.Limit()), w.Args...)
+		ORDER BY d.declaration_date `+dir+`, d.id `+dir+` LIMIT `+strconv.Itoa(r.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("outbound: list: %w", err)
 	}

@@ -3,6 +3,7 @@ package outbound
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -54,7 +55,7 @@ func (s Store) Outcomes(ctx context.Context, f Filter, r listing.Request) ([]Out
 	}
 	cmp, dir := listing.Seek(true, r)
 	var w database.Conds
-	w.Add("o.state = $?", string(f.State))
+	w.Where("o.state = " + database.Literal(string(f.State)))
 	if f.Query != "" {
 		like := w.Arg(database.Contains(f.Query))
 		w.Where("(u.name ILIKE " + like + " OR u.email ILIKE " + like + " OR u.trn = " + w.Arg(f.Query) + ")")
@@ -68,7 +69,7 @@ func (s Store) Outcomes(ctx context.Context, f Filter, r listing.Request) ([]Out
 		FROM dfe_outcomes o JOIN enrolments e ON e.id = o.enrolment_id JOIN users u ON u.id = e.user_id
 		JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id
 		WHERE `+w.SQL()+`
-		ORDER BY o.completion_date `+dir+`, o.id `+dir+` LIMIT `+w.Arg(r.Limit()), w.Args...)
+		ORDER BY o.completion_date `+dir+`, o.id `+dir+` LIMIT `+strconv.Itoa(r.Limit()), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("outbound: outcomes: %w", err)
 	}
