@@ -98,7 +98,7 @@ func (s Store) refusalLetter(r Request, d Decision) (wording.Text, error) {
 // LettersFor lists the letters within sc, newest first.
 func (s Store) LettersFor(ctx context.Context, sc scope.Scope, limit int) ([]Letter, error) {
 	var w database.Conds
-	addScope(&w, sc)
+	addScope(&w, sc, "h.delivery_partner_id")
 	rows, err := s.DB.Query(ctx, `SELECT l.id, l.enrolment_id, l.kind, l.subject, l.body, l.created_at, u.name, p.name
 		FROM letters l JOIN enrolments e ON e.id = l.enrolment_id JOIN users u ON u.id = e.user_id
 		JOIN cohorts h ON h.id = e.cohort_id JOIN delivery_partners p ON p.id = h.delivery_partner_id

@@ -86,7 +86,7 @@ func (s Store) RequestsPage(ctx context.Context, sc scope.Scope, f RequestFilter
 	}
 	cmp, dir := listing.Seek(f.Oldest, req)
 	var w database.Conds
-	addScope(&w, sc)
+	addScope(&w, sc, "r.delivery_partner_id")
 	if f.Query != "" {
 		w.Add("(u.name ILIKE $? OR u.email ILIKE $?)", database.Contains(f.Query))
 	}
@@ -102,7 +102,7 @@ func (s Store) RequestsPage(ctx context.Context, sc scope.Scope, f RequestFilter
 	for _, c := range []struct {
 		cond string
 		id   int64
-	}{{"h.course_id = $?", f.CourseID}, {"h.id = $?", f.CohortID}, {"h.delivery_partner_id = $?", f.PartnerID}} {
+	}{{"h.course_id = $?", f.CourseID}, {"h.id = $?", f.CohortID}, {"r.delivery_partner_id = $?", f.PartnerID}} {
 		if c.id != 0 {
 			w.Add(c.cond, c.id)
 		}

@@ -149,17 +149,19 @@ func (s Store) RequestByID(ctx context.Context, id int64, sc scope.Scope) (Reque
 // RequestsFor lists the requests within sc, newest first.
 func (s Store) RequestsFor(ctx context.Context, sc scope.Scope, limit int) ([]Request, error) {
 	var w database.Conds
-	addScope(&w, sc)
+	addScope(&w, sc, "r.delivery_partner_id")
 	return s.requests(ctx, w.SQL()+" ORDER BY r.created_at DESC, r.id DESC LIMIT "+strconv.Itoa(limit), w.Args...)
 }
 
-// addScope adds the condition that a request is within sc, through its enrolment (e) and
-// cohort (h): one condition per kind of scope, so that each can use its index.
-func addScope(w *database.Conds, sc scope.Scope) {
+// addScope adds the condition that a row of a participant's enrolment (e) is within sc: one
+// condition per kind of scope, so that each can use its index. partner is the column with
+// the enrolment's partner: a request's own copy (r.delivery_partner_id, kept by triggers) or
+// its cohort's.
+func addScope(w *database.Conds, sc scope.Scope, partner string) {
 	switch {
 	case sc.All():
 	case sc.PartnerID() != 0:
-		w.Add("h.delivery_partner_id = $?", sc.PartnerID())
+		w.Add(partner+" = $?", sc.PartnerID())
 	case sc.UserID() != 0:
 		w.Add("e.user_id = $?", sc.UserID())
 	default:
