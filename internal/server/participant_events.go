@@ -47,7 +47,7 @@ func (s *Server) participantEvents(w http.ResponseWriter, r *http.Request) error
 	}
 	st := s.standing(c, e)
 	now := s.now()
-	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, now.Add(-24*time.Hour))
+	offers, err := s.events.Offers(ctx, e.ID, now.Add(-24*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *Server) participantEvent(w http.ResponseWriter, r *http.Request) error 
 		return s.unavailable(w, r, courseChoice{chosen: e})
 	}
 	now := s.now()
-	offers, err := s.events.Offers(ctx, e.ID, e.CohortID, time.Time{})
+	offers, err := s.events.Offers(ctx, e.ID, time.Time{})
 	if err != nil {
 		return err
 	}
