@@ -410,3 +410,38 @@ func TestRefusedEvidenceIsCountedNotRecorded(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+// DfE merged the participant's records and retired the id we hold: the create is refused
+// (422), the participant's record answers 410 with the new id, and the send follows it: the
+// declaration is sent under the new id, our participant moves to it, and the change is kept.
+func TestASendFollowsAParticipantIDChange(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	var old string
+	if err := w.pool.QueryRow(ctx, `SELECT u.dfe_participant_id::text FROM users u JOIN enrolments e ON e.user_id = u.id WHERE e.id = $1`,
+		w.enrolment).Scan(&old); err != nil {
+		t.Fatal(err)
+	}
+	const merged = "7c6d1f1e-5b8a-4f5e-9d7e-3a2b1c0d9e8f"
+	if err := w.fake.ChangeParticipantID(old, merged); err != nil {
+		t.Fatal(err)
+	}
+	w.completed(t, time.Date(2026, 10, 12, 9, 30, 0, 0, time.UTC))
+	w.derive(t)
+	res, err := SendDue(ctx, w.pool, w.client, w.now)
+	if err != nil || res.Sent != 1 || res.Failed != 0 {
+		t.Fatalf("send: %+v %v", res, err)
+	}
+	if n := w.count(t, `SELECT count(*) FROM users WHERE dfe_participant_id = $1`, merged); n != 1 {
+		t.Errorf("%d participants hold the new id", n)
+	}
+	if n := w.count(t, `SELECT count(*) FROM dfe_participant_id_changes WHERE from_id = $1 AND to_id = $2`, old, merged); n != 1 {
+		t.Errorf("%d changes recorded", n)
+	}
+	if n := w.count(t, `SELECT count(*) FROM audit_log WHERE action = 'dfe.participant_id_changed'`); n != 1 {
+		t.Errorf("%d audit entries for the change", n)
+	}
+	if n := w.fake.DeclarationCount(); n != 1 {
+		t.Errorf("DfE holds %d declarations", n)
+	}
+}

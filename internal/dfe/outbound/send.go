@@ -11,15 +11,21 @@ import (
 
 	"npq/internal/database"
 	"npq/internal/dfe"
+	"npq/internal/dfe/identifiers"
 )
 
 // Sender sends declarations and outcome updates to DfE; *dfe.Client is one.
 // CreateDeclaration never repeats a create blindly: when DfE already holds a live
 // declaration of the type (an earlier send whose answer was lost), it returns that one with
 // existing true.
+//
+// Participant reads a participant, following DfE's participant-id changes: DfE refuses a
+// create for a retired participant id (422), and its participant record answers 410 with
+// where the id went (followParticipant).
 type Sender interface {
 	CreateDeclaration(ctx context.Context, d dfe.NewDeclaration) (decl dfe.Declaration, existing bool, err error)
 	CreateOutcome(ctx context.Context, participantID, course, state string, completed time.Time) (dfe.Outcome, error)
+	Participant(ctx context.Context, id string) (dfe.Participant, []dfe.ParticipantIDChange, error)
 }
 
 // SendResult says what a send run did.
@@ -114,8 +120,17 @@ func claim(ctx context.Context, tx pgx.Tx, after int64) (outgoing, error) {
 // send calls DfE for one claimed declaration and records the answer; stop says DfE cannot
 // take more now.
 func send(ctx context.Context, tx pgx.Tx, client Sender, o outgoing, now time.Time, res *SendResult) (stop bool, err error) {
-	decl, existing, err := client.CreateDeclaration(ctx, dfe.NewDeclaration{ParticipantID: o.participantID, DeclarationType: o.typ,
-		CourseIdentifier: o.course, DeclarationDate: o.date, DeliveryPartnerID: o.partnerID, HasPassed: o.hasPassed})
+	create := func() (dfe.Declaration, bool, error) {
+		return client.CreateDeclaration(ctx, dfe.NewDeclaration{ParticipantID: o.participantID, DeclarationType: o.typ,
+			CourseIdentifier: o.course, DeclarationDate: o.date, DeliveryPartnerID: o.partnerID, HasPassed: o.hasPassed})
+	}
+	decl, existing, err := create()
+	if to, moved, ferr := followParticipant(ctx, tx, client, o.participantID, err); ferr != nil {
+		return true, ferr
+	} else if moved {
+		o.participantID = to
+		decl, existing, err = create()
+	}
 	switch AnswerOf(err) {
 	case Accepted:
 		_, err = tx.Exec(ctx, `UPDATE dfe_declarations SET state = 'sent', dfe_id = $2, dfe_state = $3, matched_existing = $4,
@@ -142,6 +157,27 @@ func send(ctx context.Context, tx pgx.Tx, client Sender, o outgoing, now time.Ti
 		return stop, fmt.Errorf("outbound: record declaration %d: %w", o.id, err)
 	}
 	return stop, nil
+}
+
+// followParticipant follows a retired participant id after DfE refused a create with a 422
+// (which is how DfE answers a create for an id it replaced when it merged two records of one
+// person): it reads the participant, whose record answers 410 with the new id, records the
+// change and moves our participant to it (identifiers.RecordParticipantIDChanges, audited), and
+// returns the new id for the create to be sent again. Any other answer, or a participant DfE
+// did not move, leaves the refusal as it was.
+func followParticipant(ctx context.Context, tx pgx.Tx, client Sender, id string, createErr error) (to string, moved bool, err error) {
+	if dfe.StatusOf(createErr) != http.StatusUnprocessableEntity {
+		return "", false, nil
+	}
+	// A lookup that fails, or finds the participant where it was, leaves the refusal standing.
+	_, changes, _ := client.Participant(ctx, id)
+	if len(changes) == 0 {
+		return "", false, nil
+	}
+	if _, err := (identifiers.Store{DB: tx}).RecordParticipantIDChanges(ctx, changes); err != nil {
+		return "", false, fmt.Errorf("outbound: follow participant id %s: %w", id, err)
+	}
+	return changes[len(changes)-1].To, true, nil
 }
 
 // Answer is what DfE's answer to a create means for the row sent.
@@ -210,6 +246,11 @@ func sendOutcome(ctx context.Context, tx pgx.Tx, client Sender, o outgoingOutcom
 		state = "passed"
 	}
 	got, err := client.CreateOutcome(ctx, o.participantID, o.course, state, o.completed)
+	if to, moved, ferr := followParticipant(ctx, tx, client, o.participantID, err); ferr != nil {
+		return true, ferr
+	} else if moved {
+		got, err = client.CreateOutcome(ctx, to, o.course, state, o.completed)
+	}
 	switch AnswerOf(err) {
 	case Accepted:
 		_, err = tx.Exec(ctx, `UPDATE dfe_outcomes SET state = 'sent', dfe_id = nullif($2, '')::uuid, error = '', attempts = attempts + 1,
