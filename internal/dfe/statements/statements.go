@@ -152,12 +152,13 @@ func nullDate(t time.Time) *time.Time {
 // Store reads the statement calendar.
 type Store struct{ DB database.DB }
 
-// Calendar lists the statements of every cohort from those whose payment date is on or after
-// from, soonest cut-off first, with the time of the last sync (zero when there has been none).
+// Calendar lists the statements of every cohort from those paid on or after from (or, with no
+// payment date yet, whose cut-off is), soonest cut-off first, with the time of the last sync
+// (zero when there has been none).
 func (s Store) Calendar(ctx context.Context, from time.Time) ([]Statement, time.Time, error) {
 	rows, err := s.DB.Query(ctx, `SELECT id, cohort, month, year, cut_off_date, payment_date, paid,
 			(SELECT ran_at FROM dfe_sync_state WHERE list = $2)
-		FROM dfe_statements WHERE payment_date >= $1 ORDER BY cut_off_date, cohort, id LIMIT 500`, from, syncList)
+		FROM dfe_statements WHERE coalesce(payment_date, cut_off_date) >= $1 ORDER BY cut_off_date, cohort, id LIMIT 500`, from, syncList)
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("statements: calendar: %w", err)
 	}

@@ -76,4 +76,14 @@ func TestSyncCopiesTheCalendarAndReadsOnlyChanges(t *testing.T) {
 	if cal, _, _ = (Store{DB: db}).Calendar(ctx, day("2026-12-01")); len(cal) != 4 {
 		t.Errorf("%d statements paid from December", len(cal))
 	}
+	// A statement DfE has not given a payment date yet is listed by its cut-off.
+	fake.AddStatement(dfefake.Statement{Cohort: "2026", Month: "March", Year: "2027", CutOff: day("2027-03-31")})
+	clock = clock.Add(time.Hour)
+	if _, err := Sync(ctx, db, client, clock); err != nil {
+		t.Fatal(err)
+	}
+	cal, _, _ = (Store{DB: db}).Calendar(ctx, day("2026-12-01"))
+	if last := cal[len(cal)-1]; len(cal) != 5 || last.Name() != "March 2027" || !last.PaymentDate.IsZero() {
+		t.Errorf("%d statements; the last %+v", len(cal), last)
+	}
 }
