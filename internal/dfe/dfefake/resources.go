@@ -329,9 +329,12 @@ func (s *Server) getParticipant(w http.ResponseWriter, _ *http.Request, params m
 }
 
 // changeStatus defers, resumes or withdraws one of a participant's courses, refusing the
-// moves DfE refuses.
+// moves DfE refuses; a retired participant id answers 410 with where it went.
 func (s *Server) changeStatus(to string) handler {
 	return func(w http.ResponseWriter, _ *http.Request, params map[string]string, payload map[string]any) {
+		if s.gone(w, params["id"]) {
+			return
+		}
 		p := s.participants[params["id"]]
 		if p == nil {
 			notFound(w)
@@ -610,4 +613,22 @@ func (s *Server) void(w http.ResponseWriter, _ *http.Request, params map[string]
 	}
 	s.touch(d)
 	writeOne(w, d)
+}
+
+// TrainingStatus is DfE's training status of a participant's course ("" when DfE has no such
+// participant or course).
+func (s *Server) TrainingStatus(participantID, course string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.participants[participantID]
+	if p == nil {
+		return ""
+	}
+	for _, e := range enrolmentsOf(p) {
+		if e["course_identifier"] == course {
+			status, _ := e["training_status"].(string)
+			return status
+		}
+	}
+	return ""
 }

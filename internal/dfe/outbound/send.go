@@ -21,7 +21,7 @@ import (
 //
 // Participant reads a participant, following DfE's participant-id changes: DfE refuses a
 // create for a retired participant id (422), and its participant record answers 410 with
-// where the id went (followParticipant).
+// where the id went (FollowParticipant).
 type Sender interface {
 	CreateDeclaration(ctx context.Context, d dfe.NewDeclaration) (decl dfe.Declaration, existing bool, err error)
 	CreateOutcome(ctx context.Context, participantID, course, state string, completed time.Time) (dfe.Outcome, error)
@@ -125,7 +125,7 @@ func send(ctx context.Context, tx pgx.Tx, client Sender, o outgoing, now time.Ti
 			CourseIdentifier: o.course, DeclarationDate: o.date, DeliveryPartnerID: o.partnerID, HasPassed: o.hasPassed})
 	}
 	decl, existing, err := create()
-	if to, moved, ferr := followParticipant(ctx, tx, client, o.participantID, err); ferr != nil {
+	if to, moved, ferr := FollowParticipant(ctx, tx, client, o.participantID, err); ferr != nil {
 		return true, ferr
 	} else if moved {
 		o.participantID = to
@@ -159,14 +159,21 @@ func send(ctx context.Context, tx pgx.Tx, client Sender, o outgoing, now time.Ti
 	return stop, nil
 }
 
-// followParticipant follows a retired participant id after DfE refused a create with a 422
+// ParticipantReader reads a participant, following DfE's participant-id changes; *dfe.Client
+// is one.
+type ParticipantReader interface {
+	Participant(ctx context.Context, id string) (dfe.Participant, []dfe.ParticipantIDChange, error)
+}
+
+// FollowParticipant follows a retired participant id after DfE refused a call with a 422
 // (which is how DfE answers a create for an id it replaced when it merged two records of one
-// person): it reads the participant, whose record answers 410 with the new id, records the
-// change and moves our participant to it (identifiers.RecordParticipantIDChanges, audited), and
-// returns the new id for the create to be sent again. Any other answer, or a participant DfE
-// did not move, leaves the refusal as it was.
-func followParticipant(ctx context.Context, tx pgx.Tx, client Sender, id string, createErr error) (to string, moved bool, err error) {
-	if dfe.StatusOf(createErr) != http.StatusUnprocessableEntity {
+// person) or a 410 (how a participant's own addresses answer for it): it reads the
+// participant, whose record answers 410 with the new id, records the change and moves our
+// participant to it (identifiers.RecordParticipantIDChanges, audited), and returns the new id
+// for the call to be sent again. Any other answer, or a participant DfE did not move, leaves
+// the refusal as it was.
+func FollowParticipant(ctx context.Context, tx pgx.Tx, client ParticipantReader, id string, callErr error) (to string, moved bool, err error) {
+	if s := dfe.StatusOf(callErr); s != http.StatusUnprocessableEntity && s != http.StatusGone {
 		return "", false, nil
 	}
 	// A lookup that fails, or finds the participant where it was, leaves the refusal standing.
@@ -246,7 +253,7 @@ func sendOutcome(ctx context.Context, tx pgx.Tx, client Sender, o outgoingOutcom
 		state = "passed"
 	}
 	got, err := client.CreateOutcome(ctx, o.participantID, o.course, state, o.completed)
-	if to, moved, ferr := followParticipant(ctx, tx, client, o.participantID, err); ferr != nil {
+	if to, moved, ferr := FollowParticipant(ctx, tx, client, o.participantID, err); ferr != nil {
 		return true, ferr
 	} else if moved {
 		got, err = client.CreateOutcome(ctx, to, o.course, state, o.completed)
