@@ -13,6 +13,7 @@ import (
 	"npq/internal/dfe/applications"
 	"npq/internal/dfe/outbound"
 	"npq/internal/dfe/statements"
+	"npq/internal/dfe/statuses"
 )
 
 // DfEApplicationsArgs is the job that copies DfE's changed applications into the admin queue.
@@ -52,14 +53,15 @@ func (w *DfEApplicationsWorker) Work(ctx context.Context, _ *river.Job[DfEApplic
 }
 
 // DfEDeclarationsArgs is the job that derives the DfE declarations our evidence earns and
-// sends the due ones.
+// the status changes our decisions make, and sends the due ones.
 type DfEDeclarationsArgs struct{}
 
 // Kind names the job in river_job.
 func (DfEDeclarationsArgs) Kind() string { return "dfe_declarations" }
 
-// DfEDeclarationsWorker runs outbound.Derive and outbound.SendDue. With no Client (the
-// integration is off) it does nothing.
+// DfEDeclarationsWorker runs outbound.Derive and outbound.SendDue, then statuses.Derive and
+// statuses.SendDue, so the declarations earned before a deferral or withdrawal reach DfE
+// before it. With no Client (the integration is off) it does nothing.
 type DfEDeclarationsWorker struct {
 	river.WorkerDefaults[DfEDeclarationsArgs]
 	DB     database.DB
@@ -73,7 +75,7 @@ func (w *DfEDeclarationsWorker) Timeout(*river.Job[DfEDeclarationsArgs]) time.Du
 	return 10 * time.Minute
 }
 
-// Work records the newly due declarations and sends every due one.
+// Work records the newly due declarations and status changes and sends every due one.
 func (w *DfEDeclarationsWorker) Work(ctx context.Context, _ *river.Job[DfEDeclarationsArgs]) error {
 	if w.Client == nil {
 		return nil
@@ -93,6 +95,18 @@ func (w *DfEDeclarationsWorker) Work(ctx context.Context, _ *river.Job[DfEDeclar
 	}
 	if len(derived.Refused) > 0 {
 		w.Log.Info("dfe declarations earned but not sent: DfE would refuse or void them", "by_reason", derived.Refused)
+	}
+	changes, err := statuses.Derive(ctx, w.DB, w.Now())
+	if err != nil {
+		return fmt.Errorf("dfe status changes: %w", err)
+	}
+	pushed, err := statuses.SendDue(ctx, w.DB, w.Client, w.Now())
+	if err != nil {
+		return fmt.Errorf("dfe status changes: %w", err)
+	}
+	if changes.Added > 0 || pushed != (statuses.SendResult{}) {
+		w.Log.Info("dfe status changes", "due", changes.Added, "sent", pushed.Sent, "already_at_dfe", pushed.Already,
+			"refused", pushed.Failed, "held_back", pushed.HeldBack, "left_due", pushed.Left)
 	}
 	return nil
 }

@@ -41,6 +41,11 @@ func TestDfEDeclarationsWorkerDerivesAndSends(t *testing.T) {
 		{`UPDATE users SET dfe_participant_id = $2 FROM enrolments e WHERE e.id = $1 AND users.id = e.user_id`, []any{f.enrolments[0], participant}},
 		{`UPDATE enrolments SET dfe_course_identifier = 'npq-headship', dfe_cohort = '2025', dfe_schedule_identifier = 'npq-leadership-autumn' WHERE id = $1`, []any{f.enrolments[0]}},
 		{`INSERT INTO item_completions (enrolment_id, item_id, source, completed_at) VALUES ($1, $2, 'attendance', $3)`, []any{f.enrolments[0], f.session, f.now.Add(-24 * time.Hour)}},
+		// A withdrawal decided today: DfE refuses one without a started declaration, so it
+		// goes through only after the declaration earned before it.
+		{`INSERT INTO status_requests (enrolment_id, kind, reason, starts_on, source, state, decided_by, decided_at, effective_on, refund)
+			SELECT e.id, 'withdrawal', 'personal-reason-other', current_date, 'email', 'approved', e.user_id, now(), current_date, 'none'
+			FROM enrolments e WHERE e.id = $1`, []any{f.enrolments[0]}},
 	} {
 		if _, err := f.pool.Exec(ctx, q.sql, q.args...); err != nil {
 			t.Fatal(err)
@@ -51,6 +56,9 @@ func TestDfEDeclarationsWorkerDerivesAndSends(t *testing.T) {
 	work(t, f, worker, jobs.DfEDeclarationsArgs{})
 	if n := f.count(t, `SELECT count(*) FROM dfe_declarations WHERE state = 'sent' AND declaration_type = 'started'`); n != 1 || fake.DeclarationCount() != 1 {
 		t.Fatalf("%d sent here, %d at DfE", n, fake.DeclarationCount())
+	}
+	if n := f.count(t, `SELECT count(*) FROM dfe_status_changes WHERE state = 'sent' AND action = 'withdraw'`); n != 1 || fake.TrainingStatus(participant, "npq-headship") != "withdrawn" {
+		t.Fatalf("%d withdrawals sent here, DfE's training status %q", n, fake.TrainingStatus(participant, "npq-headship"))
 	}
 	// With the integration off the job does nothing, and completes.
 	work(t, f, &jobs.DfEDeclarationsWorker{DB: f.pool, Now: time.Now}, jobs.DfEDeclarationsArgs{})
