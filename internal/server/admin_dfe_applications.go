@@ -20,8 +20,8 @@ import (
 )
 
 // adminDfERoutes registers the DfE integration's admin pages: the applications queue and the
-// decision on each application, the declarations with the void of each, the outcome updates
-// and the statement calendar.
+// decision on each application, the declarations with the void of each, the outcome updates,
+// the status changes (with sending a refused one again) and the statement calendar.
 func (s *Server) adminDfERoutes(r chi.Router) {
 	s.handle(r, "GET", "/admin/dfe/applications", admins, s.adminDfEApplications)
 	s.handle(r, "GET", "/admin/dfe/applications/{application}", admins, s.adminDfEApplication)
@@ -31,6 +31,8 @@ func (s *Server) adminDfERoutes(r chi.Router) {
 	s.handle(r, "GET", "/admin/dfe/declarations/{declaration}", admins, s.adminDfEDeclaration)
 	s.handle(r, "POST", "/admin/dfe/declarations/{declaration}/void", admins, s.adminDfEDeclarationVoid)
 	s.handle(r, "GET", "/admin/dfe/outcomes", admins, s.adminDfEOutcomes)
+	s.handle(r, "GET", "/admin/dfe/status-changes", admins, s.adminDfEStatusChanges)
+	s.handle(r, "POST", "/admin/dfe/status-changes/{change}/resend", admins, s.adminDfEStatusChangeResend)
 	s.handle(r, "GET", "/admin/dfe/statements", admins, s.adminDfEStatements)
 	s.adminDfEIdentifierRoutes(r)
 }

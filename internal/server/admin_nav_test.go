@@ -83,6 +83,7 @@ var adminSections = map[string]string{
 	"/admin/dfe/declarations":                    "Participants",
 	"/admin/dfe/declarations/{declaration}":      "Participants",
 	"/admin/dfe/outcomes":                        "Participants",
+	"/admin/dfe/status-changes":                  "Participants",
 	"/admin/assessment":                          "Assessment",
 	"/admin/assessment/assessors":                "Assessment",
 	"/admin/assessment/{submission}":             "Assessment",
@@ -124,12 +125,13 @@ func TestAdminSubNavigation(t *testing.T) {
 	a := newTestApp(t)
 	admin, _ := a.signedIn(auth.RoleProviderAdmin)
 	for path, want := range map[string][2]string{
-		"/admin/returns":           {"Participants", "Returns"},
-		"/admin/enrolments/import": {"Participants", "Import enrolments"},
-		"/admin/outbox":            {"Settings", "Outbox"},
-		"/admin/assessment":        {"Assessment", "Submissions"},
-		"/admin/dfe/declarations":  {"Participants", "DfE declarations"},
-		"/admin/dfe/outcomes":      {"Participants", "DfE declarations"},
+		"/admin/returns":            {"Participants", "Returns"},
+		"/admin/enrolments/import":  {"Participants", "Import enrolments"},
+		"/admin/outbox":             {"Settings", "Outbox"},
+		"/admin/assessment":         {"Assessment", "Submissions"},
+		"/admin/dfe/declarations":   {"Participants", "DfE declarations"},
+		"/admin/dfe/outcomes":       {"Participants", "DfE declarations"},
+		"/admin/dfe/status-changes": {"Participants", "DfE status changes"},
 	} {
 		res := admin.get(path)
 		if got := res.text(`.govuk-service-navigation__item--active`); got != want[0] {
