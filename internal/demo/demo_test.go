@@ -226,3 +226,20 @@ func TestDemoHasEnoughToPage(t *testing.T) {
 		t.Errorf("%d events, %d participants, largest cohort %d, %d schools", events, participants, largest, schools)
 	}
 }
+
+// The DfE status changes page has something in each state.
+func TestDemoHasDfEStatusChangesInEachState(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	if err := demo.Load(ctx, pool, demo.Development); err != nil {
+		t.Fatal(err)
+	}
+	var due, sent, failed int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE state = 'due'), count(*) FILTER (WHERE state = 'sent'),
+			count(*) FILTER (WHERE state = 'failed' AND error <> '') FROM dfe_status_changes`).Scan(&due, &sent, &failed); err != nil {
+		t.Fatal(err)
+	}
+	if due == 0 || sent == 0 || failed == 0 {
+		t.Errorf("%d due, %d sent, %d refused", due, sent, failed)
+	}
+}

@@ -39,6 +39,9 @@ func loadDfE(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	if err := loadDeclarations(ctx, tx, now); err != nil {
 		return err
 	}
+	if err := loadStatusChanges(ctx, tx, now); err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, `SELECT q.course_identifier, to_char(max(h.starts_on), 'YYYY')
 		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN qualifications q ON q.code = c.qualification_code
 		WHERE h.study_ends_on >= $1 AND q.course_identifier <> '' GROUP BY 1 ORDER BY 1`, now)
@@ -111,6 +114,38 @@ func loadDeclarations(ctx context.Context, tx pgx.Tx, now time.Time) error {
 		ON CONFLICT (id) DO NOTHING`, now)
 	if err != nil {
 		return fmt.Errorf("statements: %w", err)
+	}
+	return nil
+}
+
+// loadStatusChanges gives the approved deferrals and withdrawals in effect of enrolments with
+// DfE ids (the demo's deferred and withdrawn participants) their DfE status change, in turn
+// sent, refused by DfE and due (the page at /admin/dfe/status-changes). DfE is not called.
+func loadStatusChanges(ctx context.Context, tx pgx.Tx, now time.Time) error {
+	_, err := tx.Exec(ctx, `WITH picked AS (
+			SELECT r.id, r.enrolment_id, r.kind, r.reason, r.effective_on, row_number() OVER (ORDER BY r.id) AS n
+			FROM status_requests r JOIN enrolments e ON e.id = r.enrolment_id JOIN users u ON u.id = e.user_id
+			WHERE r.state = 'approved' AND r.effective_on <= $1::date AND u.dfe_participant_id IS NOT NULL AND e.dfe_course_identifier IS NOT NULL
+			ORDER BY r.id LIMIT 9
+		), dated AS (
+			SELECT p.*, CASE p.n % 3 WHEN 1 THEN 'sent' WHEN 2 THEN 'failed' ELSE 'due' END AS state,
+				CASE p.kind WHEN 'deferral' THEN 'defer' ELSE 'withdraw' END AS action
+			FROM picked p
+		)
+		INSERT INTO dfe_status_changes (enrolment_id, request_id, action, reason, effective_on, state, dfe_training_status, error,
+			attempts, created_at, last_attempt_at, sent_at)
+		SELECT d.enrolment_id, d.id, d.action, d.reason, d.effective_on, d.state,
+			CASE WHEN d.state = 'sent' THEN CASE d.action WHEN 'defer' THEN 'deferred' ELSE 'withdrawn' END ELSE '' END,
+			CASE WHEN d.state <> 'failed' THEN ''
+				WHEN d.action = 'defer' THEN 'The participant is not active and cannot be deferred'
+				ELSE 'The participant cannot be withdrawn as no started declaration has been submitted' END,
+			CASE WHEN d.state = 'due' THEN 0 ELSE 1 END, $1 - interval '2 days',
+			CASE WHEN d.state <> 'due' THEN $1 - interval '2 days' END,
+			CASE WHEN d.state = 'sent' THEN $1 - interval '2 days' END
+		FROM dated d
+		ON CONFLICT DO NOTHING`, now)
+	if err != nil {
+		return fmt.Errorf("status changes: %w", err)
 	}
 	return nil
 }
