@@ -20,15 +20,18 @@ type DeriveResult struct {
 }
 
 // decisions are the recent decisions of enrolments with DfE ids: approved deferrals and
-// withdrawals decided, taking effect or returned from since $1, and reinstatements (an active
-// status entry straight after a withdrawn one) recorded since $1.
+// withdrawals decided, taking effect or returned from since $1 (a withdrawal with when the
+// participant was next made active again, if they were), and reinstatements (an active status
+// entry straight after a withdrawn one) recorded since $1.
 const decisions = `SELECT r.id, 0::bigint, r.enrolment_id, r.kind, r.reason, r.effective_on, coalesce(r.decided_at, r.created_at),
-		r.return_on, r.returned_at
+		r.return_on, r.returned_at,
+		CASE r.kind WHEN 'withdrawal' THEN (SELECT min(h.recorded_at) FROM enrolment_status_history h
+			WHERE h.enrolment_id = r.enrolment_id AND h.status = 'active' AND h.recorded_at > coalesce(r.decided_at, r.created_at)) END
 	FROM status_requests r JOIN enrolments e ON e.id = r.enrolment_id JOIN users u ON u.id = e.user_id
 	WHERE r.state = 'approved' AND r.effective_on IS NOT NULL AND u.dfe_participant_id IS NOT NULL AND e.dfe_course_identifier IS NOT NULL
 	  AND (r.decided_at >= $1 OR r.effective_on >= $1::date OR r.returned_at >= $1)
 	UNION ALL
-	SELECT 0, h.id, h.enrolment_id, 'reinstatement', '', h.effective_on, h.recorded_at, NULL, NULL
+	SELECT 0, h.id, h.enrolment_id, 'reinstatement', '', h.effective_on, h.recorded_at, NULL, NULL, NULL
 	FROM enrolment_status_history h JOIN enrolments e ON e.id = h.enrolment_id JOIN users u ON u.id = e.user_id
 	WHERE h.status = 'active' AND h.recorded_at >= $1 AND u.dfe_participant_id IS NOT NULL AND e.dfe_course_identifier IS NOT NULL
 	  AND (SELECT p.status FROM enrolment_status_history p WHERE p.enrolment_id = h.enrolment_id AND p.id < h.id
@@ -48,7 +51,7 @@ func Derive(ctx context.Context, db database.DB, now time.Time) (DeriveResult, e
 	}
 	ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Decision, error) {
 		var d Decision
-		return d, r.Scan(&d.RequestID, &d.HistoryID, &d.EnrolmentID, &d.Kind, &d.Reason, &d.EffectiveOn, &d.DecidedAt, &d.ReturnOn, &d.ReturnedAt)
+		return d, r.Scan(&d.RequestID, &d.HistoryID, &d.EnrolmentID, &d.Kind, &d.Reason, &d.EffectiveOn, &d.DecidedAt, &d.ReturnOn, &d.ReturnedAt, &d.ReinstatedAt)
 	})
 	if err != nil {
 		return DeriveResult{}, fmt.Errorf("statuses: read decisions: %w", err)

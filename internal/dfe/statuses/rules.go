@@ -122,6 +122,8 @@ type Decision struct {
 	// ReturnOn and ReturnedAt are a deferral's return date and when the return was confirmed.
 	ReturnOn   *time.Time
 	ReturnedAt *time.Time
+	// ReinstatedAt is when a withdrawn participant was next made active again, if they were.
+	ReinstatedAt *time.Time
 }
 
 // Change is a status change a decision implies.
@@ -136,8 +138,9 @@ type Change struct {
 
 // Changes are the status changes a decision implies today: a deferral defers from its
 // effective date and resumes once the return is confirmed (on the return date, or the day it
-// was confirmed if that was earlier); a withdrawal withdraws from its effective date; a
-// reinstatement resumes. A change whose decision was recorded and took effect before since
+// was confirmed if that was earlier); a withdrawal withdraws from its effective date, unless
+// the participant was reinstated before that date (DfE then never hears of it: a withdraw
+// recorded after the resume would leave DfE holding the wrong status); a reinstatement resumes. A change whose decision was recorded and took effect before since
 // (now less Lookback) is left out. Changes come in the order they happened.
 func Changes(d Decision, today, since time.Time) []Change {
 	recent := func(times ...time.Time) bool {
@@ -161,7 +164,8 @@ func Changes(d Decision, today, since time.Time) []Change {
 			out = append(out, Change{RequestID: d.RequestID, EnrolmentID: d.EnrolmentID, Action: Resume, EffectiveOn: back})
 		}
 	case "withdrawal":
-		if started && recent(d.DecidedAt, effective) {
+		undone := d.ReinstatedAt != nil && programme.Today(*d.ReinstatedAt).Before(effective)
+		if started && !undone && recent(d.DecidedAt, effective) {
 			c.Action, c.Reason = Withdraw, d.Reason
 			out = append(out, c)
 		}
