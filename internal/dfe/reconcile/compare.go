@@ -18,15 +18,15 @@ type Kind string
 
 // The kinds of mismatch.
 const (
-	NotAtDfE          Kind = "not-at-dfe"                // our enrolment carries a DfE id DfE does not list
-	NotOurs           Kind = "not-ours"                  // DfE lists a participant with us no enrolment carries
-	TrainingStatus    Kind = "training-status"           // DfE's training status is not ours
-	Schedule          Kind = "schedule"                  // DfE's schedule is not the one we hold
-	Cohort            Kind = "cohort"                    // DfE's cohort is not the one we hold
-	DeclNotAtDfE      Kind = "declaration-not-at-dfe"    // a declaration we sent DfE no longer lists
-	DeclVoidedAtDfE   Kind = "declaration-voided-at-dfe" // a declaration we sent DfE has voided or clawed back
-	DeclNotOurs       Kind = "declaration-not-ours"      // a live declaration at DfE we did not send
-	DeclarationDate   Kind = "declaration-date"          // DfE holds another date for a declaration we sent
+	NotAtDfE        Kind = "not-at-dfe"                // our enrolment carries a DfE id DfE does not list
+	NotOurs         Kind = "not-ours"                  // DfE lists a participant with us no enrolment carries
+	TrainingStatus  Kind = "training-status"           // DfE's training status is not ours
+	Schedule        Kind = "schedule"                  // DfE's schedule is not the one we hold
+	Cohort          Kind = "cohort"                    // DfE's cohort is not the one we hold
+	DeclNotAtDfE    Kind = "declaration-not-at-dfe"    // a declaration we sent DfE no longer lists
+	DeclVoidedAtDfE Kind = "declaration-voided-at-dfe" // a declaration we sent DfE has voided or clawed back
+	DeclNotOurs     Kind = "declaration-not-ours"      // a live declaration at DfE we did not send
+	DeclarationDate Kind = "declaration-date"          // DfE holds another date for a declaration we sent
 )
 
 // Kinds are the kinds in the order the mismatches page offers them.
