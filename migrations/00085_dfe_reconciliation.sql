@@ -50,7 +50,11 @@ CREATE TABLE dfe_mismatches (
 CREATE INDEX dfe_mismatches_list_idx ON dfe_mismatches (first_found_at, id);
 CREATE INDEX dfe_mismatches_enrolment_idx ON dfe_mismatches (enrolment_id);
 
+-- An enrolment's declarations, whatever their state, for its DfE record.
+CREATE INDEX dfe_declarations_enrolment_idx ON dfe_declarations (enrolment_id, declaration_date);
+
 -- +goose Down
+DROP INDEX dfe_declarations_enrolment_idx;
 DROP TABLE dfe_mismatches;
 DROP TABLE dfe_declarations_seen;
 DROP TABLE dfe_participants;

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"npq/internal/database"
+	"npq/internal/dfe/identifiers"
 	"npq/internal/listing"
 )
 
@@ -92,33 +94,49 @@ func (s Store) List(ctx context.Context, f Filter, r listing.Request) ([]Row, Ch
 		rows, err = pgx.CollectRows(rs, scanRow)
 		return err
 	})
-	b.Queue(`SELECT coalesce((SELECT ran_at FROM dfe_sync_state WHERE list = 'reconciled'), '-infinity'),
-		(SELECT count(*) FROM dfe_mismatches)`).QueryRow(func(r pgx.Row) error {
-		return r.Scan(&checked.At, &checked.Count)
+	b.Queue(`SELECT (SELECT ran_at FROM dfe_sync_state WHERE list = 'reconciled'), (SELECT count(*) FROM dfe_mismatches)`).QueryRow(func(r pgx.Row) error {
+		var at *time.Time
+		err := r.Scan(&at, &checked.Count)
+		if at != nil {
+			checked.At = *at
+		}
+		return err
 	})
 	if err := s.DB.SendBatch(ctx, b).Close(); err != nil {
 		return nil, Checked{}, fmt.Errorf("reconcile: list: %w", err)
 	}
-	if checked.At.Year() < 1 {
-		checked.At = time.Time{}
-	}
 	return rows, checked, nil
 }
 
-// Enrolment is DfE's record of one enrolment with what differs from ours.
+// Enrolment is one enrolment's record with DfE: DfE's copy of it, the declarations we hold
+// for it with DfE's state of each, and what differs.
 type Enrolment struct {
+	IDs            identifiers.EnrolmentIDs
 	Known          bool // DfE's participants have been read and list this one
 	TrainingStatus string
 	Schedule       string
 	Cohort         string
 	SyncedAt       time.Time
+	Declarations   []EnrolmentDeclaration
 	Mismatches     []Row
 }
 
-// ForEnrolment returns DfE's copy of an enrolment and its mismatches, in one round trip.
+// EnrolmentDeclaration is one of our declarations for an enrolment.
+type EnrolmentDeclaration struct {
+	ID       int64
+	Type     string
+	Date     time.Time
+	State    string // ours: due, sent, failed, voided
+	DfEState string // "" until DfE holds it
+	Error    string // DfE's reason, when it refused it
+}
+
+// ForEnrolment returns an enrolment's record with DfE, with its DfE identifiers, in one
+// round trip.
 func (s Store) ForEnrolment(ctx context.Context, enrolmentID int64) (Enrolment, error) {
 	var e Enrolment
 	b := &pgx.Batch{}
+	identifiers.QueueForEnrolment(b, enrolmentID, &e.IDs)
 	b.Queue(`SELECT p.training_status, p.schedule_identifier, p.cohort, p.synced_at
 		FROM enrolments e JOIN users u ON u.id = e.user_id
 		JOIN dfe_participants p ON p.participant_id = u.dfe_participant_id AND p.course_identifier = e.dfe_course_identifier
@@ -130,12 +148,21 @@ func (s Store) ForEnrolment(ctx context.Context, enrolmentID int64) (Enrolment, 
 		e.Known = err == nil
 		return err
 	})
+	b.Queue(`SELECT id, declaration_type, declaration_date, state, dfe_state, error FROM dfe_declarations
+		WHERE enrolment_id = $1 ORDER BY declaration_date, id`, enrolmentID).Query(func(rs pgx.Rows) error {
+		var err error
+		e.Declarations, err = pgx.CollectRows(rs, pgx.RowToStructByPos[EnrolmentDeclaration])
+		return err
+	})
 	b.Queue(`SELECT `+rowColumns+` `+rowFrom+` WHERE m.enrolment_id = $1 ORDER BY m.first_found_at, m.id`, enrolmentID).Query(func(rs pgx.Rows) error {
 		var err error
 		e.Mismatches, err = pgx.CollectRows(rs, scanRow)
 		return err
 	})
 	if err := s.DB.SendBatch(ctx, b).Close(); err != nil {
+		if errors.Is(err, database.ErrNotFound) {
+			return e, err
+		}
 		return e, fmt.Errorf("reconcile: enrolment %d: %w", enrolmentID, err)
 	}
 	return e, nil

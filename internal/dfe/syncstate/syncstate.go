@@ -29,16 +29,17 @@ func Since(lastStart, lastFull, now time.Time, window time.Duration) time.Time {
 
 // Read returns when list was last read and last read in full (zero when never).
 func Read(ctx context.Context, db database.DB, list string) (last, full time.Time, err error) {
-	err = db.QueryRow(ctx, `SELECT s.synced_until, coalesce(f.synced_until, '-infinity')
-		FROM dfe_sync_state s LEFT JOIN dfe_sync_state f ON f.list = $2 WHERE s.list = $1`, list, list+":full").Scan(&last, &full)
+	var fullAt *time.Time
+	err = db.QueryRow(ctx, `SELECT s.synced_until, f.synced_until
+		FROM dfe_sync_state s LEFT JOIN dfe_sync_state f ON f.list = $2 WHERE s.list = $1`, list, list+":full").Scan(&last, &fullAt)
 	if database.IsNoRows(err) {
 		return time.Time{}, time.Time{}, nil
 	}
 	if err != nil {
 		return time.Time{}, time.Time{}, fmt.Errorf("sync state of %s: %w", list, err)
 	}
-	if full.Year() < 1 {
-		full = time.Time{}
+	if fullAt != nil {
+		full = *fullAt
 	}
 	return last, full, nil
 }
