@@ -27,6 +27,7 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/dfe"
+	"npq/internal/dfe/reconcile"
 	"npq/internal/dfe/statements"
 	"npq/internal/events"
 	"npq/internal/lifecycle"
@@ -43,6 +44,9 @@ type Schedule struct {
 	DfEDeclarations time.Duration
 	// DfEStatements is how often DfE's statement calendar is synced (only with DfE configured).
 	DfEStatements time.Duration
+	// DfEReconcile is how often DfE's participants and declarations are read and compared
+	// with ours (only with DfE configured).
+	DfEReconcile time.Duration
 }
 
 // DefaultSchedule is the schedule npq serve uses.
@@ -58,6 +62,8 @@ var DefaultSchedule = Schedule{
 	DfEDeclarations: 15 * time.Minute,
 	// Statements change a few times a month; each sync reaches back two runs.
 	DfEStatements: statements.Window,
+	// Several times a day, each reaching back two runs, and everything once a week.
+	DfEReconcile: reconcile.Window,
 }
 
 // orDefault is s with DefaultSchedule's interval for each zero one.
@@ -72,6 +78,7 @@ func (s Schedule) orDefault() Schedule {
 		DfEApplications: cmp.Or(s.DfEApplications, d.DfEApplications),
 		DfEDeclarations: cmp.Or(s.DfEDeclarations, d.DfEDeclarations),
 		DfEStatements:   cmp.Or(s.DfEStatements, d.DfEStatements),
+		DfEReconcile:    cmp.Or(s.DfEReconcile, d.DfEReconcile),
 	}
 }
 
@@ -153,6 +160,7 @@ func register(w *river.Workers, cfg Config) error {
 		river.AddWorkerSafely(w, &DfEApplicationsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 		river.AddWorkerSafely(w, &DfEDeclarationsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 		river.AddWorkerSafely(w, &DfEStatementsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
+		river.AddWorkerSafely(w, &DfEReconcileWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 	)
 }
 
@@ -179,7 +187,8 @@ func periodicJobs(cfg Config) []*river.PeriodicJob {
 	if cfg.DfE != nil {
 		jobs = append(jobs, every(s.DfEApplications, DfEApplicationsArgs{}, river.QueueDefault),
 			every(s.DfEDeclarations, DfEDeclarationsArgs{}, river.QueueDefault),
-			every(s.DfEStatements, DfEStatementsArgs{}, river.QueueDefault))
+			every(s.DfEStatements, DfEStatementsArgs{}, river.QueueDefault),
+			every(s.DfEReconcile, DfEReconcileArgs{}, river.QueueDefault))
 	}
 	return jobs
 }

@@ -34,6 +34,7 @@ func (s *Server) adminDfERoutes(r chi.Router) {
 	s.handle(r, "GET", "/admin/dfe/status-changes", admins, s.adminDfEStatusChanges)
 	s.handle(r, "POST", "/admin/dfe/status-changes/{change}/resend", admins, s.adminDfEStatusChangeResend)
 	s.handle(r, "GET", "/admin/dfe/statements", admins, s.adminDfEStatements)
+	s.handle(r, "GET", "/admin/dfe/mismatches", admins, s.adminDfEMismatches)
 	s.adminDfEIdentifierRoutes(r)
 }
 
