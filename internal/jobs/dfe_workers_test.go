@@ -46,6 +46,7 @@ func TestDfEDeclarationsWorkerDerivesAndSends(t *testing.T) {
 		{`INSERT INTO status_requests (enrolment_id, kind, reason, starts_on, source, state, decided_by, decided_at, effective_on, refund)
 			SELECT e.id, 'withdrawal', 'personal-reason-other', current_date, 'email', 'approved', e.user_id, now(), current_date, 'none'
 			FROM enrolments e WHERE e.id = $1`, []any{f.enrolments[0]}},
+		{`INSERT INTO enrolment_status_history (enrolment_id, status, effective_on, reason) VALUES ($1, 'withdrawn', current_date, 'personal-reason-other')`, []any{f.enrolments[0]}},
 	} {
 		if _, err := f.pool.Exec(ctx, q.sql, q.args...); err != nil {
 			t.Fatal(err)
