@@ -42,6 +42,9 @@ func loadDfE(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	if err := loadStatusChanges(ctx, tx, now); err != nil {
 		return err
 	}
+	if err := loadDfEView(ctx, tx, now); err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, `SELECT q.course_identifier, to_char(max(h.starts_on), 'YYYY')
 		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN qualifications q ON q.code = c.qualification_code
 		WHERE h.study_ends_on >= $1 AND q.course_identifier <> '' GROUP BY 1 ORDER BY 1`, now)
@@ -120,15 +123,22 @@ func loadDeclarations(ctx context.Context, tx pgx.Tx, now time.Time) error {
 
 // loadStatusChanges gives the approved deferrals and withdrawals in effect of enrolments with
 // DfE ids (the demo's deferred and withdrawn participants) their DfE status change, in turn
-// sent, refused by DfE and due (the page at /admin/dfe/status-changes). DfE is not called.
+// sent, due and refused by DfE (the page at /admin/dfe/status-changes). The first deferred
+// enrolment's deferral is the one refused, which is why DfE still holds that participant as
+// active (loadDfEView's mismatch). DfE is not called.
 func loadStatusChanges(ctx context.Context, tx pgx.Tx, now time.Time) error {
-	_, err := tx.Exec(ctx, `WITH picked AS (
-			SELECT r.id, r.enrolment_id, r.kind, r.reason, r.effective_on, row_number() OVER (ORDER BY r.id) AS n
+	_, err := tx.Exec(ctx, `WITH refused AS (
+			SELECT e.id FROM enrolments e JOIN users u ON u.id = e.user_id
+			WHERE e.status = 'deferred' AND u.dfe_participant_id IS NOT NULL AND e.dfe_course_identifier IS NOT NULL
+			ORDER BY e.id LIMIT 1
+		), picked AS (
+			SELECT r.id, r.enrolment_id, r.kind, r.reason, r.effective_on, r.enrolment_id IN (SELECT id FROM refused) AS refused,
+				row_number() OVER (ORDER BY r.id) AS n
 			FROM status_requests r JOIN enrolments e ON e.id = r.enrolment_id JOIN users u ON u.id = e.user_id
 			WHERE r.state = 'approved' AND r.effective_on <= $1::date AND u.dfe_participant_id IS NOT NULL AND e.dfe_course_identifier IS NOT NULL
 			ORDER BY r.id LIMIT 9
 		), dated AS (
-			SELECT p.*, CASE p.n % 3 WHEN 1 THEN 'sent' WHEN 2 THEN 'failed' ELSE 'due' END AS state,
+			SELECT p.*, CASE WHEN p.refused THEN 'failed' WHEN p.n % 3 = 1 THEN 'sent' WHEN p.n % 3 = 2 THEN 'due' ELSE 'failed' END AS state,
 				CASE p.kind WHEN 'deferral' THEN 'defer' ELSE 'withdraw' END AS action
 			FROM picked p
 		)
@@ -137,7 +147,7 @@ func loadStatusChanges(ctx context.Context, tx pgx.Tx, now time.Time) error {
 		SELECT d.enrolment_id, d.id, d.action, d.reason, d.effective_on, d.state,
 			CASE WHEN d.state = 'sent' THEN CASE d.action WHEN 'defer' THEN 'deferred' ELSE 'withdrawn' END ELSE '' END,
 			CASE WHEN d.state <> 'failed' THEN ''
-				WHEN d.action = 'defer' THEN 'The participant is not active and cannot be deferred'
+				WHEN d.action = 'defer' THEN 'The property ''#/reason'' must be a valid reason for this course'
 				ELSE 'The participant cannot be withdrawn as no started declaration has been submitted' END,
 			CASE WHEN d.state = 'due' THEN 0 ELSE 1 END, $1 - interval '2 days',
 			CASE WHEN d.state <> 'due' THEN $1 - interval '2 days' END,

@@ -142,6 +142,13 @@ func Compare(ours *Ours, theirs *Theirs) []Mismatch {
 		out = append(out, m(Cohort, "", ours.Cohort, theirs.Cohort,
 			"Change the schedule and cohort at DfE, or correct ours in the enrolment's DfE identifiers if DfE's is right."))
 	}
+	return append(out, compareDeclarations(ours, theirs, m)...)
+}
+
+// compareDeclarations lists what differs between the declarations DfE accepted from us and
+// those DfE holds.
+func compareDeclarations(ours *Ours, theirs *Theirs, m func(k Kind, subject, o, t, action string) Mismatch) []Mismatch {
+	var out []Mismatch
 	held := map[string]TheirDeclaration{}
 	for _, d := range theirs.Declarations {
 		held[d.DfEID] = d
