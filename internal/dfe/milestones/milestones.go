@@ -93,9 +93,10 @@ func Next(ev declarations.Evidence, status string, today time.Time) (Line, bool)
 // missing says what evidence the milestone still lacks: the engine's refusal when evidence
 // exists that DfE would refuse, else what is still to happen.
 func missing(ev declarations.Evidence, m declarations.Milestone, today time.Time) string {
-	for _, r := range declarations.Derive(ev, today).Refusals {
-		if r.Type == m.Type {
-			return refused(r)
+	r := declarations.Derive(ev, today)
+	for _, ref := range r.Refusals {
+		if ref.Type == m.Type {
+			return refused(ref)
 		}
 	}
 	switch m.Type {
@@ -104,11 +105,23 @@ func missing(ev declarations.Evidence, m declarations.Milestone, today time.Time
 	case declarations.Completed:
 		return "No assessment result released yet"
 	}
+	// Only engagements in the window after the latest declaration, made or due, count.
+	var after time.Time
+	for _, d := range ev.Made {
+		if d.State.Live() && d.Date.After(after) {
+			after = d.Date
+		}
+	}
+	for _, d := range r.Due {
+		if d.DeclarationDate.After(after) {
+			after = d.DeclarationDate
+		}
+	}
 	need := max(ev.RetainedMin, 1)
 	have := 0
 	for _, e := range ev.Engagements {
 		d := civil(e.At)
-		if !d.Before(m.From) && (m.Deadline.IsZero() || !d.After(m.Deadline)) {
+		if e.At.After(after) && !d.Before(m.From) && (m.Deadline.IsZero() || !d.After(m.Deadline)) {
 			have++
 		}
 	}
