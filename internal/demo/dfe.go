@@ -39,6 +39,9 @@ func loadDfE(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	if err := loadDeclarations(ctx, tx, now); err != nil {
 		return err
 	}
+	if err := loadDfEView(ctx, tx, now); err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, `SELECT q.course_identifier, to_char(max(h.starts_on), 'YYYY')
 		FROM cohorts h JOIN courses c ON c.id = h.course_id JOIN qualifications q ON q.code = c.qualification_code
 		WHERE h.study_ends_on >= $1 AND q.course_identifier <> '' GROUP BY 1 ORDER BY 1`, now)

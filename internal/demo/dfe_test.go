@@ -29,6 +29,24 @@ func TestDemoHasDfEIdentifiersAndPendingApplications(t *testing.T) {
 	}
 }
 
+// DfE's copy in the demo agrees with ours but for two mismatches, the same after loading twice.
+func TestDemoHasTwoMismatches(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	for range 2 {
+		if err := demo.Load(ctx, pool, demo.Development); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var kinds []string
+	if err := pool.QueryRow(ctx, `SELECT coalesce(array_agg(kind ORDER BY kind), '{}') FROM dfe_mismatches`).Scan(&kinds); err != nil {
+		t.Fatal(err)
+	}
+	if len(kinds) != 2 || kinds[0] != "declaration-voided-at-dfe" || kinds[1] != "training-status" {
+		t.Fatalf("mismatches: %v", kinds)
+	}
+}
+
 // The demo has declarations in every state and statements for their cut-offs, the same after
 // loading twice.
 func TestDemoHasDeclarationsInEveryState(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"npq/internal/dfe/applications"
 	"npq/internal/dfe/milestones"
 	"npq/internal/dfe/outbound"
+	"npq/internal/dfe/reconcile"
 	"npq/internal/dfe/statements"
 )
 
@@ -155,5 +156,43 @@ func (w *DfEMilestonesWorker) Work(ctx context.Context, _ *river.Job[DfEMileston
 	if res.AtRisk+res.Missed > 0 {
 		w.Log.Info("dfe milestones worked out", "enrolments", res.Enrolments, "at_risk", res.AtRisk, "missed", res.Missed)
 	}
+	return nil
+}
+
+// DfEReconcileArgs is the job that reads DfE's participants and declarations and compares
+// them with ours.
+type DfEReconcileArgs struct{}
+
+// Kind names the job in river_job.
+func (DfEReconcileArgs) Kind() string { return "dfe_reconcile" }
+
+// DfEReconcileWorker runs reconcile.Sync. With no Client (the integration is off) it does
+// nothing.
+type DfEReconcileWorker struct {
+	river.WorkerDefaults[DfEReconcileArgs]
+	DB     database.DB
+	Client *dfe.Client
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// Timeout bounds one run: a weekly full read of a national provider's participants and
+// declarations is a few hundred pages at DfE's rate limit.
+func (w *DfEReconcileWorker) Timeout(*river.Job[DfEReconcileArgs]) time.Duration {
+	return 30 * time.Minute
+}
+
+// Work reads what DfE changed since the last sync (or everything once a week) and lists the
+// mismatches.
+func (w *DfEReconcileWorker) Work(ctx context.Context, _ *river.Job[DfEReconcileArgs]) error {
+	if w.Client == nil {
+		return nil
+	}
+	res, err := reconcile.Sync(ctx, w.DB, w.Client, w.Now())
+	if err != nil {
+		return fmt.Errorf("dfe reconcile: %w", err)
+	}
+	w.Log.Info("dfe reconciled", "participants_read", res.Participants, "declarations_read", res.Declarations,
+		"participant_ids_moved", res.IDsMoved, "mismatches", res.Mismatches, "full", res.Since.IsZero())
 	return nil
 }

@@ -54,6 +54,13 @@ func TestDfEDeclarationsWorkerDerivesAndSends(t *testing.T) {
 	}
 	// With the integration off the job does nothing, and completes.
 	work(t, f, &jobs.DfEDeclarationsWorker{DB: f.pool, Now: time.Now}, jobs.DfEDeclarationsArgs{})
+
+	// The reconciliation reads DfE's participant and declaration back and finds them as ours.
+	work(t, f, &jobs.DfEReconcileWorker{DB: f.pool, Client: client, Now: time.Now, Log: f.config(nil, time.Now).Log}, jobs.DfEReconcileArgs{})
+	if n, m := f.count(t, `SELECT count(*) FROM dfe_declarations_seen`), f.count(t, `SELECT count(*) FROM dfe_mismatches`); n != 1 || m != 0 {
+		t.Fatalf("after reconciling: %d declarations seen at DfE, %d mismatches; want 1 and 0", n, m)
+	}
+	work(t, f, &jobs.DfEReconcileWorker{DB: f.pool, Now: time.Now}, jobs.DfEReconcileArgs{})
 }
 
 func TestDfEStatementsWorkerSyncsFromDfE(t *testing.T) {

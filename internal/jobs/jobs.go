@@ -27,6 +27,7 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/dfe"
+	"npq/internal/dfe/reconcile"
 	"npq/internal/dfe/statements"
 	"npq/internal/events"
 	"npq/internal/lifecycle"
@@ -46,6 +47,9 @@ type Schedule struct {
 	// DfEMilestones is how often the DfE milestones at risk are worked out (DfE need not be
 	// configured: it reads only our evidence).
 	DfEMilestones time.Duration
+	// DfEReconcile is how often DfE's participants and declarations are read and compared
+	// with ours (only with DfE configured).
+	DfEReconcile time.Duration
 }
 
 // DefaultSchedule is the schedule npq serve uses.
@@ -63,6 +67,8 @@ var DefaultSchedule = Schedule{
 	DfEStatements: statements.Window,
 	// Milestone deadlines are weeks apart; partners see a participant turn at risk within the hour.
 	DfEMilestones: time.Hour,
+	// Several times a day, each reaching back two runs, and everything once a week.
+	DfEReconcile: reconcile.Window,
 }
 
 // orDefault is s with DefaultSchedule's interval for each zero one.
@@ -78,6 +84,7 @@ func (s Schedule) orDefault() Schedule {
 		DfEDeclarations: cmp.Or(s.DfEDeclarations, d.DfEDeclarations),
 		DfEStatements:   cmp.Or(s.DfEStatements, d.DfEStatements),
 		DfEMilestones:   cmp.Or(s.DfEMilestones, d.DfEMilestones),
+		DfEReconcile:    cmp.Or(s.DfEReconcile, d.DfEReconcile),
 	}
 }
 
@@ -160,6 +167,7 @@ func register(w *river.Workers, cfg Config) error {
 		river.AddWorkerSafely(w, &DfEDeclarationsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 		river.AddWorkerSafely(w, &DfEStatementsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 		river.AddWorkerSafely(w, &DfEMilestonesWorker{DB: cfg.Pool, Now: cfg.Now, Log: cfg.Log}),
+		river.AddWorkerSafely(w, &DfEReconcileWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 	)
 }
 
@@ -187,7 +195,8 @@ func periodicJobs(cfg Config) []*river.PeriodicJob {
 	if cfg.DfE != nil {
 		jobs = append(jobs, every(s.DfEApplications, DfEApplicationsArgs{}, river.QueueDefault),
 			every(s.DfEDeclarations, DfEDeclarationsArgs{}, river.QueueDefault),
-			every(s.DfEStatements, DfEStatementsArgs{}, river.QueueDefault))
+			every(s.DfEStatements, DfEStatementsArgs{}, river.QueueDefault),
+			every(s.DfEReconcile, DfEReconcileArgs{}, river.QueueDefault))
 	}
 	return jobs
 }

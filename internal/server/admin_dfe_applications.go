@@ -32,6 +32,7 @@ func (s *Server) adminDfERoutes(r chi.Router) {
 	s.handle(r, "POST", "/admin/dfe/declarations/{declaration}/void", admins, s.adminDfEDeclarationVoid)
 	s.handle(r, "GET", "/admin/dfe/outcomes", admins, s.adminDfEOutcomes)
 	s.handle(r, "GET", "/admin/dfe/statements", admins, s.adminDfEStatements)
+	s.handle(r, "GET", "/admin/dfe/mismatches", admins, s.adminDfEMismatches)
 	s.adminDfEIdentifierRoutes(r)
 }
 

@@ -25,14 +25,22 @@ func (s *Server) dfeIdentifiers() identifiers.Store { return identifiers.Store{D
 
 // enrolmentDfESection is the DfE section of the admin enrolment page.
 func (s *Server) enrolmentDfESection(ctx context.Context, enrolmentID int64) (templ.Component, error) {
-	ids, err := s.dfeIdentifiers().ForEnrolment(ctx, enrolmentID)
+	rec, err := s.dfeMismatches().ForEnrolment(ctx, enrolmentID)
 	if err != nil {
 		return nil, err
 	}
-	d := identifiers.DraftOf(ids)
-	return admin.DfEIdentifiers(admin.DfEIdentifiersView{EnrolmentID: enrolmentID, ParticipantID: d.ParticipantID, TRN: d.TRN,
+	d := identifiers.DraftOf(rec.IDs)
+	v := admin.DfEIdentifiersView{EnrolmentID: enrolmentID, ParticipantID: d.ParticipantID, TRN: d.TRN,
 		ApplicationID: d.ApplicationID, Course: d.Course, Cohort: d.Cohort, Schedule: d.Schedule,
-		FundedPlace: map[string]string{"yes": "Yes", "no": "No"}[d.FundedPlace]}), nil
+		FundedPlace: map[string]string{"yes": "Yes", "no": "No"}[d.FundedPlace], Read: rec.Known,
+		AtDfE: admin.DfEAtDfE{TrainingStatus: rec.TrainingStatus, Schedule: rec.Schedule, Cohort: rec.Cohort, Synced: rec.SyncedAt}}
+	for _, x := range rec.Declarations {
+		v.Declarations = append(v.Declarations, admin.DfEEnrolmentDeclaration(x))
+	}
+	for _, m := range rec.Mismatches {
+		v.Mismatches = append(v.Mismatches, mismatchRow(m))
+	}
+	return admin.DfEIdentifiers(v), nil
 }
 
 func (s *Server) dfeIdentifiersForm(r *http.Request) (admin.DfEIdentifiersFormView, identifiers.Draft, error) {

@@ -78,6 +78,7 @@ var adminSections = map[string]string{
 	"/admin/returns":                             "Participants",
 	"/admin/dfe/applications":                    "Participants",
 	"/admin/dfe/statements":                      "Participants",
+	"/admin/dfe/mismatches":                      "Participants",
 	"/admin/enrolments/{enrolment}/dfe":          "Participants",
 	"/admin/dfe/applications/{application}":      "Participants",
 	"/admin/dfe/declarations":                    "Participants",
@@ -130,6 +131,7 @@ func TestAdminSubNavigation(t *testing.T) {
 		"/admin/assessment":        {"Assessment", "Submissions"},
 		"/admin/dfe/declarations":  {"Participants", "DfE declarations"},
 		"/admin/dfe/outcomes":      {"Participants", "DfE declarations"},
+		"/admin/dfe/mismatches":    {"Participants", "DfE mismatches"},
 	} {
 		res := admin.get(path)
 		if got := res.text(`.govuk-service-navigation__item--active`); got != want[0] {

@@ -35,7 +35,7 @@ var adminNav = []layout.NavItem{
 		Sub: []layout.NavItem{{Label: "Find a participant", Href: "/admin/participants"}, {Label: "Deferrals", Href: "/admin/deferrals"},
 			{Label: "Withdrawals", Href: "/admin/withdrawals"}, {Label: "Returns", Href: "/admin/returns"}, {Label: "Import enrolments", Href: "/admin/enrolments/import"},
 			{Label: "DfE applications", Href: "/admin/dfe/applications"}, {Label: "DfE declarations", Href: "/admin/dfe/declarations", Also: []string{"/admin/dfe/outcomes"}},
-			{Label: "DfE statements", Href: "/admin/dfe/statements"}}},
+			{Label: "DfE statements", Href: "/admin/dfe/statements"}, {Label: "DfE mismatches", Href: "/admin/dfe/mismatches"}}},
 	{Label: "Assessment", Href: "/admin/assessment", Sub: []layout.NavItem{
 		{Label: "Submissions", Href: "/admin/assessment"}, {Label: "Reports", Href: "/admin/assessment/reports"}, {Label: "Assessors", Href: "/admin/assessment/assessors"}}},
 	{Label: "Settings", Href: "/admin/courses", Also: []string{"/admin/partners", "/admin/news", "/admin/invitations", "/admin/outbox", "/admin/data-requests", "/admin/retention", "/admin/users", "/admin/audit"},

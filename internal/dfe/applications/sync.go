@@ -12,6 +12,7 @@ import (
 
 	"npq/internal/database"
 	"npq/internal/dfe"
+	"npq/internal/dfe/syncstate"
 )
 
 // ReachBack is how far before the last sync's start the next one asks from, so a change DfE
@@ -61,9 +62,7 @@ func Sync(ctx context.Context, db database.DB, client Lister, now time.Time) (Re
 		for _, a := range apps {
 			queueUpsert(b, a, now)
 		}
-		b.Queue(`INSERT INTO dfe_sync_state (list, synced_until, ran_at) VALUES ($1, $2, $2)
-			ON CONFLICT (list) DO UPDATE SET synced_until = greatest(dfe_sync_state.synced_until, EXCLUDED.synced_until), ran_at = EXCLUDED.ran_at`,
-			syncList, now)
+		syncstate.Queue(b, syncList, now, false)
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {

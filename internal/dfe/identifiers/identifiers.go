@@ -123,19 +123,33 @@ type Store struct {
 
 // ForEnrolment returns the DfE identifiers of an enrolment and its participant.
 func (s Store) ForEnrolment(ctx context.Context, enrolmentID int64) (EnrolmentIDs, error) {
-	ids := EnrolmentIDs{EnrolmentID: enrolmentID}
-	err := s.DB.QueryRow(ctx, `SELECT e.user_id, coalesce(u.dfe_participant_id::text, ''), coalesce(u.trn, ''),
-			coalesce(e.dfe_application_id::text, ''), coalesce(e.dfe_course_identifier, ''), coalesce(e.dfe_cohort, ''),
-			coalesce(e.dfe_schedule_identifier, ''), e.dfe_funded_place
-		FROM enrolments e JOIN users u ON u.id = e.user_id WHERE e.id = $1`, enrolmentID).
-		Scan(&ids.UserID, &ids.ParticipantID, &ids.TRN, &ids.ApplicationID, &ids.Course, &ids.Cohort, &ids.Schedule, &ids.FundedPlace)
-	if database.IsNoRows(err) {
-		return ids, database.ErrNotFound
-	}
-	if err != nil {
-		return ids, fmt.Errorf("identifiers: enrolment %d: %w", enrolmentID, err)
+	var ids EnrolmentIDs
+	b := &pgx.Batch{}
+	QueueForEnrolment(b, enrolmentID, &ids)
+	if err := s.DB.SendBatch(ctx, b).Close(); err != nil {
+		return ids, err
 	}
 	return ids, nil
+}
+
+// QueueForEnrolment queues in b the read of an enrolment's DfE identifiers into ids, for a
+// page that reads them with other things in one round trip. The batch fails with
+// database.ErrNotFound when there is no such enrolment.
+func QueueForEnrolment(b *pgx.Batch, enrolmentID int64, ids *EnrolmentIDs) {
+	ids.EnrolmentID = enrolmentID
+	b.Queue(`SELECT e.user_id, coalesce(u.dfe_participant_id::text, ''), coalesce(u.trn, ''),
+			coalesce(e.dfe_application_id::text, ''), coalesce(e.dfe_course_identifier, ''), coalesce(e.dfe_cohort, ''),
+			coalesce(e.dfe_schedule_identifier, ''), e.dfe_funded_place
+		FROM enrolments e JOIN users u ON u.id = e.user_id WHERE e.id = $1`, enrolmentID).QueryRow(func(r pgx.Row) error {
+		err := r.Scan(&ids.UserID, &ids.ParticipantID, &ids.TRN, &ids.ApplicationID, &ids.Course, &ids.Cohort, &ids.Schedule, &ids.FundedPlace)
+		if database.IsNoRows(err) {
+			return database.ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("identifiers: enrolment %d: %w", enrolmentID, err)
+		}
+		return nil
+	})
 }
 
 func orNull(s string) *string {

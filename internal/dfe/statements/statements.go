@@ -14,27 +14,15 @@ import (
 
 	"npq/internal/database"
 	"npq/internal/dfe"
+	"npq/internal/dfe/syncstate"
 )
 
 // syncList names the statements list in dfe_sync_state.
 const syncList = "statements"
 
-// Window is how often the statements sync runs; each sync reaches back two windows, so a
-// change DfE made while the last one ran is not missed.
+// Window is how often the statements sync runs; each sync reaches back two windows (see
+// syncstate.Since).
 const Window = 3 * time.Hour
-
-// FullSyncEvery is how often the sync reads every statement, whatever changed: DfE's
-// updated_since misses nothing it records, but a full read also repairs a copy edited by hand.
-const FullSyncEvery = 7 * 24 * time.Hour
-
-// Since is the updated_since a sync asks for, given when the last one started and when the
-// last full one did: zero (everything) for the first sync and once a week.
-func Since(lastStart, lastFull, now time.Time) time.Time {
-	if lastStart.IsZero() || lastFull.IsZero() || now.Sub(lastFull) >= FullSyncEvery {
-		return time.Time{}
-	}
-	return lastStart.Add(-2 * Window)
-}
 
 // Lister lists DfE's statements changed since a time; *dfe.Client is one.
 type Lister interface {
@@ -65,16 +53,11 @@ type Result struct {
 // once a week) and upserts them; a statement DfE changed earlier than the copy held is left
 // alone. now is when the sync started.
 func Sync(ctx context.Context, db database.DB, client Lister, now time.Time) (Result, error) {
-	var last, full time.Time
-	err := db.QueryRow(ctx, `SELECT s.synced_until, coalesce(f.synced_until, '-infinity')
-		FROM dfe_sync_state s LEFT JOIN dfe_sync_state f ON f.list = $2 WHERE s.list = $1`, syncList, syncList+":full").Scan(&last, &full)
-	if err != nil && !database.IsNoRows(err) {
-		return Result{}, fmt.Errorf("statements: sync state: %w", err)
+	last, full, err := syncstate.Read(ctx, db, syncList)
+	if err != nil {
+		return Result{}, fmt.Errorf("statements: %w", err)
 	}
-	if full.Year() < 1 {
-		full = time.Time{}
-	}
-	res := Result{Since: Since(last, full, now)}
+	res := Result{Since: syncstate.Since(last, full, now, Window)}
 	list, err := client.Statements(ctx, res.Since)
 	if err != nil {
 		return res, fmt.Errorf("statements: list from DfE: %w", err)
@@ -99,15 +82,7 @@ func Sync(ctx context.Context, db database.DB, client Lister, now time.Time) (Re
 				WHERE dfe_statements.dfe_updated_at <= EXCLUDED.dfe_updated_at`,
 				st.ID, st.Cohort, st.Month.String(), fmt.Sprint(st.Year), st.CutOff, nullDate(st.PaymentDate), st.Paid, list[i].Attributes.UpdatedAt, now)
 		}
-		lists := []string{syncList}
-		if res.Since.IsZero() {
-			lists = append(lists, syncList+":full")
-		}
-		for _, l := range lists {
-			b.Queue(`INSERT INTO dfe_sync_state (list, synced_until, ran_at) VALUES ($1, $2, $2)
-				ON CONFLICT (list) DO UPDATE SET synced_until = greatest(dfe_sync_state.synced_until, EXCLUDED.synced_until), ran_at = EXCLUDED.ran_at`,
-				l, now)
-		}
+		syncstate.Queue(b, syncList, now, res.Since.IsZero())
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {

@@ -10,25 +10,6 @@ import (
 	"npq/internal/testdb"
 )
 
-func TestSince(t *testing.T) {
-	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name             string
-		lastStart, lastF time.Time
-		want             time.Time
-	}{
-		{"first sync reads everything", time.Time{}, time.Time{}, time.Time{}},
-		{"later syncs reach back two windows", now.Add(-Window), now.AddDate(0, 0, -1), now.Add(-3 * Window)},
-		{"a week after the last full sync, everything again", now.Add(-Window), now.Add(-FullSyncEvery), time.Time{}},
-		{"no full sync on record", now.Add(-Window), time.Time{}, time.Time{}},
-	}
-	for _, tt := range tests {
-		if got := Since(tt.lastStart, tt.lastF, now); !got.Equal(tt.want) {
-			t.Errorf("%s: Since = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
 func day(s string) time.Time {
 	d, _ := time.Parse(time.DateOnly, s)
 	return d
