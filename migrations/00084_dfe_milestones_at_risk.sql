@@ -22,6 +22,8 @@ CREATE TABLE dfe_milestones_at_risk (
 -- The partner page: one partner's at-risk and missed rows, soonest deadline first.
 CREATE INDEX dfe_milestones_at_risk_partner_idx ON dfe_milestones_at_risk (delivery_partner_id, deadline, enrolment_id)
     WHERE state <> 'on_track';
+-- The partner page's count of participants whose next milestone has no published deadline.
+CREATE INDEX dfe_milestones_at_risk_no_deadline_idx ON dfe_milestones_at_risk (delivery_partner_id) WHERE deadline IS NULL;
 
 -- +goose Down
 DROP TABLE dfe_milestones_at_risk;

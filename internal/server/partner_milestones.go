@@ -78,7 +78,7 @@ func hasValue(v string) func(components.Option) bool {
 // milestonesView is the page without its rows: the filters as chosen and offered, and when
 // the list was worked out.
 func milestonesView(p milestones.Page, f milestones.Filter) partner.MilestonesView {
-	v := partner.MilestonesView{Query: f.Query, Type: string(f.Type), State: string(f.State), HorizonWeeks: milestones.HorizonDays / 7,
+	v := partner.MilestonesView{NoDeadline: p.NoDeadline, Query: f.Query, Type: string(f.Type), State: string(f.State), HorizonWeeks: milestones.HorizonDays / 7,
 		Cohorts: []components.Option{{Value: "", Label: "Any cohort"}}, Courses: []components.Option{{Value: "", Label: "Any course"}},
 		Types: []components.Option{{Value: "", Label: "Any milestone"}}, States: []components.Option{{Value: "", Label: "At risk or missed"}}}
 	if f.CohortID != 0 {

@@ -167,3 +167,21 @@ func TestPartnerMilestonesPages(t *testing.T) {
 		t.Errorf("saw %d of 13", len(seen))
 	}
 }
+
+func TestPartnerMilestonesSaysWhoHasNoPublishedDeadline(t *testing.T) {
+	a := newTestApp(t)
+	f := a.milestonesFixture(0)
+	if _, err := a.pool.Exec(context.Background(), `UPDATE enrolments SET dfe_cohort = '2027' WHERE id = $1`, f.enrolment2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := milestones.Recompute(context.Background(), a.pool, time.Date(2024, 11, 4, 9, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	res := a.as(f.staff2).get("/partner/milestones")
+	if got := res.text(`[data-testid="no-deadline"]`); !strings.HasPrefix(got, "1 participant in your cohorts") || res.Doc.Find(`[data-testid="milestone-row"]`).Length() != 0 {
+		t.Errorf("no deadline: %q, rows %q", got, res.text("main"))
+	}
+	if got := a.as(f.staff).get("/partner/milestones").text(`[data-testid="no-deadline"]`); got != "" {
+		t.Errorf("Riverside: %q", got)
+	}
+}

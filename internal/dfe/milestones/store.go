@@ -140,6 +140,9 @@ type Page struct {
 	Rows       []Row
 	Cohorts    []Cohort
 	ComputedAt *time.Time
+	// NoDeadline counts the scope's participants whose next milestone has no deadline DfE has
+	// published, so they cannot be judged at risk yet.
+	NoDeadline int
 }
 
 // Store reads the table for the partner page.
@@ -207,6 +210,12 @@ func (s Store) List(ctx context.Context, sc scope.Scope, f Filter, r listing.Req
 		})
 		return err
 	})
+	noDeadline := `SELECT count(*) FROM dfe_milestones_at_risk WHERE deadline IS NULL AND delivery_partner_id = $1`
+	args := []any{sc.PartnerID()}
+	if sc.All() {
+		noDeadline, args = `SELECT count(*) FROM dfe_milestones_at_risk WHERE deadline IS NULL`, nil
+	}
+	b.Queue(noDeadline, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&p.NoDeadline) })
 	b.Queue(`SELECT computed_at FROM dfe_milestones_at_risk LIMIT 1`).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var t time.Time

@@ -230,3 +230,19 @@ func TestListPagesByKeyset(t *testing.T) {
 		t.Errorf("saw %d of 23", len(seen))
 	}
 }
+
+func TestListCountsTheScopesParticipantsWithNoPublishedDeadline(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.enrol(t, 0, "Published Person")
+	later := w.enrol(t, 1, "Later Person")
+	w.exec(t, `UPDATE enrolments SET dfe_cohort = '2027' WHERE id = $1`, later) // DfE has published no 2027 dates
+	w.recompute(t, time.Date(2027, 11, 4, 9, 0, 0, 0, time.UTC))
+	req, _ := listing.Read(nil)
+	for i, want := range []int{0, 1} {
+		p, err := Store{DB: w.pool}.List(ctx, scope.Partner(w.partners[i]), Filter{}, req)
+		if err != nil || p.NoDeadline != want {
+			t.Errorf("partner %d: %d without a deadline, want %d (%v)", i, p.NoDeadline, want, err)
+		}
+	}
+}
