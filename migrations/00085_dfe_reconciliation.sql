@@ -36,6 +36,7 @@ CREATE TABLE dfe_mismatches (
     participant_id    uuid NOT NULL,
     course_identifier text NOT NULL,
     enrolment_id      bigint REFERENCES enrolments (id) ON DELETE CASCADE,
+    declaration_id    bigint REFERENCES dfe_declarations (id) ON DELETE CASCADE, -- ours, when it is about one
     kind              text NOT NULL CHECK (kind IN ('not-at-dfe', 'not-ours', 'training-status', 'schedule', 'cohort',
                                                     'declaration-not-at-dfe', 'declaration-voided-at-dfe',
                                                     'declaration-not-ours', 'declaration-date')),

@@ -10,14 +10,16 @@ import (
 	"strings"
 	"time"
 
+	"npq/internal/database"
 	"npq/internal/dfe/dfefake"
 )
 
 // dfeFakeToken is the token the local fake DfE accepts when DFE_API_TOKEN is not set.
 const dfeFakeToken = "dfe-fake-token"
 
-// runDfEFake serves the fake DfE API with seeded data on DFE_FAKE_ADDR (default
-// localhost:8090) until ctx ends. It needs no database.
+// runDfEFake serves the fake DfE API on DFE_FAKE_ADDR (default localhost:8090) until ctx
+// ends. With DATABASE_URL it holds what DfE would for the platform's records (see
+// seedFakeFromDatabase); without, sample partners, statements and applications.
 func runDfEFake(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	addr := strings.TrimSpace(getenv("DFE_FAKE_ADDR"))
 	if addr == "" {
@@ -31,7 +33,20 @@ func runDfEFake(ctx context.Context, getenv func(string) string, stdout io.Write
 	if err != nil {
 		return err
 	}
-	fake.SeedDemo(time.Now().UTC())
+	if url := strings.TrimSpace(getenv("DATABASE_URL")); url != "" {
+		pool, err := database.Open(ctx, url, database.Options{})
+		if err != nil {
+			return err
+		}
+		people, err := seedFakeFromDatabase(ctx, pool, fake)
+		pool.Close()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Seeded from the platform's database: %d enrolments DfE holds, with their declarations, statements and pending applications.\n", people)
+	} else {
+		fake.SeedDemo(time.Now().UTC())
+	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("dfe-fake: listen on %s: %w", addr, err)

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"npq/internal/dfe/declarations"
+	"npq/internal/dfe/outbound"
 )
 
 // dfeApplicants are the demo's pending DfE applications (the queue at
@@ -37,6 +38,11 @@ func loadDfE(ctx context.Context, tx pgx.Tx, now time.Time) error {
 		}
 	}
 	if err := loadDeclarations(ctx, tx, now); err != nil {
+		return err
+	}
+	// Every other declaration the demo's evidence earns is due, as the declarations job
+	// would find it.
+	if _, err := outbound.Derive(ctx, tx, now); err != nil {
 		return err
 	}
 	if err := loadDfEView(ctx, tx, now); err != nil {

@@ -38,6 +38,7 @@ func loadDfEView(ctx context.Context, tx pgx.Tx, now time.Time) error {
 			FROM dfe_declarations d JOIN enrolments e ON e.id = d.enrolment_id JOIN users u ON u.id = e.user_id
 			WHERE d.dfe_id IS NOT NULL
 			ON CONFLICT DO NOTHING`,
+		`UPDATE dfe_declarations d SET dfe_state = s.state FROM dfe_declarations_seen s WHERE s.dfe_id = d.dfe_id AND s.synced_at = $1`,
 		`INSERT INTO dfe_sync_state (list, synced_until, ran_at)
 			SELECT l, $1, $1 FROM unnest(ARRAY['participants', 'participants:full', 'declarations', 'declarations:full']) l
 			ON CONFLICT (list) DO NOTHING`,

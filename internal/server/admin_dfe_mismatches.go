@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"npq/internal/dfe/reconcile"
@@ -45,6 +46,14 @@ func mismatchRow(m reconcile.Row) admin.DfEMismatchRow {
 	if m.EnrolmentID != 0 {
 		row.EnrolmentHref = "/admin/enrolments/" + strconv.FormatInt(m.EnrolmentID, 10)
 		row.Course = m.CourseName + ", " + m.Cohort + " (" + m.Course + ")"
+	}
+	switch {
+	case m.DeclarationID != 0:
+		row.ActionHref, row.ActionLabel = "/admin/dfe/declarations/"+strconv.FormatInt(m.DeclarationID, 10), "Open the declaration"
+	case m.Kind == reconcile.NotAtDfE || m.Kind == reconcile.Schedule || m.Kind == reconcile.Cohort:
+		row.ActionHref, row.ActionLabel = row.EnrolmentHref+"/dfe", "Correct the DfE identifiers"
+	case m.Kind == reconcile.NotOurs:
+		row.ActionHref, row.ActionLabel = "/admin/participants?q="+url.QueryEscape(m.Name), "Find the participant"
 	}
 	return row
 }

@@ -9,6 +9,8 @@ import (
 
 // Application is what a test seeds as a pending DfE application.
 type Application struct {
+	// ID is DfE's id for the application; empty makes a new one.
+	ID string
 	// ParticipantID is DfE's id for the person; empty makes a new one.
 	ParticipantID string
 	FullName      string
@@ -26,7 +28,10 @@ func (s *Server) AddApplication(a Application) (id, participantID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	id = s.newID()
+	id = a.ID
+	if id == "" {
+		id = s.newID()
+	}
 	if a.ParticipantID == "" {
 		a.ParticipantID = s.newID()
 	}
@@ -64,29 +69,34 @@ type Statement struct {
 // AddStatement stores a statement and returns its id.
 func (s *Server) AddStatement(st Statement) string {
 	s.mu.Lock()
+	id := s.newID()
+	s.mu.Unlock()
+	s.AddStatementWithID(id, st)
+	return id
+}
+
+// AddStatementWithID stores a statement under the id given, as the provider already holds it.
+func (s *Server) AddStatementWithID(id string, st Statement) {
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	id := s.newID()
+	pay := "" // DfE gives no payment date as an empty one: the field is not nullable
+	if !st.PaymentDate.IsZero() {
+		pay = st.PaymentDate.Format(time.DateOnly)
+	}
 	s.statements[id] = &record{id: id, typ: "statement", updated: now, attrs: map[string]any{
 		"month": st.Month, "year": st.Year, "cohort": st.Cohort,
-		"cut_off_date": st.CutOff.Format(time.DateOnly), "payment_date": st.PaymentDate.Format(time.DateOnly),
+		"cut_off_date": st.CutOff.Format(time.DateOnly), "payment_date": pay,
 		"paid": st.Paid, "created_at": stamp(now), "updated_at": stamp(now),
 	}}
-	return id
 }
 
 // AddDeliveryPartner stores a delivery partner and returns its id.
 func (s *Server) AddDeliveryPartner(name string, cohorts ...string) string {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
 	id := s.newID()
-	if cohorts == nil {
-		cohorts = []string{}
-	}
-	s.partners[id] = &record{id: id, typ: "delivery-partner", updated: now, attrs: map[string]any{
-		"name": name, "cohort": cohorts, "created_at": stamp(now), "updated_at": stamp(now),
-	}}
+	s.mu.Unlock()
+	s.AddDeliveryPartnerWithID(id, name, cohorts...)
 	return id
 }
 

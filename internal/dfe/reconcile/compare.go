@@ -60,6 +60,7 @@ type Ours struct {
 
 // OurDeclaration is a declaration DfE accepted from us.
 type OurDeclaration struct {
+	ID    int64 // ours
 	DfEID string
 	Type  string
 	Date  time.Time
@@ -91,6 +92,7 @@ type Mismatch struct {
 	EnrolmentID   int64 // 0 when no enrolment of ours carries the participant
 	Kind          Kind
 	Subject       string // the declaration's type and DfE id, for declaration kinds
+	DeclarationID int64  // our declaration, when the mismatch is about one of ours
 	Ours, Theirs  string
 	Action        string
 }
@@ -157,6 +159,7 @@ func compareDeclarations(ours *Ours, theirs *Theirs, m func(k Kind, subject, o, 
 	for _, d := range ours.Declarations {
 		sent[d.DfEID] = true
 		subject := d.Type + " " + d.DfEID
+		n := len(out)
 		t, ok := held[d.DfEID]
 		switch {
 		case !ok:
@@ -168,6 +171,9 @@ func compareDeclarations(ours *Ours, theirs *Theirs, m func(k Kind, subject, o, 
 		case !timefmt.SameDay(t.Date, d.Date):
 			out = append(out, m(DeclarationDate, subject, timefmt.Date(d.Date), timefmt.Date(t.Date),
 				"Void the declaration and declare it again with the right date, whichever is wrong."))
+		}
+		if len(out) > n {
+			out[n].DeclarationID = d.ID
 		}
 	}
 	for _, t := range theirs.Declarations {

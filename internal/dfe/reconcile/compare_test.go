@@ -18,7 +18,7 @@ func TestCompare(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 10, d, 12, 0, 0, 0, time.UTC) }
 	ours := func(change func(*Ours)) *Ours {
 		o := &Ours{EnrolmentID: 7, ParticipantID: "p1", Course: "npq-headship", Status: "active", Schedule: "npq-leadership-autumn",
-			Cohort: "2026", Declarations: []OurDeclaration{{DfEID: "d1", Type: "started", Date: day(3)}}}
+			Cohort: "2026", Declarations: []OurDeclaration{{ID: 9, DfEID: "d1", Type: "started", Date: day(3)}}}
 		if change != nil {
 			change(o)
 		}
@@ -70,6 +70,10 @@ func TestCompare(t *testing.T) {
 		for _, m := range got {
 			if m.Action == "" || m.Kind.Label() == "" {
 				t.Errorf("%s: %s has no action or label", tt.name, m.Kind)
+			}
+			ofOurs := m.Kind == DeclNotAtDfE || m.Kind == DeclVoidedAtDfE || m.Kind == DeclarationDate
+			if (m.DeclarationID == 9) != ofOurs {
+				t.Errorf("%s: %s names our declaration %d", tt.name, m.Kind, m.DeclarationID)
 			}
 			if tt.ours != nil && m.EnrolmentID != tt.ours.EnrolmentID {
 				t.Errorf("%s: %s names enrolment %d", tt.name, m.Kind, m.EnrolmentID)

@@ -20,6 +20,7 @@ type Row struct {
 	ParticipantID string
 	Course        string // DfE's course identifier
 	EnrolmentID   int64  // 0 when no enrolment carries the participant
+	DeclarationID int64  // our declaration, when the mismatch is about one of ours
 	Name          string // ours, or DfE's when no enrolment carries the participant
 	CourseName    string // our course's name; "" without an enrolment
 	Cohort        string // our cohort's name; "" without an enrolment
@@ -30,7 +31,7 @@ type Row struct {
 	FirstFoundAt  time.Time
 }
 
-const rowColumns = `m.id, m.participant_id::text, m.course_identifier, coalesce(m.enrolment_id, 0),
+const rowColumns = `m.id, m.participant_id::text, m.course_identifier, coalesce(m.enrolment_id, 0), coalesce(m.declaration_id, 0),
 	coalesce(u.name, p.full_name, ''), coalesce(c.name, ''), coalesce(h.name, ''), m.kind, m.subject, m.ours, m.theirs,
 	m.action, m.first_found_at`
 
@@ -40,7 +41,7 @@ const rowFrom = `FROM dfe_mismatches m LEFT JOIN enrolments e ON e.id = m.enrolm
 
 func scanRow(r pgx.CollectableRow) (Row, error) {
 	var m Row
-	err := r.Scan(&m.ID, &m.ParticipantID, &m.Course, &m.EnrolmentID, &m.Name, &m.CourseName, &m.Cohort, &m.Kind, &m.Subject,
+	err := r.Scan(&m.ID, &m.ParticipantID, &m.Course, &m.EnrolmentID, &m.DeclarationID, &m.Name, &m.CourseName, &m.Cohort, &m.Kind, &m.Subject,
 		&m.Ours, &m.Theirs, &m.Action, &m.FirstFoundAt)
 	return m, err
 }

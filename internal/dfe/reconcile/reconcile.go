@@ -35,16 +35,13 @@ func Reconcile(ctx context.Context, db database.DB, now time.Time) (int, error) 
 	err = database.InTx(ctx, db, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		for _, m := range found {
-			var enrolment *int64
-			if m.EnrolmentID != 0 {
-				enrolment = &m.EnrolmentID
-			}
-			b.Queue(`INSERT INTO dfe_mismatches (participant_id, course_identifier, enrolment_id, kind, subject, ours, theirs, action,
-					first_found_at, found_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+			b.Queue(`INSERT INTO dfe_mismatches (participant_id, course_identifier, enrolment_id, declaration_id, kind, subject, ours,
+					theirs, action, first_found_at, found_at)
+				VALUES ($1, $2, nullif($3, 0), nullif($4, 0), $5, $6, $7, $8, $9, $10, $10)
 				ON CONFLICT (participant_id, course_identifier, kind, subject) DO UPDATE SET enrolment_id = EXCLUDED.enrolment_id,
-					ours = EXCLUDED.ours, theirs = EXCLUDED.theirs, action = EXCLUDED.action, found_at = EXCLUDED.found_at`,
-				m.ParticipantID, m.Course, enrolment, string(m.Kind), m.Subject, m.Ours, m.Theirs, m.Action, now)
+					declaration_id = EXCLUDED.declaration_id, ours = EXCLUDED.ours, theirs = EXCLUDED.theirs, action = EXCLUDED.action,
+					found_at = EXCLUDED.found_at`,
+				m.ParticipantID, m.Course, m.EnrolmentID, m.DeclarationID, string(m.Kind), m.Subject, m.Ours, m.Theirs, m.Action, now)
 		}
 		b.Queue(`DELETE FROM dfe_mismatches WHERE found_at < $1`, now)
 		b.Queue(`INSERT INTO dfe_sync_state (list, synced_until, ran_at) VALUES ('reconciled', $1, $1)
@@ -81,12 +78,12 @@ func read(ctx context.Context, db database.DB) (ours map[key]*Ours, theirs map[k
 		}
 		return rows.Err()
 	})
-	b.Queue(`SELECT enrolment_id, dfe_id::text, declaration_type, declaration_date FROM dfe_declarations
+	b.Queue(`SELECT enrolment_id, id, dfe_id::text, declaration_type, declaration_date FROM dfe_declarations
 		WHERE state = 'sent' ORDER BY declaration_date, id`).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var id int64
 			var d OurDeclaration
-			if err := rows.Scan(&id, &d.DfEID, &d.Type, &d.Date); err != nil {
+			if err := rows.Scan(&id, &d.ID, &d.DfEID, &d.Type, &d.Date); err != nil {
 				return err
 			}
 			if o := byEnrolment[id]; o != nil {

@@ -158,7 +158,7 @@ func TestASyncAgreesThenFindsEachDifference(t *testing.T) {
 	for _, r := range rows {
 		got[r.Kind] = r
 	}
-	if len(rows) != 3 || got[TrainingStatus].Theirs != "deferred" || got[DeclVoidedAtDfE].ID == 0 || got[NotOurs].Name != "Tom Birch" {
+	if len(rows) != 3 || got[TrainingStatus].Theirs != "deferred" || got[DeclVoidedAtDfE].DeclarationID == 0 || got[NotOurs].Name != "Tom Birch" {
 		t.Fatalf("mismatches = %+v", rows)
 	}
 	if got[TrainingStatus].EnrolmentID != w.enrolment || got[TrainingStatus].CourseName != "NPQ in Headship" || got[NotOurs].EnrolmentID != 0 {
