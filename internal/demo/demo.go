@@ -16,6 +16,7 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/database"
+	"npq/internal/dfe/milestones"
 )
 
 // Password is the password of every demo account.
@@ -94,7 +95,7 @@ func Load(ctx context.Context, db database.DB, env Environment) error {
 	if _, err := frameworks.Import(ctx, db, lib, frameworks.IfChanged); err != nil {
 		return err
 	}
-	return database.InTx(ctx, db, func(tx pgx.Tx) error {
+	if err := database.InTx(ctx, db, func(tx pgx.Tx) error {
 		partnerIDs := make([]int64, len(HandbookPartners))
 		for i, p := range HandbookPartners {
 			slug := strings.Trim(strings.Map(func(r rune) rune {
@@ -136,5 +137,13 @@ func Load(ctx context.Context, db database.DB, env Environment) error {
 			return fmt.Errorf("demo: DfE: %w", err)
 		}
 		return nil
-	})
+	}); err != nil {
+		return err
+	}
+	// The partner page of DfE milestones at risk reads what the hourly job works out: work
+	// it out now, so the demo partners see theirs at once.
+	if _, err := milestones.Recompute(ctx, db, time.Now()); err != nil {
+		return fmt.Errorf("demo: DfE milestones: %w", err)
+	}
+	return nil
 }

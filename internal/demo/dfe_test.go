@@ -83,3 +83,23 @@ func TestDemoHasDeclarationsInEveryState(t *testing.T) {
 		t.Fatalf("%d statements %v", statements, err)
 	}
 }
+
+// The demo works out the DfE milestones at risk as it loads, for every active enrolment with
+// DfE ids and something left to earn, each under its cohort's partner.
+func TestDemoWorksOutTheMilestonesAtRisk(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	if err := demo.Load(ctx, pool, demo.Development); err != nil {
+		t.Fatal(err)
+	}
+	var rows, inactive, wrongPartner int
+	if err := pool.QueryRow(ctx, `SELECT count(*),
+			count(*) FILTER (WHERE e.status <> 'active'),
+			count(*) FILTER (WHERE h.delivery_partner_id <> m.delivery_partner_id OR h.id <> m.cohort_id)
+		FROM dfe_milestones_at_risk m JOIN enrolments e ON e.id = m.enrolment_id JOIN cohorts h ON h.id = e.cohort_id`).Scan(&rows, &inactive, &wrongPartner); err != nil {
+		t.Fatal(err)
+	}
+	if rows == 0 || inactive != 0 || wrongPartner != 0 {
+		t.Fatalf("%d rows, %d not active, %d under the wrong partner or cohort", rows, inactive, wrongPartner)
+	}
+}

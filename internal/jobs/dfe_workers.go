@@ -11,6 +11,7 @@ import (
 	"npq/internal/database"
 	"npq/internal/dfe"
 	"npq/internal/dfe/applications"
+	"npq/internal/dfe/milestones"
 	"npq/internal/dfe/outbound"
 	"npq/internal/dfe/reconcile"
 	"npq/internal/dfe/statements"
@@ -140,6 +141,34 @@ func (w *DfEStatementsWorker) Work(ctx context.Context, _ *river.Job[DfEStatemen
 	}
 	if res.Read > 0 {
 		w.Log.Info("dfe statements synced", "read", res.Read, "full", res.Since.IsZero())
+	}
+	return nil
+}
+
+// DfEMilestonesArgs is the job that works out the DfE milestones at risk the partner page
+// lists.
+type DfEMilestonesArgs struct{}
+
+// Kind names the job in river_job.
+func (DfEMilestonesArgs) Kind() string { return "dfe_milestones" }
+
+// DfEMilestonesWorker replaces the milestones at risk (milestones.Recompute). It reads only
+// our own evidence and DfE's published schedules, so it runs without DfE configured.
+type DfEMilestonesWorker struct {
+	river.WorkerDefaults[DfEMilestonesArgs]
+	DB  database.DB
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// Work works the milestones out again.
+func (w *DfEMilestonesWorker) Work(ctx context.Context, _ *river.Job[DfEMilestonesArgs]) error {
+	res, err := milestones.Recompute(ctx, w.DB, w.Now())
+	if err != nil {
+		return fmt.Errorf("dfe milestones: %w", err)
+	}
+	if res.AtRisk+res.Missed > 0 {
+		w.Log.Info("dfe milestones worked out", "enrolments", res.Enrolments, "at_risk", res.AtRisk, "missed", res.Missed)
 	}
 	return nil
 }

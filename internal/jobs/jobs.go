@@ -44,6 +44,9 @@ type Schedule struct {
 	DfEDeclarations time.Duration
 	// DfEStatements is how often DfE's statement calendar is synced (only with DfE configured).
 	DfEStatements time.Duration
+	// DfEMilestones is how often the DfE milestones at risk are worked out (DfE need not be
+	// configured: it reads only our evidence).
+	DfEMilestones time.Duration
 	// DfEReconcile is how often DfE's participants and declarations are read and compared
 	// with ours (only with DfE configured).
 	DfEReconcile time.Duration
@@ -62,6 +65,8 @@ var DefaultSchedule = Schedule{
 	DfEDeclarations: 15 * time.Minute,
 	// Statements change a few times a month; each sync reaches back two runs.
 	DfEStatements: statements.Window,
+	// Milestone deadlines are weeks apart; partners see a participant turn at risk within the hour.
+	DfEMilestones: time.Hour,
 	// Several times a day, each reaching back two runs, and everything once a week.
 	DfEReconcile: reconcile.Window,
 }
@@ -78,6 +83,7 @@ func (s Schedule) orDefault() Schedule {
 		DfEApplications: cmp.Or(s.DfEApplications, d.DfEApplications),
 		DfEDeclarations: cmp.Or(s.DfEDeclarations, d.DfEDeclarations),
 		DfEStatements:   cmp.Or(s.DfEStatements, d.DfEStatements),
+		DfEMilestones:   cmp.Or(s.DfEMilestones, d.DfEMilestones),
 		DfEReconcile:    cmp.Or(s.DfEReconcile, d.DfEReconcile),
 	}
 }
@@ -160,6 +166,7 @@ func register(w *river.Workers, cfg Config) error {
 		river.AddWorkerSafely(w, &DfEApplicationsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 		river.AddWorkerSafely(w, &DfEDeclarationsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 		river.AddWorkerSafely(w, &DfEStatementsWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
+		river.AddWorkerSafely(w, &DfEMilestonesWorker{DB: cfg.Pool, Now: cfg.Now, Log: cfg.Log}),
 		river.AddWorkerSafely(w, &DfEReconcileWorker{DB: cfg.Pool, Client: cfg.DfE, Now: cfg.Now, Log: cfg.Log}),
 	)
 }
@@ -180,6 +187,7 @@ func periodicJobs(cfg Config) []*river.PeriodicJob {
 		every(s.ReturnChecks, ReturnChecksArgs{}, river.QueueDefault),
 		every(s.AccountPruning, AccountPruningArgs{}, river.QueueDefault),
 		every(s.Retention, RetentionArgs{}, river.QueueDefault),
+		every(s.DfEMilestones, DfEMilestonesArgs{}, river.QueueDefault),
 	}
 	if cfg.Mail != nil {
 		jobs = append(jobs, every(s.MailDelivery, MailDeliveryArgs{}, QueueMail))

@@ -79,7 +79,7 @@ func TestLandmarksAreUniqueOnEveryPage(t *testing.T) {
 			"/admin/partners", "/admin/invitations", "/admin/news", fmt.Sprintf("/admin/cohorts/%d/engagement", f.cohortID)},
 		staff: {"/partner", "/partner/events", "/partner/events?status=past", fmt.Sprintf("/partner/events/%d", f.unmarked),
 			fmt.Sprintf("/partner/events/%d/register", f.unmarked), fmt.Sprintf("/partner/cohorts/%d", f.cohortID),
-			fmt.Sprintf("/partner/cohorts/%d/engagement", f.cohortID), "/partner/decisions", "/partner/events/new"},
+			fmt.Sprintf("/partner/cohorts/%d/engagement", f.cohortID), "/partner/decisions", "/partner/milestones", "/partner/events/new"},
 		pam:    {"/home", "/events", "/progress", "/learn", "/requests", "/assessment", "/frameworks"},
 		marker: {"/marking"},
 	}

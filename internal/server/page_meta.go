@@ -14,7 +14,8 @@ func navFor(role auth.Role) []layout.NavItem {
 		return []layout.NavItem{{Label: "Home", Href: "/home"}, {Label: "Progress", Href: "/progress"}, {Label: "Learn", Href: "/learn"},
 			{Label: "Events", Href: "/events"}, {Label: "Assessment", Href: "/assessment"}, {Label: "Requests", Href: "/requests"}}
 	case auth.RolePartnerStaff:
-		return []layout.NavItem{{Label: "Overview", Href: "/partner"}, {Label: "Events", Href: "/partner/events"}, {Label: "Deferrals and withdrawals", Href: "/partner/decisions"}, {Label: "Frameworks", Href: "/frameworks"}}
+		return []layout.NavItem{{Label: "Overview", Href: "/partner"}, {Label: "Events", Href: "/partner/events"}, {Label: "Deferrals and withdrawals", Href: "/partner/decisions"},
+			{Label: "DfE milestones", Href: "/partner/milestones"}, {Label: "Frameworks", Href: "/frameworks"}}
 	case auth.RoleProviderAdmin:
 		return adminNav
 	case auth.RoleAssessor:

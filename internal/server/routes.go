@@ -119,6 +119,7 @@ func (s *Server) routes() http.Handler {
 
 	// Partner staff: deferral and withdrawal decisions (read only).
 	s.handle(r, "GET", "/partner/decisions", partnerStaff, s.partnerDecisions)
+	s.handle(r, "GET", "/partner/milestones", partnerStaff, s.partnerMilestones)
 
 	// Admin: overview.
 	s.handle(r, "GET", "/admin", admins, s.adminOverview)

@@ -27,6 +27,7 @@ const targets = `SELECT e.id FROM enrolments e JOIN users u ON u.id = e.user_id
 // enrolment is one target with the evidence read for it.
 type enrolment struct {
 	id       int64
+	status   string
 	cohort   string
 	schedule string
 	partner  string
@@ -104,6 +105,37 @@ func Derive(ctx context.Context, db database.DB, now time.Time) (DeriveResult, e
 	return res, nil
 }
 
+// Target is an enrolment with DfE ids and its evidence, ready for the declarations engine.
+type Target struct {
+	EnrolmentID int64
+	Status      string // our enrolment status: active, deferred, withdrawn or completed
+	// Evidence is what Derive gives the engine: the schedule (from ScheduleFor), the delivery
+	// partner's DfE id, the engagements after the latest live declaration, released outcomes,
+	// decided status changes, and the declarations and outcome updates already held as Made
+	// and SentOutcomes.
+	Evidence declarations.Evidence
+}
+
+// ReadTargets reads the evidence of every enrolment Derive looks at, in one round trip, as
+// Derive reads it, leaving out those whose DfE cohort or schedule cannot be read.
+func ReadTargets(ctx context.Context, db database.DB) ([]Target, error) {
+	byID, order, err := readEvidence(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Target, 0, len(order))
+	for _, id := range order {
+		e := byID[id]
+		s, ok := ScheduleFor(e.cohort, e.schedule)
+		if !ok {
+			continue
+		}
+		e.ev.Schedule, e.ev.DeliveryPartnerID = s, e.partner
+		out = append(out, Target{EnrolmentID: id, Status: e.status, Evidence: withHeld(e.ev, e.held, e.outcomes)})
+	}
+	return out, nil
+}
+
 // newOutcomes are the columns of the outcome updates to insert.
 type newOutcomes struct {
 	enrolment []int64
@@ -156,13 +188,13 @@ func readEvidence(ctx context.Context, db database.DB) (map[int64]*enrolment, []
 	b := &pgx.Batch{}
 	byID := map[int64]*enrolment{}
 	var order []int64
-	b.Queue(`SELECT e.id, coalesce(e.dfe_cohort, to_char(h.starts_on, 'YYYY')), coalesce(e.dfe_schedule_identifier, h.schedule_identifier),
+	b.Queue(`SELECT e.id, e.status, coalesce(e.dfe_cohort, to_char(h.starts_on, 'YYYY')), coalesce(e.dfe_schedule_identifier, h.schedule_identifier),
 			coalesce(p.dfe_id::text, '')
 		FROM enrolments e JOIN cohorts h ON h.id = e.cohort_id JOIN delivery_partners p ON p.id = h.delivery_partner_id
 		WHERE e.id IN (` + targets + `) ORDER BY e.id`).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			e := &enrolment{}
-			if err := rows.Scan(&e.id, &e.cohort, &e.schedule, &e.partner); err != nil {
+			if err := rows.Scan(&e.id, &e.status, &e.cohort, &e.schedule, &e.partner); err != nil {
 				return err
 			}
 			byID[e.id] = e

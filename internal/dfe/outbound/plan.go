@@ -158,13 +158,7 @@ func Plan(ev declarations.Evidence, held []Held, outcomes []HeldOutcome, today t
 			return Planned{}
 		}
 	}
-	ev.Made = made(held)
-	for _, o := range outcomes {
-		if o.State != StateFailed {
-			ev.SentOutcomes = append(ev.SentOutcomes, declarations.SentOutcome{Passed: o.Passed, CompletionDate: o.CompletionDate})
-		}
-	}
-	r := declarations.Derive(ev, today)
+	r := declarations.Derive(withHeld(ev, held, outcomes), today)
 	p := Planned{Refusals: r.Refusals}
 	for _, d := range r.Due {
 		if voidedBefore(d, held) {
@@ -174,6 +168,19 @@ func Plan(ev declarations.Evidence, held []Held, outcomes []HeldOutcome, today t
 	}
 	p.Outcomes = r.Outcomes
 	return p
+}
+
+// withHeld is ev with what dfe_declarations and dfe_outcomes hold for the enrolment as its
+// Made and SentOutcomes.
+func withHeld(ev declarations.Evidence, held []Held, outcomes []HeldOutcome) declarations.Evidence {
+	ev.Made = made(held)
+	ev.SentOutcomes = nil
+	for _, o := range outcomes {
+		if o.State != StateFailed {
+			ev.SentOutcomes = append(ev.SentOutcomes, declarations.SentOutcome{Passed: o.Passed, CompletionDate: o.CompletionDate})
+		}
+	}
+	return ev
 }
 
 func voidedBefore(d declarations.Due, held []Held) bool {

@@ -56,6 +56,9 @@ type Ours struct {
 	Schedule      string // "" when we hold none
 	Cohort        string // "" when we hold none
 	Declarations  []OurDeclaration
+	// Due are the types of the declarations we hold due: one DfE already holds may be
+	// one of them, sent while the comparison read (its send not yet recorded here).
+	Due []string
 }
 
 // OurDeclaration is a declaration DfE accepted from us.
@@ -177,7 +180,7 @@ func compareDeclarations(ours *Ours, theirs *Theirs, m func(k Kind, subject, o, 
 		}
 	}
 	for _, t := range theirs.Declarations {
-		if !sent[t.DfEID] && !voided(t.State) {
+		if !sent[t.DfEID] && !voided(t.State) && !slices.Contains(ours.Due, t.Type) {
 			out = append(out, m(DeclNotOurs, t.Type+" "+t.DfEID, "Not sent by the platform", t.Type+" dated "+timefmt.Date(t.Date)+", "+stateWords(t.State),
 				"Someone declared this outside the platform: check it, and void it at DfE if it is wrong."))
 		}

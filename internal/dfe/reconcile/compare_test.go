@@ -56,6 +56,9 @@ func TestCompare(t *testing.T) {
 		{"a live declaration made elsewhere", ours(nil), theirs(func(t *Theirs) {
 			t.Declarations = append(t.Declarations, TheirDeclaration{DfEID: "d2", Type: "retained-1", Date: day(20), State: "submitted"})
 		}), []Kind{DeclNotOurs}},
+		{"a live declaration DfE holds that we are sending", ours(func(o *Ours) { o.Due = []string{"retained-1"} }), theirs(func(t *Theirs) {
+			t.Declarations = append(t.Declarations, TheirDeclaration{DfEID: "d2", Type: "retained-1", Date: day(20), State: "submitted"})
+		}), nil},
 		{"a voided declaration made elsewhere is no mismatch", ours(nil), theirs(func(t *Theirs) {
 			t.Declarations = append(t.Declarations, TheirDeclaration{DfEID: "d2", Type: "started", Date: day(2), State: "voided"})
 		}), nil},

@@ -13,13 +13,14 @@ import (
 // key is a DfE participant on one course.
 type key struct{ participant, course string }
 
-// Reconcile compares every enrolment carrying DfE's ids with DfE's copy and replaces the
-// mismatches: one still found keeps when it was first found; one no longer found is deleted.
+// Reconcile compares every enrolment carrying DfE's ids with DfE's copy as read from now on
+// (when the sync started reading DfE's lists) and replaces the mismatches: one still found
+// keeps when it was first found; one no longer found is deleted.
 // Until DfE's participants have been read in full once, there is nothing to compare with,
 // and it does nothing. It returns how many mismatches there are. Its queries do not grow
 // with the number of enrolments.
 func Reconcile(ctx context.Context, db database.DB, now time.Time) (int, error) {
-	ours, theirs, ready, err := read(ctx, db)
+	ours, theirs, ready, err := read(ctx, db, now)
 	if err != nil || !ready {
 		return 0, err
 	}
@@ -57,7 +58,7 @@ func Reconcile(ctx context.Context, db database.DB, now time.Time) (int, error) 
 // read loads our enrolments that carry DfE's ids with the declarations DfE accepted from us,
 // and DfE's participants with the declarations DfE holds, in one round trip. ready is false
 // until DfE's participants have been read in full.
-func read(ctx context.Context, db database.DB) (ours map[key]*Ours, theirs map[key]*Theirs, ready bool, err error) {
+func read(ctx context.Context, db database.DB, listed time.Time) (ours map[key]*Ours, theirs map[key]*Theirs, ready bool, err error) {
 	ours, theirs = map[key]*Ours{}, map[key]*Theirs{}
 	byEnrolment := map[int64]*Ours{}
 	b := &pgx.Batch{}
@@ -78,16 +79,23 @@ func read(ctx context.Context, db database.DB) (ours map[key]*Ours, theirs map[k
 		}
 		return rows.Err()
 	})
-	b.Queue(`SELECT enrolment_id, id, dfe_id::text, declaration_type, declaration_date FROM dfe_declarations
-		WHERE state = 'sent' ORDER BY declaration_date, id`).Query(func(rows pgx.Rows) error {
+	// A declaration sent after DfE's list was read counts as due: DfE's list may not hold it.
+	b.Queue(`SELECT enrolment_id, id, coalesce(dfe_id::text, ''), declaration_type, declaration_date, state = 'sent' AND sent_at < $1
+		FROM dfe_declarations WHERE state IN ('due', 'sent') ORDER BY declaration_date, id`, listed).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var id int64
 			var d OurDeclaration
-			if err := rows.Scan(&id, &d.ID, &d.DfEID, &d.Type, &d.Date); err != nil {
+			var sent bool
+			if err := rows.Scan(&id, &d.ID, &d.DfEID, &d.Type, &d.Date, &sent); err != nil {
 				return err
 			}
-			if o := byEnrolment[id]; o != nil {
+			o := byEnrolment[id]
+			switch {
+			case o == nil:
+			case sent:
 				o.Declarations = append(o.Declarations, d)
+			default:
+				o.Due = append(o.Due, d.Type)
 			}
 		}
 		return rows.Err()

@@ -230,3 +230,18 @@ func TestReconcileQueriesDoNotGrowWithEnrolments(t *testing.T) {
 		t.Errorf("reconciling 41 participants took %d round trips, 1 took %d", many, one)
 	}
 }
+
+// A declaration sent after DfE's lists were read is not missing at DfE: the next read has it.
+func TestADeclarationSentWhileReadingIsNotAMismatch(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.sync(t)
+	w.exec(t, `INSERT INTO dfe_declarations (enrolment_id, declaration_type, declaration_date, rule_version, state, dfe_id, dfe_state, sent_at)
+		VALUES ($1, 'started', $2, 'test', 'sent', gen_random_uuid(), 'submitted', $3)`, w.enrolment, w.now.AddDate(0, 0, -7), w.now.Add(time.Minute))
+	if n, err := Reconcile(ctx, w.pool, w.now); err != nil || n != 0 {
+		t.Fatalf("compared with DfE's lists read before it was sent: %d mismatches, %v", n, err)
+	}
+	if n, err := Reconcile(ctx, w.pool, w.now.Add(2*time.Minute)); err != nil || n != 1 {
+		t.Fatalf("compared with DfE's lists read after it was sent: %d mismatches, %v", n, err)
+	}
+}
