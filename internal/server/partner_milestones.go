@@ -79,7 +79,8 @@ func hasValue(v string) func(components.Option) bool {
 // the list was worked out.
 func milestonesView(p milestones.Page, f milestones.Filter) partner.MilestonesView {
 	v := partner.MilestonesView{NoDeadline: p.NoDeadline, Query: f.Query, Type: string(f.Type), State: string(f.State), HorizonWeeks: milestones.HorizonDays / 7,
-		Cohorts: []components.Option{{Value: "", Label: "Any cohort"}}, Courses: []components.Option{{Value: "", Label: "Any course"}},
+		CompletedHorizonWeeks: milestones.CompletedHorizonDays / 7,
+		Cohorts:               []components.Option{{Value: "", Label: "Any cohort"}}, Courses: []components.Option{{Value: "", Label: "Any course"}},
 		Types: []components.Option{{Value: "", Label: "Any milestone"}}, States: []components.Option{{Value: "", Label: "At risk or missed"}}}
 	if f.CohortID != 0 {
 		v.Cohort = strconv.FormatInt(f.CohortID, 10)

@@ -16,8 +16,22 @@ import (
 )
 
 // HorizonDays is the risk horizon: a milestone whose deadline is this many days away or
-// fewer, with its evidence still missing, is at risk.
+// fewer, with its evidence still missing, is at risk. A session or activity can be arranged
+// within six weeks.
 const HorizonDays = 42
+
+// CompletedHorizonDays is the completed milestone's horizon: its evidence is a released
+// assessment result, which takes a submission, 15 working days of marking, moderation and
+// release, so a partner needs to know three months ahead.
+const CompletedHorizonDays = 91
+
+// horizon is the risk horizon of a milestone type, in days.
+func horizon(t declarations.Type) int {
+	if t == declarations.Completed {
+		return CompletedHorizonDays
+	}
+	return HorizonDays
+}
 
 // State is how a next milestone stands.
 type State string
@@ -83,7 +97,7 @@ func Next(ev declarations.Evidence, status string, today time.Time) (Line, bool)
 	switch {
 	case m.Missed:
 		l.State = Missed
-	case !m.Deadline.IsZero() && !m.Deadline.After(civil(today).AddDate(0, 0, HorizonDays)):
+	case !m.Deadline.IsZero() && !m.Deadline.After(civil(today).AddDate(0, 0, horizon(m.Type))):
 		l.State = AtRisk
 	}
 	l.Missing = missing(ev, m, today)
