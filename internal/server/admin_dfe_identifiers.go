@@ -37,6 +37,14 @@ func (s *Server) enrolmentDfESection(ctx context.Context, enrolmentID int64) (te
 	for _, x := range rec.Declarations {
 		v.Declarations = append(v.Declarations, admin.DfEEnrolmentDeclaration(x))
 	}
+	for _, c := range rec.StatusChanges {
+		detail := c.DfETrainingStatus
+		if c.Error != "" {
+			detail = c.Error
+		}
+		v.StatusChanges = append(v.StatusChanges, admin.DfEEnrolmentStatusChange{Action: c.Action.Label(), Reason: c.ReasonLabel(),
+			Effective: c.EffectiveOn, State: c.State.Label(), Detail: orNotKnown(detail)})
+	}
 	for _, m := range rec.Mismatches {
 		v.Mismatches = append(v.Mismatches, mismatchRow(m))
 	}

@@ -52,6 +52,8 @@ func mismatchRow(m reconcile.Row) admin.DfEMismatchRow {
 		row.ActionHref, row.ActionLabel = "/admin/dfe/declarations/"+strconv.FormatInt(m.DeclarationID, 10), "Open the declaration"
 	case m.Kind == reconcile.NotAtDfE || m.Kind == reconcile.Schedule || m.Kind == reconcile.Cohort:
 		row.ActionHref, row.ActionLabel = row.EnrolmentHref+"/dfe", "Correct the DfE identifiers"
+	case m.Kind == reconcile.TrainingStatus && m.EnrolmentID != 0:
+		row.ActionHref, row.ActionLabel = row.EnrolmentHref+"#dfe", "See its DfE status changes"
 	case m.Kind == reconcile.NotOurs:
 		row.ActionHref, row.ActionLabel = "/admin/participants?q="+url.QueryEscape(m.Name), "Find the participant"
 	}

@@ -161,3 +161,14 @@ func TestDfEStatusChangesWithTheIntegrationOff(t *testing.T) {
 		t.Fatalf("send again with the integration off: %d", res.StatusCode)
 	}
 }
+
+// The enrolment page's DfE section lists its status changes, with DfE's reason for a refusal.
+func TestEnrolmentPageShowsItsDfEStatusChanges(t *testing.T) {
+	d := newDfEApp(t)
+	statusChangesOf(t, d.testApp, d.f)
+	admin, _ := d.signedIn(auth.RoleProviderAdmin)
+	got := admin.get("/admin/enrolments/" + itoa(d.f.enrolment2)).text(`[data-testid="enrolment-status-changes"]`)
+	if !strings.Contains(got, "Withdraw") || !strings.Contains(got, "Refused by DfE") || !strings.Contains(got, "no started declaration has been submitted") {
+		t.Errorf("status changes on the enrolment page: %q", got)
+	}
+}

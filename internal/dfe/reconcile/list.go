@@ -11,6 +11,7 @@ import (
 
 	"npq/internal/database"
 	"npq/internal/dfe/identifiers"
+	"npq/internal/dfe/statuses"
 	"npq/internal/listing"
 )
 
@@ -119,6 +120,7 @@ type Enrolment struct {
 	Cohort         string
 	SyncedAt       time.Time
 	Declarations   []EnrolmentDeclaration
+	StatusChanges  []statuses.StatusChange // newest first
 	Mismatches     []Row
 }
 
@@ -138,6 +140,7 @@ func (s Store) ForEnrolment(ctx context.Context, enrolmentID int64) (Enrolment, 
 	var e Enrolment
 	b := &pgx.Batch{}
 	identifiers.QueueForEnrolment(b, enrolmentID, &e.IDs)
+	statuses.QueueForEnrolment(b, enrolmentID, &e.StatusChanges)
 	b.Queue(`SELECT p.training_status, p.schedule_identifier, p.cohort, p.synced_at
 		FROM enrolments e JOIN users u ON u.id = e.user_id
 		JOIN dfe_participants p ON p.participant_id = u.dfe_participant_id AND p.course_identifier = e.dfe_course_identifier

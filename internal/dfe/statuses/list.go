@@ -97,12 +97,26 @@ func (s Store) List(ctx context.Context, f Filter, r listing.Request) ([]StatusC
 
 // ForEnrolment returns an enrolment's status changes, newest first.
 func (s Store) ForEnrolment(ctx context.Context, enrolmentID int64) ([]StatusChange, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+columns+` `+from+`
-		WHERE c.enrolment_id = $1 ORDER BY c.effective_on DESC, c.id DESC`, enrolmentID)
-	if err != nil {
-		return nil, fmt.Errorf("statuses: changes of enrolment %d: %w", enrolmentID, err)
+	var out []StatusChange
+	b := &pgx.Batch{}
+	QueueForEnrolment(b, enrolmentID, &out)
+	if err := s.DB.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
 	}
-	return pgx.CollectRows(rows, scan)
+	return out, nil
+}
+
+// QueueForEnrolment queues in b the read of an enrolment's status changes, newest first,
+// into out, for a page that reads them with other things in one round trip.
+func QueueForEnrolment(b *pgx.Batch, enrolmentID int64, out *[]StatusChange) {
+	b.Queue(`SELECT `+columns+` `+from+`
+		WHERE c.enrolment_id = $1 ORDER BY c.effective_on DESC, c.id DESC`, enrolmentID).Query(func(rows pgx.Rows) error {
+		var err error
+		if *out, err = pgx.CollectRows(rows, scan); err != nil {
+			return fmt.Errorf("statuses: changes of enrolment %d: %w", enrolmentID, err)
+		}
+		return nil
+	})
 }
 
 // Resend makes a change DfE refused due again, at an admin's request (after the cause was
