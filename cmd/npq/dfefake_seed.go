@@ -11,11 +11,12 @@ import (
 	"npq/internal/dfe/dfefake"
 )
 
-// seedFakeFromDatabase fills the fake with what DfE would hold for the platform's records:
-// every delivery partner, enrolment and sent declaration carrying DfE's ids (each as DfE's
-// copy last read has it, or else as ours), the statements held and the pending applications,
-// so that a local trial against `npq demo` sends its declarations and reconciles as a real
-// provider would, finding what the last read found.
+// seedFakeFromDatabase fills the fake with what DfE would hold for the platform's records if
+// DfE had applied everything we sent and done nothing of its own: every delivery partner,
+// enrolment (with our training status) and sent declaration carrying DfE's ids (voided where
+// we voided it), the statements held and the pending applications. A local trial against
+// `npq demo` then sends the demo's due declarations, and a reconciliation finds nothing
+// different, clearing the mismatches the demo's made-up copy of DfE's view shows.
 func seedFakeFromDatabase(ctx context.Context, db database.DB, fake *dfefake.Server) (people int, err error) {
 	b := &pgx.Batch{}
 	b.Queue(`SELECT p.dfe_id::text, p.name,
@@ -33,9 +34,8 @@ func seedFakeFromDatabase(ctx context.Context, db database.DB, fake *dfefake.Ser
 	})
 	b.Queue(`SELECT e.dfe_application_id::text, u.dfe_participant_id::text, u.name, u.email, coalesce(u.trn, ''),
 			e.dfe_course_identifier, coalesce(e.dfe_cohort, ''), coalesce(e.dfe_schedule_identifier, ''),
-			coalesce(p.training_status, CASE WHEN e.status IN ('deferred', 'withdrawn') THEN e.status ELSE 'active' END), e.dfe_funded_place
+			CASE WHEN e.status IN ('deferred', 'withdrawn') THEN e.status ELSE 'active' END, e.dfe_funded_place
 		FROM enrolments e JOIN users u ON u.id = e.user_id
-		LEFT JOIN dfe_participants p ON p.participant_id = u.dfe_participant_id AND p.course_identifier = e.dfe_course_identifier
 		WHERE u.dfe_participant_id IS NOT NULL AND e.dfe_course_identifier IS NOT NULL AND e.dfe_application_id IS NOT NULL
 		ORDER BY e.id`).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
@@ -50,10 +50,9 @@ func seedFakeFromDatabase(ctx context.Context, db database.DB, fake *dfefake.Ser
 		return rows.Err()
 	})
 	b.Queue(`SELECT d.dfe_id::text, u.dfe_participant_id::text, d.declaration_type, e.dfe_course_identifier, d.declaration_date,
-			coalesce(s.state, CASE WHEN d.state = 'voided' THEN 'voided' ELSE coalesce(nullif(d.dfe_state, ''), 'submitted') END),
+			CASE WHEN d.state = 'voided' THEN 'voided' WHEN d.dfe_state IN ('eligible', 'payable', 'paid') THEN d.dfe_state ELSE 'eligible' END,
 			e.dfe_application_id::text
 		FROM dfe_declarations d JOIN enrolments e ON e.id = d.enrolment_id JOIN users u ON u.id = e.user_id
-		LEFT JOIN dfe_declarations_seen s ON s.dfe_id = d.dfe_id
 		WHERE d.dfe_id IS NOT NULL AND u.dfe_participant_id IS NOT NULL AND e.dfe_application_id IS NOT NULL`).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var h dfefake.Held
