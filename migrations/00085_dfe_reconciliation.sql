@@ -29,6 +29,18 @@ CREATE TABLE dfe_declarations_seen (
 );
 CREATE INDEX dfe_declarations_seen_participant_idx ON dfe_declarations_seen (participant_id, course_identifier);
 
+-- Every outcome DfE holds for us; DfE keeps them append-only and the latest counts.
+CREATE TABLE dfe_outcomes_seen (
+    dfe_id            uuid PRIMARY KEY,
+    participant_id    uuid NOT NULL,
+    course_identifier text NOT NULL,
+    state             text NOT NULL,
+    completion_date   date NOT NULL,
+    dfe_created_at    timestamptz NOT NULL,
+    synced_at         timestamptz NOT NULL
+);
+CREATE INDEX dfe_outcomes_seen_participant_idx ON dfe_outcomes_seen (participant_id, course_identifier, dfe_created_at);
+
 -- What differs between our records and DfE's after the last sync, with what to do about
 -- it. A mismatch keeps its first_found_at while it lasts and is deleted once it is gone.
 CREATE TABLE dfe_mismatches (
@@ -39,7 +51,7 @@ CREATE TABLE dfe_mismatches (
     declaration_id    bigint REFERENCES dfe_declarations (id) ON DELETE CASCADE, -- ours, when it is about one
     kind              text NOT NULL CHECK (kind IN ('not-at-dfe', 'not-ours', 'training-status', 'schedule', 'cohort',
                                                     'declaration-not-at-dfe', 'declaration-voided-at-dfe',
-                                                    'declaration-not-ours', 'declaration-date')),
+                                                    'declaration-not-ours', 'declaration-date', 'outcome')),
     subject           text NOT NULL DEFAULT '',
     ours              text NOT NULL DEFAULT '',
     theirs            text NOT NULL DEFAULT '',
@@ -57,5 +69,6 @@ CREATE INDEX dfe_declarations_enrolment_idx ON dfe_declarations (enrolment_id, d
 -- +goose Down
 DROP INDEX dfe_declarations_enrolment_idx;
 DROP TABLE dfe_mismatches;
+DROP TABLE dfe_outcomes_seen;
 DROP TABLE dfe_declarations_seen;
 DROP TABLE dfe_participants;

@@ -119,10 +119,11 @@ type Outcome struct {
 
 // OutcomeAttributes are the outcome's fields.
 type OutcomeAttributes struct {
-	State            string `json:"state"`
-	CompletionDate   string `json:"completion_date"`
-	CourseIdentifier string `json:"course_identifier"`
-	ParticipantID    string `json:"participant_id"`
+	State            string    `json:"state"`
+	CompletionDate   string    `json:"completion_date"`
+	CourseIdentifier string    `json:"course_identifier"`
+	ParticipantID    string    `json:"participant_id"`
+	CreatedAt        time.Time `json:"created_at"`
 }
 
 type one[T any] struct {

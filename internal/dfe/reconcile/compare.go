@@ -27,10 +27,11 @@ const (
 	DeclVoidedAtDfE Kind = "declaration-voided-at-dfe" // a declaration we sent DfE has voided or clawed back
 	DeclNotOurs     Kind = "declaration-not-ours"      // a live declaration at DfE we did not send
 	DeclarationDate Kind = "declaration-date"          // DfE holds another date for a declaration we sent
+	OutcomeKind     Kind = "outcome"                   // DfE's latest outcome is not the one it should hold
 )
 
 // Kinds are the kinds in the order the mismatches page offers them.
-var Kinds = []Kind{NotAtDfE, NotOurs, TrainingStatus, Schedule, Cohort, DeclNotAtDfE, DeclVoidedAtDfE, DeclNotOurs, DeclarationDate}
+var Kinds = []Kind{NotAtDfE, NotOurs, TrainingStatus, Schedule, Cohort, DeclNotAtDfE, DeclVoidedAtDfE, DeclNotOurs, DeclarationDate, OutcomeKind}
 
 // Label names a kind for the mismatches page.
 func (k Kind) Label() string {
@@ -38,7 +39,7 @@ func (k Kind) Label() string {
 		NotAtDfE: "Not at DfE", NotOurs: "Not on the platform", TrainingStatus: "Training status",
 		Schedule: "Schedule", Cohort: "Cohort", DeclNotAtDfE: "Declaration missing at DfE",
 		DeclVoidedAtDfE: "Declaration voided by DfE", DeclNotOurs: "Declaration made elsewhere",
-		DeclarationDate: "Declaration date",
+		DeclarationDate: "Declaration date", OutcomeKind: "Outcome",
 	}[k]
 }
 
@@ -59,6 +60,26 @@ type Ours struct {
 	// Due are the types of the declarations we hold due: one DfE already holds may be
 	// one of them, sent while the comparison read (its send not yet recorded here).
 	Due []string
+	// Outcome is the latest result DfE should hold: our latest outcome update sent, or else
+	// the result our sent completed declaration carries; nil when there is none.
+	Outcome *Outcome
+}
+
+// Outcome is a participant's result on a course as sent to DfE, or as DfE holds it.
+type Outcome struct {
+	Passed         bool
+	CompletionDate time.Time
+	// Explicit says we sent it as an outcome of its own, rather than with the completed
+	// declaration (from which DfE may or may not have recorded one).
+	Explicit bool
+}
+
+func (o Outcome) words() string {
+	w := "failed"
+	if o.Passed {
+		w = "passed"
+	}
+	return w + ", completed " + timefmt.Date(o.CompletionDate)
 }
 
 // OurDeclaration is a declaration DfE accepted from us.
@@ -78,6 +99,7 @@ type Theirs struct {
 	Schedule       string
 	Cohort         string
 	Declarations   []TheirDeclaration
+	Outcome        *Outcome // DfE's latest, nil when it holds none
 }
 
 // TheirDeclaration is a declaration as DfE holds it.
@@ -147,7 +169,33 @@ func Compare(ours *Ours, theirs *Theirs) []Mismatch {
 		out = append(out, m(Cohort, "", ours.Cohort, theirs.Cohort,
 			"Change the schedule and cohort at DfE, or correct ours in the enrolment's DfE identifiers if DfE's is right."))
 	}
-	return append(out, compareDeclarations(ours, theirs, m)...)
+	out = append(out, compareDeclarations(ours, theirs, m)...)
+	if mm, ok := compareOutcomes(ours.Outcome, theirs.Outcome); ok {
+		out = append(out, m(OutcomeKind, "", mm[0], mm[1], mm[2]))
+	}
+	return out
+}
+
+// compareOutcomes says, when DfE's latest outcome is not the one it should hold, what ours and
+// DfE's are and what to do. A result sent only with the completed declaration is no mismatch
+// while DfE holds no outcome.
+func compareOutcomes(ours, theirs *Outcome) ([3]string, bool) {
+	switch {
+	case ours == nil && theirs == nil:
+		return [3]string{}, false
+	case ours == nil:
+		return [3]string{"No result released and sent", theirs.words(),
+			"DfE holds a result the platform did not send: check the participant's assessment, and correct it at DfE if it is wrong."}, true
+	case theirs == nil:
+		if !ours.Explicit {
+			return [3]string{}, false
+		}
+		return [3]string{ours.words(), "No outcome", "Look the outcome up at DfE; the platform sends it again only when a later result is released."}, true
+	case ours.Passed != theirs.Passed || !timefmt.SameDay(ours.CompletionDate, theirs.CompletionDate):
+		return [3]string{ours.words(), theirs.words(),
+			"Send DfE the released result as an outcome update, or correct ours if DfE's is right."}, true
+	}
+	return [3]string{}, false
 }
 
 // compareDeclarations lists what differs between the declarations DfE accepted from us and

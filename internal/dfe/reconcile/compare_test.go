@@ -62,6 +62,17 @@ func TestCompare(t *testing.T) {
 		{"a voided declaration made elsewhere is no mismatch", ours(nil), theirs(func(t *Theirs) {
 			t.Declarations = append(t.Declarations, TheirDeclaration{DfEID: "d2", Type: "started", Date: day(2), State: "voided"})
 		}), nil},
+		{"the same result", ours(func(o *Ours) { o.Outcome = &Outcome{Passed: true, CompletionDate: day(20), Explicit: true} }),
+			theirs(func(t *Theirs) { t.Outcome = &Outcome{Passed: true, CompletionDate: day(20)} }), nil},
+		{"DfE holds a fail where we sent a pass", ours(func(o *Ours) { o.Outcome = &Outcome{Passed: true, CompletionDate: day(20), Explicit: true} }),
+			theirs(func(t *Theirs) { t.Outcome = &Outcome{Passed: false, CompletionDate: day(20)} }), []Kind{OutcomeKind}},
+		{"DfE holds another completion date", ours(func(o *Ours) { o.Outcome = &Outcome{Passed: true, CompletionDate: day(20)} }),
+			theirs(func(t *Theirs) { t.Outcome = &Outcome{Passed: true, CompletionDate: day(21)} }), []Kind{OutcomeKind}},
+		{"an outcome update DfE does not hold", ours(func(o *Ours) { o.Outcome = &Outcome{Passed: true, CompletionDate: day(20), Explicit: true} }),
+			theirs(nil), []Kind{OutcomeKind}},
+		{"a result sent only with the completed declaration, no outcome at DfE", ours(func(o *Ours) { o.Outcome = &Outcome{Passed: true, CompletionDate: day(20)} }),
+			theirs(nil), nil},
+		{"a result at DfE we never sent", ours(nil), theirs(func(t *Theirs) { t.Outcome = &Outcome{Passed: false, CompletionDate: day(20)} }), []Kind{OutcomeKind}},
 		{"several at once", ours(func(o *Ours) { o.Status = "withdrawn" }), theirs(func(t *Theirs) { t.Schedule = "x"; t.Declarations = nil }),
 			[]Kind{TrainingStatus, Schedule, DeclNotAtDfE}},
 	}

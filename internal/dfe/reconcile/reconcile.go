@@ -100,6 +100,27 @@ func read(ctx context.Context, db database.DB, listed time.Time) (ours map[key]*
 		}
 		return rows.Err()
 	})
+	// The latest result DfE should hold: the latest sent of our outcome updates and the result
+	// the completed declaration carried.
+	b.Queue(`SELECT DISTINCT ON (enrolment_id) enrolment_id, passed, completed, explicit FROM (
+			SELECT enrolment_id, passed, completion_date::timestamptz AS completed, true AS explicit, sent_at FROM dfe_outcomes
+			WHERE state = 'sent' AND sent_at < $1
+			UNION ALL
+			SELECT enrolment_id, has_passed, declaration_date, false, sent_at FROM dfe_declarations
+			WHERE state = 'sent' AND declaration_type = 'completed' AND has_passed IS NOT NULL AND sent_at < $1) o
+		ORDER BY enrolment_id, sent_at DESC`, listed).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var id int64
+			var o Outcome
+			if err := rows.Scan(&id, &o.Passed, &o.CompletionDate, &o.Explicit); err != nil {
+				return err
+			}
+			if e := byEnrolment[id]; e != nil {
+				e.Outcome = &o
+			}
+		}
+		return rows.Err()
+	})
 	b.Queue(`SELECT participant_id::text, course_identifier, full_name, training_status, schedule_identifier, cohort
 		FROM dfe_participants`).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
@@ -121,6 +142,20 @@ func read(ctx context.Context, db database.DB, listed time.Time) (ours map[key]*
 			}
 			if t := theirs[k]; t != nil {
 				t.Declarations = append(t.Declarations, d)
+			}
+		}
+		return rows.Err()
+	})
+	b.Queue(`SELECT DISTINCT ON (participant_id, course_identifier) participant_id::text, course_identifier, state = 'passed', completion_date
+		FROM dfe_outcomes_seen ORDER BY participant_id, course_identifier, dfe_created_at DESC, dfe_id`).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var k key
+			var o Outcome
+			if err := rows.Scan(&k.participant, &k.course, &o.Passed, &o.CompletionDate); err != nil {
+				return err
+			}
+			if t := theirs[k]; t != nil {
+				t.Outcome = &o
 			}
 		}
 		return rows.Err()

@@ -26,6 +26,7 @@ const (
 type Lister interface {
 	Participants(ctx context.Context, updatedSince time.Time) ([]dfe.Participant, error)
 	Declarations(ctx context.Context, updatedSince time.Time) ([]dfe.Declaration, error)
+	Outcomes(ctx context.Context, createdSince time.Time) ([]dfe.Outcome, error)
 }
 
 // SyncResult says what a sync read and found.
@@ -33,13 +34,15 @@ type SyncResult struct {
 	Since        time.Time // zero for a full sync
 	Participants int
 	Declarations int
+	Outcomes     int
 	IDsMoved     int // our participants moved to the id DfE replaced theirs with
 	Mismatches   int
 }
 
-// Sync reads the participants and declarations DfE changed since the last sync (all of them
-// the first time and once a week), follows DfE's participant-id changes, keeps DfE's copies
-// and DfE's state of the declarations we sent, then reconciles. now is when it started.
+// Sync reads the participants and declarations DfE changed and the outcomes it recorded since
+// the last sync (all of them the first time and once a week), follows DfE's participant-id
+// changes, keeps DfE's copies and DfE's state of the declarations we sent, then reconciles.
+// now is when it started.
 func Sync(ctx context.Context, db database.DB, client Lister, now time.Time) (SyncResult, error) {
 	last, full, err := syncstate.Read(ctx, db, participantsList)
 	if err != nil {
@@ -54,7 +57,11 @@ func Sync(ctx context.Context, db database.DB, client Lister, now time.Time) (Sy
 	if err != nil {
 		return res, fmt.Errorf("reconcile: declarations from DfE: %w", err)
 	}
-	res.Participants, res.Declarations = len(people), len(decls)
+	outcomes, err := client.Outcomes(ctx, res.Since)
+	if err != nil {
+		return res, fmt.Errorf("reconcile: outcomes from DfE: %w", err)
+	}
+	res.Participants, res.Declarations, res.Outcomes = len(people), len(decls), len(outcomes)
 	var changes []dfe.ParticipantIDChange
 	for _, p := range people {
 		changes = append(changes, p.Attributes.ParticipantIDChanges...)
@@ -69,12 +76,18 @@ func Sync(ctx context.Context, db database.DB, client Lister, now time.Time) (Sy
 		for _, ch := range changes { // DfE's copies under a retired id move to the new one
 			b.Queue(`DELETE FROM dfe_participants WHERE participant_id = $1`, ch.From)
 			b.Queue(`UPDATE dfe_declarations_seen SET participant_id = $2 WHERE participant_id = $1`, ch.From, ch.To)
+			b.Queue(`UPDATE dfe_outcomes_seen SET participant_id = $2 WHERE participant_id = $1`, ch.From, ch.To)
 		}
 		for _, p := range people {
 			queueParticipant(b, p, now)
 		}
 		for _, d := range decls {
 			if err := queueDeclaration(b, d, now); err != nil {
+				return err
+			}
+		}
+		for _, o := range outcomes {
+			if err := queueOutcome(b, o, now); err != nil {
 				return err
 			}
 		}
@@ -121,6 +134,19 @@ func queueDeclaration(b *pgx.Batch, d dfe.Declaration, now time.Time) error {
 		WHERE dfe_declarations_seen.dfe_updated_at <= EXCLUDED.dfe_updated_at`,
 		d.ID, a.ParticipantID, a.CourseIdentifier, a.DeclarationType, date, a.State, a.UpdatedAt, now)
 	b.Queue(`UPDATE dfe_declarations SET dfe_state = $2 WHERE dfe_id = $1 AND dfe_state <> $2`, d.ID, a.State)
+	return nil
+}
+
+// queueOutcome keeps DfE's outcome; DfE never changes one, so a copy held is left alone.
+func queueOutcome(b *pgx.Batch, o dfe.Outcome, now time.Time) error {
+	a := o.Attributes
+	completed, err := time.Parse(time.DateOnly, a.CompletionDate)
+	if err != nil {
+		return fmt.Errorf("reconcile: outcome %s: completion date %q: %w", o.ID, a.CompletionDate, err)
+	}
+	b.Queue(`INSERT INTO dfe_outcomes_seen (dfe_id, participant_id, course_identifier, state, completion_date, dfe_created_at, synced_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dfe_id) DO NOTHING`,
+		o.ID, a.ParticipantID, a.CourseIdentifier, a.State, completed, a.CreatedAt, now)
 	return nil
 }
 

@@ -245,3 +245,32 @@ func TestADeclarationSentWhileReadingIsNotAMismatch(t *testing.T) {
 		t.Fatalf("compared with DfE's lists read after it was sent: %d mismatches, %v", n, err)
 	}
 }
+
+// DfE's outcomes are read and compared with the result we sent: the same one agrees; a later
+// outcome recorded at DfE that we did not send is a mismatch.
+func TestASyncComparesOutcomes(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	completed := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	passed := true
+	d, _, err := w.client.CreateDeclaration(ctx, dfe.NewDeclaration{ParticipantID: w.participant, DeclarationType: "completed",
+		CourseIdentifier: "npq-headship", DeclarationDate: completed, HasPassed: &passed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.exec(t, `INSERT INTO dfe_declarations (enrolment_id, declaration_type, declaration_date, has_passed, rule_version, state, dfe_id, dfe_state, sent_at)
+		VALUES ($1, 'completed', $2, true, 'test', 'sent', $3, 'eligible', $4)`, w.enrolment, completed, d.ID, w.now)
+	if _, err := w.client.CreateOutcome(ctx, w.participant, "npq-headship", "passed", completed); err != nil {
+		t.Fatal(err)
+	}
+	if res, rows := w.sync(t); res.Outcomes != 1 || len(rows) != 0 {
+		t.Fatalf("the result sent: %+v %+v", res, rows)
+	}
+	w.now = w.now.Add(time.Minute)
+	if _, err := w.client.CreateOutcome(ctx, w.participant, "npq-headship", "failed", completed); err != nil {
+		t.Fatal(err)
+	}
+	if _, rows := w.sync(t); len(rows) != 1 || rows[0].Kind != OutcomeKind || rows[0].Theirs != "failed, completed 2 November 2026" {
+		t.Fatalf("a result DfE holds that we did not send: %+v", rows)
+	}
+}
