@@ -141,15 +141,13 @@ func send(ctx context.Context, tx pgx.Tx, client Sender, o outgoing, now time.Ti
 			res.Matched++
 		}
 	case Refused:
-		_, err = tx.Exec(ctx, `UPDATE dfe_declarations SET state = 'failed', error = $2, attempts = attempts + 1, last_attempt_at = $3
-			WHERE id = $1`, o.id, refusalText(err), now)
+		err = RecordNotSent(ctx, tx, "dfe_declarations", o.id, err, true, now)
 		res.Failed++
 	default:
 		if ctx.Err() != nil {
 			return true, ctx.Err()
 		}
-		_, err = tx.Exec(ctx, `UPDATE dfe_declarations SET error = $2, attempts = attempts + 1, last_attempt_at = $3 WHERE id = $1`,
-			o.id, "Not sent yet: "+err.Error(), now)
+		err = RecordNotSent(ctx, tx, "dfe_declarations", o.id, err, false, now)
 		res.Left++
 		stop = true
 	}
@@ -185,6 +183,20 @@ func FollowParticipant(ctx context.Context, tx pgx.Tx, client ParticipantReader,
 		return "", false, fmt.Errorf("outbound: follow participant id %s: %w", id, err)
 	}
 	return changes[len(changes)-1].To, true, nil
+}
+
+// RecordNotSent records on row id of table (dfe_declarations, dfe_outcomes or
+// dfe_status_changes: never input) an attempt DfE did not accept: refused, it is kept as
+// failed with DfE's text and not sent again; otherwise it stays due, with why, for the next run.
+func RecordNotSent(ctx context.Context, tx pgx.Tx, table string, id int64, sendErr error, refused bool, now time.Time) error {
+	if refused {
+		_, err := tx.Exec(ctx, `UPDATE `+table+` SET state = 'failed', error = $2, attempts = attempts + 1, last_attempt_at = $3
+			WHERE id = $1`, id, refusalText(sendErr), now)
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE `+table+` SET error = $2, attempts = attempts + 1, last_attempt_at = $3 WHERE id = $1`,
+		id, "Not sent yet: "+sendErr.Error(), now)
+	return err
 }
 
 // Answer is what DfE's answer to a create means for the row sent.
@@ -264,15 +276,13 @@ func sendOutcome(ctx context.Context, tx pgx.Tx, client Sender, o outgoingOutcom
 				last_attempt_at = $3, sent_at = $3 WHERE id = $1`, o.id, got.ID, now)
 		res.OutcomesSent++
 	case Refused:
-		_, err = tx.Exec(ctx, `UPDATE dfe_outcomes SET state = 'failed', error = $2, attempts = attempts + 1, last_attempt_at = $3
-			WHERE id = $1`, o.id, refusalText(err), now)
+		err = RecordNotSent(ctx, tx, "dfe_outcomes", o.id, err, true, now)
 		res.OutcomesFailed++
 	default:
 		if ctx.Err() != nil {
 			return true, ctx.Err()
 		}
-		_, err = tx.Exec(ctx, `UPDATE dfe_outcomes SET error = $2, attempts = attempts + 1, last_attempt_at = $3 WHERE id = $1`,
-			o.id, "Not sent yet: "+err.Error(), now)
+		err = RecordNotSent(ctx, tx, "dfe_outcomes", o.id, err, false, now)
 		res.Left++
 		stop = true
 	}

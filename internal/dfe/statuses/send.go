@@ -2,7 +2,6 @@ package statuses
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -145,15 +144,13 @@ func send(ctx context.Context, tx pgx.Tx, client Client, o outgoing, now time.Ti
 				last_attempt_at = $3, sent_at = $3 WHERE id = $1`, o.id, status, now)
 		res.Sent++
 	case outbound.Refused:
-		_, err = tx.Exec(ctx, `UPDATE dfe_status_changes SET state = 'failed', error = $2, attempts = attempts + 1, last_attempt_at = $3
-			WHERE id = $1`, o.id, refusalText(err), now)
+		err = outbound.RecordNotSent(ctx, tx, "dfe_status_changes", o.id, err, true, now)
 		res.Failed++
 	default:
 		if ctx.Err() != nil {
 			return true, ctx.Err()
 		}
-		_, err = tx.Exec(ctx, `UPDATE dfe_status_changes SET error = $2, attempts = attempts + 1, last_attempt_at = $3 WHERE id = $1`,
-			o.id, "Not sent yet: "+err.Error(), now)
+		err = outbound.RecordNotSent(ctx, tx, "dfe_status_changes", o.id, err, false, now)
 		res.Left++
 		stop = true
 	}
@@ -161,15 +158,4 @@ func send(ctx context.Context, tx pgx.Tx, client Client, o outgoing, now time.Ti
 		return stop, fmt.Errorf("statuses: record change %d: %w", o.id, err)
 	}
 	return stop, nil
-}
-
-// refusalText is DfE's own text of a refusal.
-func refusalText(err error) string {
-	var apiErr *dfe.APIError
-	if errors.As(err, &apiErr) {
-		if d := apiErr.Detail(); d != "" {
-			return d
-		}
-	}
-	return err.Error()
 }
