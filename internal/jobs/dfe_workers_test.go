@@ -28,18 +28,11 @@ func TestDfEDeclarationsWorkerDerivesAndSends(t *testing.T) {
 	ctx := context.Background()
 	fake, url := dfetest.Start(t)
 	client := dfetest.Client(t, url)
-	app, participant := fake.AddApplication(dfefake.Application{FullName: "Person 00", Email: "p00@school.test", Course: "npq-headship", Cohort: "2025"})
-	funded := true
-	if _, err := client.AcceptApplication(ctx, app, &funded, ""); err != nil {
-		t.Fatal(err)
-	}
+	participant := dfetest.Enrol(t, f.pool, fake, client, f.enrolments[0], f.partner, "2025").ParticipantID
 	for _, q := range []struct {
 		sql  string
 		args []any
 	}{
-		{`UPDATE delivery_partners SET dfe_id = $2 WHERE id = $1`, []any{f.partner, fake.AddDeliveryPartner("Riverside Hub", "2025")}},
-		{`UPDATE users SET dfe_participant_id = $2 FROM enrolments e WHERE e.id = $1 AND users.id = e.user_id`, []any{f.enrolments[0], participant}},
-		{`UPDATE enrolments SET dfe_course_identifier = 'npq-headship', dfe_cohort = '2025', dfe_schedule_identifier = 'npq-leadership-autumn' WHERE id = $1`, []any{f.enrolments[0]}},
 		{`INSERT INTO item_completions (enrolment_id, item_id, source, completed_at) VALUES ($1, $2, 'attendance', $3)`, []any{f.enrolments[0], f.session, f.now.Add(-24 * time.Hour)}},
 		// A withdrawal decided today: DfE refuses one without a started declaration, so it
 		// goes through only after the declaration earned before it.

@@ -10,6 +10,7 @@ import (
 
 	"npq/internal/auth"
 	"npq/internal/dfe/dfefake"
+	"npq/internal/dfe/dfetest"
 	"npq/internal/dfe/outbound"
 	"npq/internal/dfe/statements"
 	"npq/internal/timefmt"
@@ -23,22 +24,13 @@ func declarationsApp(t *testing.T) (*dfeApp, int64, int64) {
 	ctx := context.Background()
 	d := newDfEApp(t)
 	year := d.today().Year() - 1
-	app, participant := d.fake.AddApplication(dfefake.Application{FullName: d.f.participant.Name, Email: d.f.participant.Email,
-		Course: "npq-headship", Cohort: itoa(int64(year))})
-	funded := true
-	if _, err := d.srv.dfe.AcceptApplication(ctx, app, &funded, ""); err != nil {
-		t.Fatal(err)
-	}
+	dfetest.Enrol(t, d.pool, d.fake, d.srv.dfe, d.f.enrolment, d.f.partnerID, itoa(int64(year)))
 	exec := func(sql string, args ...any) {
 		t.Helper()
 		if _, err := d.pool.Exec(ctx, sql, args...); err != nil {
 			t.Fatal(err)
 		}
 	}
-	exec(`UPDATE delivery_partners SET dfe_id = $2 WHERE id = $1`, d.f.partnerID, d.fake.AddDeliveryPartner("Riverside Hub", itoa(int64(year))))
-	exec(`UPDATE users SET dfe_participant_id = $2 WHERE id = $1`, d.f.participant.ID, participant)
-	exec(`UPDATE enrolments SET dfe_application_id = $2, dfe_course_identifier = 'npq-headship', dfe_cohort = $3,
-		dfe_schedule_identifier = 'npq-leadership-autumn' WHERE id = $1`, d.f.enrolment, app, itoa(int64(year)))
 	exec(`INSERT INTO item_completions (enrolment_id, item_id, source, completed_at) VALUES ($1, $2, 'participant', $3)`,
 		d.f.enrolment, d.f.intro, time.Date(year, 10, 10, 9, 0, 0, 0, time.UTC))
 	if res, err := outbound.Derive(ctx, d.pool, d.now()); err != nil || res.Added != 1 {

@@ -89,16 +89,7 @@ func newWorld(t *testing.T) *world {
 		FundingRoute: programme.FundingScholarship}, 0, "http://localhost"); err != nil {
 		t.Fatal(err)
 	}
-	app, participant := fake.AddApplication(dfefake.Application{FullName: "Amara Okafor", Email: "amara@school.example", Course: "npq-headship", Cohort: "2026"})
-	funded := true
-	if _, err := w.client.AcceptApplication(ctx, app, &funded, ""); err != nil {
-		t.Fatal(err)
-	}
-	dp := fake.AddDeliveryPartner("Riverside Hub", "2026")
-	w.exec(t, `UPDATE delivery_partners SET dfe_id = $2 WHERE id = $1`, partner, dp)
-	w.exec(t, `UPDATE users SET dfe_participant_id = $2 FROM enrolments e WHERE e.id = $1 AND users.id = e.user_id`, w.enrolment, participant)
-	w.exec(t, `UPDATE enrolments SET dfe_application_id = $2, dfe_course_identifier = 'npq-headship', dfe_cohort = '2026',
-		dfe_schedule_identifier = 'npq-leadership-autumn', dfe_funded_place = true WHERE id = $1`, w.enrolment, app)
+	dfetest.Enrol(t, pool, fake, w.client, w.enrolment, partner, "2026")
 	return w
 }
 
