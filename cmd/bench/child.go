@@ -171,10 +171,14 @@ func serveChild(ctx context.Context) error {
 	defer srv.Close()
 
 	win := &window{}
+	var app http.Handler = srv
+	if os.Getenv(profileEnv) != "" {
+		app = labelled(srv)
+	}
 	timed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := new(atomic.Int64)
 		start := time.Now()
-		srv.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), queriesKey{}, n)))
+		app.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), queriesKey{}, n)))
 		win.add(time.Since(start), n.Load())
 	})
 	control := http.NewServeMux()
@@ -184,7 +188,7 @@ func serveChild(ctx context.Context) error {
 		json.NewEncoder(w).Encode(win.stats()) //nolint:errcheck // the benchmark notices a bad answer
 	})
 
-	app, err := net.Listen("tcp", cfg.Addr)
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("bench server: %w", err)
 	}
@@ -202,8 +206,18 @@ func serveChild(ctx context.Context) error {
 		hs.Shutdown(shutdown) //nolint:errcheck // exiting anyway
 		cs.Close()            //nolint:errcheck // exiting anyway
 	}()
-	if err := hs.Serve(app); !errors.Is(err, http.ErrServerClosed) {
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// labelled marks the CPU profile's samples with the request's path, so that one page's cost
+// can be read apart from the rest of the run: go tool pprof -tagfocus path=/home.
+func labelled(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pprof.Do(r.Context(), pprof.Labels("path", r.URL.Path), func(ctx context.Context) {
+			h.ServeHTTP(w, r.WithContext(ctx))
+		})
+	})
 }
