@@ -162,7 +162,7 @@ func serveChild(ctx context.Context) error {
 		defer pprof.StopCPUProfile()
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	pool, err := database.Open(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.DBStatementTimeout, MaxConns: cfg.DBMaxConns, Tracer: tracer{}})
+	pool, err := database.Open(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.DBStatementTimeout, MaxConns: cfg.DBMaxConns, GenericPlans: true, Tracer: tracer{}})
 	if err != nil {
 		return err
 	}

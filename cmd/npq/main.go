@@ -129,7 +129,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		// Serving gets its own pool whose statements are cut short when the database stops
 		// answering; migrating and seeding above had no such limit.
 		pool.Close()
-		servePool, err := database.Open(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.DBStatementTimeout, MaxConns: cfg.DBMaxConns})
+		servePool, err := database.Open(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.DBStatementTimeout, MaxConns: cfg.DBMaxConns, GenericPlans: true})
 		if err != nil {
 			return err
 		}

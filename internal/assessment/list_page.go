@@ -55,7 +55,7 @@ func (st Store) SubmissionsPage(ctx context.Context, f SubmissionFilter, now tim
 	var w database.Conds
 	addStage(&w, f.Stage)
 	if f.Query != "" {
-		w.Add("(s.candidate_number ILIKE $? OR u.name ILIKE $? OR u.email ILIKE $?)", database.Contains(f.Query))
+		w.Search("(s.candidate_number ILIKE $? OR u.name ILIKE $? OR u.email ILIKE $?)", database.Contains(f.Query))
 	}
 	for _, c := range []struct {
 		cond string
@@ -77,7 +77,7 @@ func (st Store) SubmissionsPage(ctx context.Context, f SubmissionFilter, now tim
 		coalesce((SELECT jsonb_object_agg(a.role, m.name) FROM allocations a JOIN users m ON m.id = a.marker_id WHERE a.submission_id = s.id), '{}'),
 		c.qualification_code, h.name, coalesce(s.submitted_at, s.created_at)
 		`+submissionFrom+` WHERE `+w.SQL()+`
-		ORDER BY coalesce(s.submitted_at, s.created_at) `+dir+`, s.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
+		ORDER BY coalesce(s.submitted_at, s.created_at) `+dir+`, s.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.QueryArgs()...)
 	if err != nil {
 		return nil, fmt.Errorf("assessment: submissions: %w", err)
 	}

@@ -1,6 +1,10 @@
 package database
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+)
 
 func TestContains(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
@@ -33,6 +37,24 @@ func TestConds(t *testing.T) {
 	}
 	if len(c.Args) != 4 || c.Args[0] != int64(3) || c.Args[1] != "%am%" || c.Args[3] != int64(9) {
 		t.Errorf("Args = %v", c.Args)
+	}
+}
+
+func TestCondsPlansASearchForItsText(t *testing.T) {
+	var filter Conds
+	filter.Add("h.course_id = $?", int64(3))
+	if args := filter.QueryArgs(); len(args) != 1 || args[0] != int64(3) {
+		t.Errorf("a filter's QueryArgs = %v, want its value alone", args)
+	}
+	var search Conds
+	search.Add("h.course_id = $?", int64(3))
+	search.Search("u.name ILIKE $?", "%am%")
+	if search.SQL() != "h.course_id = $1 AND u.name ILIKE $2" {
+		t.Errorf("SQL = %q", search.SQL())
+	}
+	args := search.QueryArgs()
+	if len(args) != 3 || args[0] != pgx.QueryExecModeSimpleProtocol || args[1] != int64(3) || args[2] != "%am%" {
+		t.Errorf("a search's QueryArgs = %v, want the simple protocol, then its values", args)
 	}
 }
 

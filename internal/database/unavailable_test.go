@@ -97,3 +97,20 @@ func TestPoolTurnsJITOff(t *testing.T) {
 		t.Errorf("jit = %q, %v; want off", jit, err)
 	}
 }
+
+func TestPoolKeepsGenericPlansOnlyWhenAsked(t *testing.T) {
+	url := testdb.New(t).Config().ConnString()
+	for _, generic := range []bool{false, true} {
+		pool, err := database.Open(t.Context(), url, database.Options{GenericPlans: generic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mode string
+		err = pool.QueryRow(t.Context(), `SHOW plan_cache_mode`).Scan(&mode)
+		pool.Close()
+		want := map[bool]string{false: "auto", true: "force_generic_plan"}[generic]
+		if err != nil || mode != want {
+			t.Errorf("GenericPlans %v: plan_cache_mode = %q, %v; want %q", generic, mode, err, want)
+		}
+	}
+}

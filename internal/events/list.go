@@ -113,7 +113,7 @@ func statusCondition(s ListStatus) string {
 	// An event still running started at most the longest event's length ago (an index gives
 	// that length at once), so the scan by start begins there, not at the first event ever.
 	return `e.ends_at >= $1 AND e.cancelled_at IS NULL
-		AND e.starts_at >= $1 - (SELECT coalesce(max(d.ends_at - d.starts_at), interval '0') FROM events d)`
+		AND e.starts_at >= $1::timestamptz - (SELECT coalesce(max(d.ends_at - d.starts_at), interval '0') FROM events d)`
 }
 
 // EventsPage lists a page of the events within sc that pass f, at now: upcoming ones soonest
@@ -143,7 +143,7 @@ func (s Store) EventsPage(ctx context.Context, sc scope.Scope, f EventFilter, no
 		w.Add("e.delivery_partner_id = $?", sc.PartnerID())
 	}
 	if f.Query != "" {
-		w.Add("(e.title ILIKE $? OR i.title ILIKE $? OR e.venue ILIKE $?)", database.Contains(f.Query))
+		w.Search("(e.title ILIKE $? OR i.title ILIKE $? OR e.venue ILIKE $?)", database.Contains(f.Query))
 	}
 	if f.CourseID != 0 {
 		w.Add("b.course_id = $?", f.CourseID)
@@ -169,7 +169,7 @@ func (s Store) EventsPage(ctx context.Context, sc scope.Scope, f EventFilter, no
 	rows, err := s.DB.Query(ctx, `SELECT `+eventColumns+`, co.qualification_code, co.name `+eventFrom+`
 		JOIN courses co ON co.id = b.course_id
 		WHERE `+w.SQL()+`
-		ORDER BY e.starts_at `+dir+`, e.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
+		ORDER BY e.starts_at `+dir+`, e.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.QueryArgs()...)
 	if err != nil {
 		return nil, fmt.Errorf("events: page: %w", err)
 	}

@@ -88,7 +88,7 @@ func (s Store) RequestsPage(ctx context.Context, sc scope.Scope, f RequestFilter
 	var w database.Conds
 	addScope(&w, sc, "r.delivery_partner_id")
 	if f.Query != "" {
-		w.Add("(u.name ILIKE $? OR u.email ILIKE $?)", database.Contains(f.Query))
+		w.Search("(u.name ILIKE $? OR u.email ILIKE $?)", database.Contains(f.Query))
 	}
 	// Kind and state come from fixed sets, and how many rows they select differs a great deal
 	// (open deferrals are few, decided ones many): written into the statement, each
@@ -116,7 +116,7 @@ func (s Store) RequestsPage(ctx context.Context, sc scope.Scope, f RequestFilter
 	rows, err := s.DB.Query(ctx, `SELECT `+requestColumns+`,
 		coalesce((SELECT jsonb_agg(jsonb_build_object('id', l.id, 'subject', l.subject) ORDER BY l.id) FROM letters l WHERE l.request_id = r.id), '[]')
 		`+requestFrom+` WHERE `+w.SQL()+`
-		ORDER BY r.created_at `+dir+`, r.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
+		ORDER BY r.created_at `+dir+`, r.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.QueryArgs()...)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: requests page: %w", err)
 	}

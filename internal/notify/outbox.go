@@ -166,7 +166,7 @@ func OutboxPage(ctx context.Context, db database.DB, f OutboxFilter, req listing
 	var w database.Conds
 	w.Where(deliveryCondition(f.Delivery))
 	if f.Query != "" {
-		w.Add("(to_address ILIKE $? OR to_name ILIKE $? OR subject ILIKE $?)", database.Contains(f.Query))
+		w.Search("(to_address ILIKE $? OR to_name ILIKE $? OR subject ILIKE $?)", database.Contains(f.Query))
 	}
 	if id != 0 {
 		w.Where("(created_at, id) " + cmp + " (" + w.Arg(at) + ", " + w.Arg(id) + ")")
@@ -175,7 +175,7 @@ func OutboxPage(ctx context.Context, db database.DB, f OutboxFilter, req listing
 		SELECT id, to_address, to_name, subject, body, created_at, sent_at, last_error, attempts
 		FROM outbox
 		WHERE `+w.SQL()+`
-		ORDER BY created_at `+dir+`, id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
+		ORDER BY created_at `+dir+`, id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.QueryArgs()...)
 	if err != nil {
 		return nil, fmt.Errorf("notify: outbox: %w", err)
 	}

@@ -89,7 +89,7 @@ func (s Store) ParticipantsPage(ctx context.Context, sc scope.Scope, f Participa
 		w.Add("h.delivery_partner_id = $?", sc.PartnerID())
 	}
 	if f.Query != "" {
-		w.Add("(u.name ILIKE $? OR u.email ILIKE $?)", database.Contains(f.Query))
+		w.Search("(lower(u.name) || ' ' || u.email) ILIKE $?", database.Contains(f.Query))
 	}
 	for _, c := range []struct {
 		cond string
@@ -111,7 +111,7 @@ func (s Store) ParticipantsPage(ctx context.Context, sc scope.Scope, f Participa
 		FROM users u LEFT JOIN enrolments e ON e.user_id = u.id LEFT JOIN cohorts h ON h.id = e.cohort_id
 		LEFT JOIN courses c ON c.id = h.course_id LEFT JOIN delivery_partners p ON p.id = h.delivery_partner_id
 		WHERE `+w.SQL()+`
-		ORDER BY u.name `+dir+`, u.id `+dir+`, coalesce(e.id, 0) `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
+		ORDER BY u.name `+dir+`, u.id `+dir+`, coalesce(e.id, 0) `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.QueryArgs()...)
 	if err != nil {
 		return nil, fmt.Errorf("programme: participants page: %w", err)
 	}

@@ -401,7 +401,7 @@ func (s Store) CohortsPage(ctx context.Context, sc scope.Scope, query string, re
 	var w database.Conds
 	addCohortScope(&w, sc)
 	if query != "" {
-		w.Add("h.name ILIKE $?", database.Contains(query))
+		w.Search("h.name ILIKE $?", database.Contains(query))
 	}
 	if id != 0 {
 		w.Where("(h.starts_on, h.id) " + cmp + " (" + w.Arg(at) + "::timestamptz::date, " + w.Arg(id) + ")")
@@ -409,7 +409,7 @@ func (s Store) CohortsPage(ctx context.Context, sc scope.Scope, query string, re
 	rows, err := s.DB.Query(ctx, `
 		SELECT `+cohortColumns+` `+cohortFrom+`
 		WHERE `+w.SQL()+`
-		ORDER BY h.starts_on `+dir+`, h.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
+		ORDER BY h.starts_on `+dir+`, h.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.QueryArgs()...)
 	if err != nil {
 		return nil, fmt.Errorf("programme: cohorts page: %w", err)
 	}

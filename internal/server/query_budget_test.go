@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -103,6 +104,7 @@ func (b *budgetCrawl) crawl(who string, start []string) {
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 			continue
 		}
+		b.search(who, path, res)
 		res.Doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
 			href, _ := a.Attr("href")
 			if strings.HasPrefix(href, "/") && !strings.HasPrefix(href, "//") {
@@ -110,6 +112,30 @@ func (b *budgetCrawl) crawl(who string, start []string) {
 				queue = append(queue, href)
 			}
 		})
+	}
+}
+
+// search runs the search of a page that has one, with the page's own filters, for text
+// that finds rows and text that finds none, and follows the next page of what it found: a
+// search is planned for its text (database.Conds.Search), and each must answer within the
+// budget like the page.
+func (b *budgetCrawl) search(who, path string, res *testResponse) {
+	if res.Doc.Find(`form[method="get"] input[name="q"]`).Length() == 0 {
+		return
+	}
+	u, err := url.Parse(path)
+	if err != nil {
+		b.w.a.t.Fatal(err)
+	}
+	for _, text := range []string{"le", "no such text"} {
+		q := u.Query()
+		q.Set("q", text)
+		q.Del("after")
+		q.Del("before")
+		found := b.visit(who, u.Path+"?"+q.Encode())
+		if next, ok := found.Doc.Find(`a[rel="next"]`).Attr("href"); ok && found.StatusCode == http.StatusOK {
+			b.visit(who, next)
+		}
 	}
 }
 

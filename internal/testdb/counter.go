@@ -72,6 +72,9 @@ func NewCounted(t testing.TB) (*pgxpool.Pool, *QueryCounter) {
 	}
 	counter := &QueryCounter{}
 	cfg.ConnConfig.Tracer = counter
+	// Plans are kept as the serving pool keeps them (database.Options.GenericPlans), so the
+	// tests run every statement, searches included, the way pages run them.
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("testdb: connect: %v", err)

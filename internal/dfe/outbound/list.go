@@ -110,15 +110,15 @@ func (s Store) List(ctx context.Context, f Filter, r listing.Request, today time
 		w.Add("d.declaration_type = $?", string(f.Type))
 	}
 	if f.Query != "" {
-		like := w.Arg(database.Contains(f.Query))
-		w.Where("(u.name ILIKE " + like + " OR u.email ILIKE " + like + " OR u.trn = " + w.Arg(f.Query) + ")")
+		trn := w.Arg(f.Query)
+		w.Search("(u.name ILIKE $? OR u.email ILIKE $? OR u.trn = "+trn+")", database.Contains(f.Query))
 	}
 	if id != 0 {
 		w.Where("(d.declaration_date, d.id) " + cmp + " (" + w.Arg(at) + ", " + w.Arg(id) + ")")
 	}
 	rows, err := s.DB.Query(ctx, `SELECT `+columns+` `+from+`
 		WHERE `+w.SQL()+`
-		ORDER BY d.declaration_date `+dir+`, d.id `+dir+` LIMIT `+strconv.Itoa(r.Limit()), w.Args...)
+		ORDER BY d.declaration_date `+dir+`, d.id `+dir+` LIMIT `+strconv.Itoa(r.Limit()), w.QueryArgs()...)
 	if err != nil {
 		return nil, fmt.Errorf("outbound: list: %w", err)
 	}

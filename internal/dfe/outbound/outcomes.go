@@ -57,8 +57,8 @@ func (s Store) Outcomes(ctx context.Context, f Filter, r listing.Request) ([]Out
 	var w database.Conds
 	w.Where("o.state = " + database.Literal(string(f.State)))
 	if f.Query != "" {
-		like := w.Arg(database.Contains(f.Query))
-		w.Where("(u.name ILIKE " + like + " OR u.email ILIKE " + like + " OR u.trn = " + w.Arg(f.Query) + ")")
+		trn := w.Arg(f.Query)
+		w.Search("(u.name ILIKE $? OR u.email ILIKE $? OR u.trn = "+trn+")", database.Contains(f.Query))
 	}
 	if id != 0 {
 		w.Where("(o.completion_date, o.id) " + cmp + " (" + w.Arg(at) + "::date, " + w.Arg(id) + ")")
@@ -69,7 +69,7 @@ func (s Store) Outcomes(ctx context.Context, f Filter, r listing.Request) ([]Out
 		FROM dfe_outcomes o JOIN enrolments e ON e.id = o.enrolment_id JOIN users u ON u.id = e.user_id
 		JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id
 		WHERE `+w.SQL()+`
-		ORDER BY o.completion_date `+dir+`, o.id `+dir+` LIMIT `+strconv.Itoa(r.Limit()), w.Args...)
+		ORDER BY o.completion_date `+dir+`, o.id `+dir+` LIMIT `+strconv.Itoa(r.Limit()), w.QueryArgs()...)
 	if err != nil {
 		return nil, fmt.Errorf("outbound: outcomes: %w", err)
 	}

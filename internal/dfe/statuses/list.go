@@ -80,15 +80,15 @@ func (s Store) List(ctx context.Context, f Filter, r listing.Request) ([]StatusC
 	var w database.Conds
 	w.Where("c.state = " + database.Literal(string(f.State)))
 	if f.Query != "" {
-		like := w.Arg(database.Contains(f.Query))
-		w.Where("(u.name ILIKE " + like + " OR u.email ILIKE " + like + " OR u.trn = " + w.Arg(f.Query) + ")")
+		trn := w.Arg(f.Query)
+		w.Search("(u.name ILIKE $? OR u.email ILIKE $? OR u.trn = "+trn+")", database.Contains(f.Query))
 	}
 	if id != 0 {
 		w.Where("(c.effective_on, c.id) " + cmp + " (" + w.Arg(at) + "::date, " + w.Arg(id) + ")")
 	}
 	rows, err := s.DB.Query(ctx, `SELECT `+columns+` `+from+`
 		WHERE `+w.SQL()+`
-		ORDER BY c.effective_on `+dir+`, c.id `+dir+` LIMIT `+strconv.Itoa(r.Limit()), w.Args...)
+		ORDER BY c.effective_on `+dir+`, c.id `+dir+` LIMIT `+strconv.Itoa(r.Limit()), w.QueryArgs()...)
 	if err != nil {
 		return nil, fmt.Errorf("statuses: list: %w", err)
 	}
