@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Judgement is a marker's decision on one criterion, on the provider's scale.
@@ -106,15 +107,63 @@ func Tags(text string) map[string]bool {
 
 // WordCount counts the words of an answer. Criterion tags such as [1.1.1] are not words;
 // supporting documents and annexes are uploaded separately, so they never count.
+//
+// A word is a run of text between white space and tags with a letter or digit in it. The
+// count is one pass that allocates nothing: an answer page counts each task's few thousand
+// words several times, and blanking the tags with tagPattern first took 1 ms a task.
 func WordCount(text string) int {
-	text = tagPattern.ReplaceAllString(text, " ")
-	n := 0
-	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) }) {
-		if strings.IndexFunc(f, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+	n, counted := 0, false
+	for i := 0; i < len(text); {
+		if text[i] == '[' {
+			if k := tagAt(text[i:]); k > 0 {
+				counted = false
+				i += k
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		switch {
+		case unicode.IsSpace(r):
+			counted = false
+		case !counted && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			n++
+			counted = true
 		}
 	}
 	return n
+}
+
+// tagAt is the length of the criterion tag that s starts with, as tagPattern would match it
+// there ([1.1.1] or [LM2]), or 0.
+func tagAt(s string) int {
+	i := 1 // past the "["
+	run := func(in func(byte) bool, most int) int {
+		start := i
+		for i < len(s) && in(s[i]) && i-start < most {
+			i++
+		}
+		return i - start
+	}
+	digit := func(b byte) bool { return '0' <= b && b <= '9' }
+	upper := func(b byte) bool { return 'A' <= b && b <= 'Z' }
+	if run(digit, len(s)) > 0 {
+		for range 2 {
+			if i >= len(s) || s[i] != '.' {
+				return 0
+			}
+			i++
+			if run(digit, len(s)) == 0 {
+				return 0
+			}
+		}
+	} else if run(upper, 5) < 2 || run(digit, 2) == 0 {
+		return 0
+	}
+	if i < len(s) && s[i] == ']' {
+		return i + 1
+	}
+	return 0
 }
 
 // Finding is one result of the pre-submission check. Hard findings stop submission.

@@ -87,7 +87,9 @@ func TestSpecificationsFromTheFrameworks(t *testing.T) {
 
 func TestWordCount(t *testing.T) {
 	tests := map[string]int{"": 0, "One two three.": 3, "[1.1.1] [1.1.2] Data drives it": 3, "  multiple   spaces\nand lines ": 4,
-		"Well-being isn't hyphen-split": 3, "— – …": 0, "3 terms, 2024/25": 3}
+		"Well-being isn't hyphen-split": 3, "— – …": 0, "3 terms, 2024/25": 3,
+		"[1.1.1]tagged[LM2]words": 2, "[not a tag] (a) - b": 5, "x\u00a0y\tz": 3, "¿qué? ... —dijo": 2, "[1.1.1]": 0,
+		"[ABCDEF1] [LM123] [1.1.1.1] [A1]": 4, "[LM12][1.2.30]": 0}
 	for text, want := range tests {
 		if got := assessment.WordCount(text); got != want {
 			t.Errorf("%q: %d, want %d", text, got, want)
