@@ -72,6 +72,10 @@ type RequestFilter struct {
 	PartnerID int64
 	OlderThan int  // days since it was asked; 0 for any
 	Oldest    bool // oldest first, as a queue is worked through
+	// Progress reads each request's progress and places booked ahead (Done, Required,
+	// FutureBookings), as a queue shows them to decide; a list that does not show them
+	// leaves them 0 and skips their cost, most of the statement's.
+	Progress bool
 }
 
 // RequestKey is a request's position in a list: when it was asked, and its id.
@@ -113,9 +117,13 @@ func (s Store) RequestsPage(ctx context.Context, sc scope.Scope, f RequestFilter
 	if id != 0 {
 		w.Where("(r.created_at, r.id) " + cmp + " (" + w.Arg(at) + ", " + w.Arg(id) + ")")
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+requestColumns+`,
+	columns, from := requestColumnsWithoutProgress, requestBaseFrom
+	if f.Progress {
+		columns, from = requestColumns, requestFrom
+	}
+	rows, err := s.DB.Query(ctx, `SELECT `+columns+`,
 		coalesce((SELECT jsonb_agg(jsonb_build_object('id', l.id, 'subject', l.subject) ORDER BY l.id) FROM letters l WHERE l.request_id = r.id), '[]')
-		`+requestFrom+` WHERE `+w.SQL()+`
+		`+from+` WHERE `+w.SQL()+`
 		ORDER BY r.created_at `+dir+`, r.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.QueryArgs()...)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: requests page: %w", err)

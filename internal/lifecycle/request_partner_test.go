@@ -65,3 +65,32 @@ func TestRequestsFollowTheirPartner(t *testing.T) {
 		t.Errorf("%d requests with another partner than their enrolment's", n)
 	}
 }
+
+// A requests list reads each request's progress only when it shows it (a queue does, to
+// decide): most of the statement's cost is in counting it.
+func TestARequestsListReadsProgressOnlyWhenAsked(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	e := f.enrol(t, "pat@school.test", programme.FundingSchoolFunded, true, f.cohort)
+	req := f.deferral(t, e, f.today.AddDate(0, 3, 0))
+	if _, err := f.pool.Exec(ctx, `INSERT INTO item_completions (enrolment_id, item_id, source)
+		SELECT $1, i.id, 'participant' FROM block_items i WHERE i.id = $2`, e, f.session); err != nil {
+		t.Fatal(err)
+	}
+	for _, progress := range []bool{true, false} {
+		page, err := f.s.RequestsPage(ctx, scope.Admin(), lifecycle.RequestFilter{Progress: progress}, f.now, listing.Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) != 1 || page[0].ID != req {
+			t.Fatalf("progress %v: %+v", progress, page)
+		}
+		r := page[0]
+		if progress && (r.Done != 1 || r.Required < 2) {
+			t.Errorf("with progress: %d of %d, want 1 of the course's required activities", r.Done, r.Required)
+		}
+		if !progress && (r.Done != 0 || r.Required != 0 || r.FutureBookings != 0) {
+			t.Errorf("without progress: %d of %d, %d booked", r.Done, r.Required, r.FutureBookings)
+		}
+	}
+}

@@ -101,12 +101,16 @@ const requestProgress = `,
 // show it.
 const requestColumnsWithoutProgress = requestBaseColumns + `, 0, 0, 0`
 
-const requestFrom = `FROM status_requests r JOIN enrolments e ON e.id = r.enrolment_id JOIN users u ON u.id = e.user_id
-	JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id JOIN qualifications q ON q.code = c.qualification_code
-	JOIN delivery_partners p ON p.id = h.delivery_partner_id
-	LEFT JOIN users du ON du.id = r.decided_by LEFT JOIN cohorts rc ON rc.id = r.return_cohort_id
+// requestFrom is what requestColumns read from.
+const requestFrom = requestBaseFrom + `
 	LEFT JOIN (SELECT b.course_id, array_agg(i.id) AS items FROM block_items i JOIN blocks b ON b.id = i.block_id
 	  WHERE i.required AND i.archived_at IS NULL AND b.archived_at IS NULL GROUP BY b.course_id) req ON req.course_id = h.course_id`
+
+// requestBaseFrom is what requestColumnsWithoutProgress read from.
+const requestBaseFrom = `FROM status_requests r JOIN enrolments e ON e.id = r.enrolment_id JOIN users u ON u.id = e.user_id
+	JOIN cohorts h ON h.id = e.cohort_id JOIN courses c ON c.id = h.course_id JOIN qualifications q ON q.code = c.qualification_code
+	JOIN delivery_partners p ON p.id = h.delivery_partner_id
+	LEFT JOIN users du ON du.id = r.decided_by LEFT JOIN cohorts rc ON rc.id = r.return_cohort_id`
 
 func scanRequest(row pgx.Row, extra ...any) (Request, error) {
 	var r Request
@@ -179,7 +183,7 @@ const returning = "r.kind = 'deferral' AND r.state = 'approved' AND r.returned_a
 
 // Returns lists approved deferrals not yet returned, soonest return first.
 func (s Store) Returns(ctx context.Context) ([]Request, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+requestColumnsWithoutProgress+` `+requestFrom+` WHERE `+returning+` ORDER BY r.return_on, r.id`)
+	rows, err := s.DB.Query(ctx, `SELECT `+requestColumnsWithoutProgress+` `+requestBaseFrom+` WHERE `+returning+` ORDER BY r.return_on, r.id`)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: returns: %w", err)
 	}
@@ -207,7 +211,7 @@ func (s Store) ReturnsPage(ctx context.Context, dueBy time.Time, req listing.Req
 	rows, err := s.DB.Query(ctx, `SELECT `+requestColumnsWithoutProgress+`,
 		(SELECT count(*) FROM status_requests r WHERE `+returning+` AND r.return_on <= `+by+`::date),
 		(SELECT count(*) FROM status_requests r WHERE `+returning+` AND r.return_on > `+by+`::date)
-		`+requestFrom+` WHERE `+w.SQL()+`
+		`+requestBaseFrom+` WHERE `+w.SQL()+`
 		ORDER BY r.return_on `+dir+`, r.id `+dir+` LIMIT `+strconv.Itoa(req.Limit()), w.Args...)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("lifecycle: returns page: %w", err)

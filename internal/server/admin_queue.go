@@ -32,6 +32,7 @@ func (s *Server) adminQueue(kind lifecycle.Kind) handlerFunc {
 			f.State = ""
 		}
 		f.Oldest = f.State == lifecycle.StateOpen
+		f.Progress = true // each row shows the participant's progress and places booked ahead
 		v := admin.QueueView{Kind: kind, Now: programme.Today(s.now()), Filter: filter, Sorted: requestsSorted(f.Oldest)}
 		if v.Choices, err = s.requestsChoices(r, "Open", "all", "Any state"); err != nil {
 			return err
