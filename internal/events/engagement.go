@@ -115,12 +115,12 @@ const (
 		WHERE i.required AND i.archived_at IS NULL AND bl.archived_at IS NULL AND e.cancelled_at IS NULL AND e.booking_closes_at > $2 AND e.booking_opens_at <= $2 AND ` + cohortInScope + `
 		GROUP BY i.id, i.title, bl.position`
 	pressureSQL = openItems + ` ORDER BY bl.position, i.id`
-	// unbookedSQL lists, for every open item, the active participants with neither a place
-	// nor a completion; only the items under pressure are kept.
+	// unbookedSQL lists, for the open items $5 (those under pressure), the active
+	// participants with neither a place nor a completion.
 	unbookedSQL = `
 		SELECT it.id, n.id, u.id, u.name, u.email
 		FROM (` + openItems + `) it JOIN enrolments n ON n.cohort_id = $1 AND n.status = 'active' JOIN users u ON u.id = n.user_id
-		WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.enrolment_id = n.id AND b.item_id = it.id AND b.status = 'booked')
+		WHERE it.id = ANY($5::bigint[]) AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.enrolment_id = n.id AND b.item_id = it.id AND b.status = 'booked')
 		  AND NOT coalesce((SELECT c.completed FROM item_completions c WHERE c.enrolment_id = n.id AND c.item_id = it.id ORDER BY c.id DESC LIMIT 1), false)
 		ORDER BY u.name, n.id`
 	enrolledSQL = `
@@ -132,7 +132,8 @@ const (
 )
 
 // EngagementFor works out the engagement of a cohort within sc, with everyone enrolled, in
-// one round trip.
+// one round trip, and a second when sessions are under pressure: only for those does it look
+// for who has not booked (across a cohort's every open session, that was half the cost).
 func (s Store) EngagementFor(ctx context.Context, cohortID int64, sc scope.Scope, now time.Time) (Engagement, error) {
 	var en Engagement
 	bt, ok := s.DB.(batcher)
@@ -169,20 +170,6 @@ func (s Store) EngagementFor(ctx context.Context, cohortID int64, sc scope.Scope
 		}
 		return rows.Err()
 	})
-	b.Queue(unbookedSQL, args...).Query(func(rows pgx.Rows) error {
-		defer rows.Close()
-		for rows.Next() {
-			var itemID int64
-			var p Person
-			if err := rows.Scan(&itemID, &p.EnrolmentID, &p.UserID, &p.Name, &p.Email); err != nil {
-				return err
-			}
-			if i, ok := index[itemID]; ok {
-				en.Unbooked[i].People = append(en.Unbooked[i].People, p)
-			}
-		}
-		return rows.Err()
-	})
 	b.Queue(enrolledSQL, args...).Query(func(rows pgx.Rows) (err error) {
 		en.Enrolled, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Enrolled, error) {
 			var e Enrolled
@@ -192,6 +179,25 @@ func (s Store) EngagementFor(ctx context.Context, cohortID int64, sc scope.Scope
 	})
 	if err := bt.SendBatch(ctx, b).Close(); err != nil {
 		return en, fmt.Errorf("events: engagement %d: %w", cohortID, err)
+	}
+	if len(index) > 0 {
+		items := make([]int64, len(en.Unbooked))
+		for i, u := range en.Unbooked {
+			items[i] = u.ItemID
+		}
+		rows, err := s.DB.Query(ctx, unbookedSQL, append(args, items)...)
+		if err != nil {
+			return en, fmt.Errorf("events: engagement %d: unbooked: %w", cohortID, err)
+		}
+		var itemID int64
+		var p Person
+		if _, err := pgx.ForEachRow(rows, []any{&itemID, &p.EnrolmentID, &p.UserID, &p.Name, &p.Email}, func() error {
+			i := index[itemID]
+			en.Unbooked[i].People = append(en.Unbooked[i].People, p)
+			return nil
+		}); err != nil {
+			return en, fmt.Errorf("events: engagement %d: unbooked: %w", cohortID, err)
+		}
 	}
 	out := en.Unbooked[:0]
 	for _, u := range en.Unbooked {
