@@ -24,9 +24,8 @@ type RecomputeResult struct {
 }
 
 // Recompute works out every enrolment's next milestone and replaces the table with them, in
-// one transaction of a constant number of queries whatever the number of enrolments: the
-// evidence is read in one round trip as the declarations job reads it
-// (outbound.ReadTargets), and the rows are replaced in one more. An advisory lock keeps two
+// one transaction: the evidence is read as the declarations job reads it, a chunk of
+// enrolments a round trip (outbound.EachTarget), and the rows are replaced in one more. An advisory lock keeps two
 // instances' runs from interleaving.
 func Recompute(ctx context.Context, db database.DB, now time.Time) (RecomputeResult, error) {
 	var res RecomputeResult
@@ -34,16 +33,13 @@ func Recompute(ctx context.Context, db database.DB, now time.Time) (RecomputeRes
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('dfe_milestones_at_risk'))`); err != nil {
 			return err
 		}
-		targets, err := outbound.ReadTargets(ctx, tx)
-		if err != nil {
-			return err
-		}
-		res = RecomputeResult{Enrolments: len(targets)}
+		res = RecomputeResult{}
 		var c columns
-		for _, t := range targets {
+		err := outbound.EachTarget(ctx, tx, func(t outbound.Target) error {
+			res.Enrolments++
 			l, ok := Next(t.Evidence, t.Status, now)
 			if !ok {
-				continue
+				return nil
 			}
 			c.add(t.EnrolmentID, l)
 			switch l.State {
@@ -54,6 +50,10 @@ func Recompute(ctx context.Context, db database.DB, now time.Time) (RecomputeRes
 			default:
 				res.OnTrack++
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		b := &pgx.Batch{}
 		b.Queue(`DELETE FROM dfe_milestones_at_risk`)

@@ -3,6 +3,7 @@ package outbound
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -314,14 +315,28 @@ func TestVoidingIsRecordedAndAudited(t *testing.T) {
 	}
 }
 
-// Derive costs the same round trips for one enrolment as for several.
+// Derive costs the same round trips for one enrolment as for several (in one chunk).
 func TestDeriveQueriesDoNotGrowWithEnrolments(t *testing.T) {
-	ctx := context.Background()
 	w := newWorld(t)
 	w.completed(t, time.Date(2026, 10, 12, 9, 30, 0, 0, time.UTC))
 	w.queries.Reset()
 	w.derive(t)
 	one, _ := w.queries.Count()
+	w.threeMoreStarted(t)
+	w.queries.Reset()
+	if res := w.derive(t); res.Added != 3 || res.Enrolments != 4 {
+		t.Fatalf("%+v", res)
+	}
+	if many, trace := w.queries.Count(); many != one {
+		t.Errorf("%d round trips for four enrolments, %d for one:\n%v", many, one, trace)
+	}
+}
+
+// threeMoreStarted enrols three more participants with DfE ids in the world's cohort, each
+// with a completion that earns a started declaration.
+func (w *world) threeMoreStarted(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
 	p := programme.Store{DB: w.pool}
 	var cohort int64
 	if err := w.pool.QueryRow(ctx, `SELECT cohort_id FROM enrolments WHERE id = $1`, w.enrolment).Scan(&cohort); err != nil {
@@ -338,12 +353,32 @@ func TestDeriveQueriesDoNotGrowWithEnrolments(t *testing.T) {
 		w.exec(t, `INSERT INTO item_completions (enrolment_id, item_id, source, completed_at) VALUES ($1, $2, 'participant', $3)`,
 			e, w.item, time.Date(2026, 10, 13, 9, 0, 0, 0, time.UTC))
 	}
-	w.queries.Reset()
-	if res := w.derive(t); res.Added != 3 || res.Enrolments != 4 {
-		t.Fatalf("%+v", res)
+}
+
+// Evidence is read a chunk of enrolments at a time, so its memory does not grow with their
+// number: cut to one enrolment a chunk, every enrolment is still derived once, and EachTarget
+// gives each target once, in order.
+func TestDeriveReadsAChunkOfEnrolmentsAtATime(t *testing.T) {
+	defer func(was int) { chunk = was }(chunk)
+	chunk = 1
+	w := newWorld(t)
+	w.completed(t, time.Date(2026, 10, 12, 9, 30, 0, 0, time.UTC))
+	w.threeMoreStarted(t)
+	if res := w.derive(t); res.Added != 4 || res.Enrolments != 4 {
+		t.Fatalf("first run: %+v", res)
 	}
-	if many, trace := w.queries.Count(); many != one {
-		t.Errorf("%d round trips for four enrolments, %d for one:\n%v", many, one, trace)
+	if res := w.derive(t); res.Added != 0 || res.Enrolments != 4 {
+		t.Fatalf("second run: %+v", res)
+	}
+	var seen []int64
+	if err := EachTarget(context.Background(), w.pool, func(tg Target) error {
+		seen = append(seen, tg.EnrolmentID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 4 || !slices.IsSorted(seen) || seen[0] != w.enrolment {
+		t.Errorf("targets %v", seen)
 	}
 }
 
