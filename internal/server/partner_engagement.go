@@ -10,7 +10,8 @@ import (
 )
 
 // engagementView reads a cohort's engagement, its attendance and the lists of people to
-// chase, in two round trips: the cohort, then the rest at once.
+// chase: the cohort, then the rest at once (and who has not booked the sessions under
+// pressure, when there are any).
 func (s *Server) engagementView(r *http.Request) (partner.EngagementView, error) {
 	c, err := s.cohortFromURL(r)
 	if err != nil {
